@@ -1,0 +1,24 @@
+"""Cause: who did something, in which request, and when.
+
+Every event records its cause, so that any figure can be traced to a person and a request.
+The time comes from outside (the application's clock), never from the domain itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    actor: str
+    request_id: str
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("A cause needs a timezone-aware time.")
+        object.__setattr__(self, "at", self.at.astimezone(UTC))
+        if not self.actor:
+            raise ValueError("A cause needs an actor.")

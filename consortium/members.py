@@ -1,0 +1,89 @@
+"""Members (deelnemers): the parties of a consortium, their sector and role."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+from typing import Final
+from uuid import UUID
+
+from consortium.errors import InvalidValue
+
+MAX_PARTY_LENGTH: Final = 200
+# The largest Dutch municipality has about a million inhabitants; the cap catches typing errors.
+MAX_POPULATION: Final = 50_000_000
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class Sector(Enum):
+    MUNICIPALITY = "municipality"
+    ACADEMIA = "academia"
+    MARKET = "market"
+    CIVIL_SOCIETY = "civil_society"
+    GOVERNMENT = "government"
+
+
+class MemberRole(Enum):
+    LEAD = "lead"
+    PARTNER = "partner"
+    FUNDER = "funder"
+    ADOPTER = "adopter"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One membership: a party that joined at some moment and may have left since."""
+
+    id: UUID
+    party: str
+    sector: Sector
+    role: MemberRole
+    contact_email: str | None
+    population: int | None
+    joined_at: datetime
+    left_at: datetime | None = None
+    leave_reason: str | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+    def leaving(self, at: datetime, reason: str | None) -> Member:
+        return replace(self, left_at=at, leave_reason=reason)
+
+
+def check_party(party: str) -> str:
+    party = party.strip() if isinstance(party, str) else ""
+    if not party:
+        raise InvalidValue("A member needs the name of its organisation.", field="party")
+    if len(party) > MAX_PARTY_LENGTH:
+        raise InvalidValue(
+            f"The organisation name is longer than {MAX_PARTY_LENGTH} characters.", field="party"
+        )
+    return party
+
+
+def check_contact_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    if not _EMAIL.fullmatch(email):
+        raise InvalidValue(f"{email!r} is not an email address.", field="contact_email")
+    return email
+
+
+def check_population(sector: Sector, population: int | None) -> int | None:
+    if population is None:
+        return None
+    if sector is not Sector.MUNICIPALITY:
+        raise InvalidValue(
+            "A population (inwonertal) is recorded for municipalities only.", field="population"
+        )
+    if isinstance(population, bool) or not isinstance(population, int):
+        raise InvalidValue("The population is a whole number.", field="population")
+    if not 0 < population <= MAX_POPULATION:
+        raise InvalidValue(
+            f"The population must be between 1 and {MAX_POPULATION:,}.", field="population"
+        )
+    return population

@@ -1,0 +1,1 @@
+"""Event store: eventsourcing applications, persistence, transcodings and read models."""

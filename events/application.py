@@ -1,0 +1,94 @@
+"""The common ground of our eventsourcing applications: persistence, transcodings, retries.
+
+A command is run as *get → act → save*. When another writer saved the same aggregate in
+between, saving fails on the version conflict; the command is then run again on the fresh
+state, a bounded number of times. If the rule then fails, the domain error says why; if the
+store stays contended, :class:`StoreBusy` says to try again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from consortium.cause import Cause
+from events.caller import Caller, Clock, utc_now
+from events.settings import StoreSettings
+from events.transcodings import register_domain_transcodings
+
+log = logging.getLogger(__name__)
+
+A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
+
+MAX_ATTEMPTS: Final = 30
+_LOCK_STRIPES: Final = 64
+
+
+class StoreBusy(Exception):
+    """Writes kept colliding; nothing was recorded and the caller may simply try again."""
+
+
+class StoreApplication(Application):
+    """An eventsourcing application configured from :class:`StoreSettings`."""
+
+    def __init__(self, settings: StoreSettings, clock: Clock = utc_now) -> None:
+        super().__init__(env=dict(settings.env))
+        self.clock = clock
+        # Writers in this process take turns per aggregate, so they do not waste retries on
+        # each other; writers in other processes are handled by the retry on conflict.
+        self._write_locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    def cause(self, caller: Caller) -> Cause:
+        return Cause(actor=caller.actor, request_id=caller.request_id, at=self.clock())
+
+    def take_snapshot(self, aggregate_id: Any, version: int | None = None, **kwargs: Any) -> None:
+        # A snapshot is an optimisation: failing to write one must never fail the command
+        # whose events are already recorded (that would make the caller retry and book twice).
+        try:
+            super().take_snapshot(aggregate_id, version, **kwargs)
+        except IntegrityError:
+            log.info("snapshot of %s at version %s exists already", aggregate_id, version)
+
+    def _load(self, aggregate_id: UUID, kind: type[A], not_found: Callable[[UUID], Exception]) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise not_found(aggregate_id) from None
+        if not isinstance(aggregate, kind):
+            raise not_found(aggregate_id)
+        return aggregate
+
+    def _update(
+        self,
+        aggregate_id: UUID,
+        kind: type[A],
+        not_found: Callable[[UUID], Exception],
+        caller: Caller,
+        act: Callable[[A, Cause], T],
+    ) -> tuple[A, T]:
+        with self._write_locks[hash(aggregate_id) % _LOCK_STRIPES]:
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                aggregate = self._load(aggregate_id, kind, not_found)
+                result = act(aggregate, self.cause(caller))
+                try:
+                    self.save(aggregate)
+                except IntegrityError:
+                    log.debug("write conflict on %s, attempt %d", aggregate_id, attempt)
+                    time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))
+                    continue
+                return aggregate, result
+        raise StoreBusy(f"Too many simultaneous changes to {aggregate_id}; please try again.")

@@ -1,0 +1,90 @@
+"""Where events are kept, read from ``CONSORTIUM_DATABASE_URL``.
+
+Unset: a SQLite file under ``var/`` in the working directory (the embedded default).
+``sqlite:///path/to/file.sqlite3``: that SQLite file.
+``postgresql://user:password@host:5432/dbname``: PostgreSQL; an optional ``?schema=name``
+keeps the tables in that schema (used by the tests to give each test its own).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DATABASE_URL_VARIABLE = "CONSORTIUM_DATABASE_URL"
+DEFAULT_SQLITE_FILE = Path("var") / "consortium.sqlite3"
+
+
+class SettingsError(ValueError):
+    """The configuration cannot be used; the message says which variable and why."""
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Persistence settings as the ``eventsourcing`` library reads them."""
+
+    url: str
+    env: Mapping[str, str]
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> StoreSettings:
+        environ = os.environ if environ is None else environ
+        return cls.from_url(environ.get(DATABASE_URL_VARIABLE, "").strip())
+
+    @classmethod
+    def from_url(cls, url: str) -> StoreSettings:
+        if not url:
+            return cls._sqlite(DEFAULT_SQLITE_FILE.absolute(), "(default)")
+        parts = urlsplit(url)
+        if parts.scheme == "sqlite":
+            path = unquote(parts.path)
+            if not path or path == "/":
+                raise SettingsError(f"{DATABASE_URL_VARIABLE}: sqlite:///path needs a file path.")
+            return cls._sqlite(Path(path).absolute(), url)
+        if parts.scheme in ("postgres", "postgresql"):
+            return cls._postgres(url)
+        raise SettingsError(
+            f"{DATABASE_URL_VARIABLE} must start with sqlite:/// or postgresql://, not {url!r}."
+        )
+
+    @classmethod
+    def _sqlite(cls, path: Path, url: str) -> StoreSettings:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            "PERSISTENCE_MODULE": "events.sqlite_store:SQLiteStoreFactory",
+            "SQLITE_DBNAME": str(path),
+            # Seconds a writer waits for another process's write lock before giving up.
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+        return cls(url=url, env=env)
+
+    @classmethod
+    def _postgres(cls, url: str) -> StoreSettings:
+        parts = urlsplit(url)
+        dbname = unquote(parts.path.lstrip("/"))
+        if not parts.hostname or not dbname:
+            raise SettingsError(
+                f"{DATABASE_URL_VARIABLE}: use postgresql://user@host:5432/dbname, not {url!r}."
+            )
+        query = parse_qs(parts.query)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": dbname,
+            "POSTGRES_HOST": parts.hostname,
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_SCHEMA": query.get("schema", [""])[0],
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_PRE_PING": "y",
+        }
+        return cls(url=url, env=env)

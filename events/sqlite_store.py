@@ -1,0 +1,32 @@
+"""SQLite persistence with one pair of tables per application, as on PostgreSQL.
+
+The library's SQLite factory names its tables ``stored_events`` whatever the application, so
+two applications in one file would share a log. This factory prefixes the tables with the
+application's name, exactly as ``eventsourcing.postgres`` does.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import AggregateRecorder, ApplicationRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteFactory
+
+
+class SQLiteStoreFactory(SQLiteFactory):
+    def _prefix(self) -> str:
+        return self.env.name.lower() or "stored"
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        recorder = SQLiteAggregateRecorder(
+            datastore=self.datastore, events_table_name=f"{self._prefix()}_{purpose}"
+        )
+        if self.env_create_table():
+            recorder.create_table()
+        return recorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = SQLiteApplicationRecorder(
+            datastore=self.datastore, events_table_name=f"{self._prefix()}_events"
+        )
+        if self.env_create_table():
+            recorder.create_table()
+        return recorder

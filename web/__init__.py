@@ -1,0 +1,1 @@
+"""The HTTP way in: REST API v1, OpenAPI document and pages (Flask)."""
