@@ -1,0 +1,145 @@
+"""A realistic sample: consortia of Dutch municipalities, universities and companies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from consortium.aggregate import Consortium
+from consortium.members import MemberRole, Sector
+from consortium.phases import Phase
+from events.bootstrap import Store
+from events.caller import Caller
+
+M, A, C, S, G = (
+    Sector.MUNICIPALITY,
+    Sector.ACADEMIA,
+    Sector.MARKET,
+    Sector.CIVIL_SOCIETY,
+    Sector.GOVERNMENT,
+)
+LEAD, PARTNER, FUNDER, ADOPTER = (
+    MemberRole.LEAD,
+    MemberRole.PARTNER,
+    MemberRole.FUNDER,
+    MemberRole.ADOPTER,
+)
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    sector: Sector
+    role: MemberRole
+    email: str
+    population: int | None = None
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    challenge: str
+    description: str
+    parties: tuple[Party, ...]
+    phases: tuple[Phase, ...] = ()
+    stop_reason: str | None = None
+    leaving: tuple[str, ...] = field(default=())
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample(
+        "Langer thuis in de wijk",
+        "Ouderen wonen langer zelfstandig thuis met slimme zorg in de wijk.",
+        "Sensoren en een wijkplatform ondersteunen mantelzorgers; begonnen in Utrecht-Overvecht.",
+        (
+            Party("Gemeente Utrecht", M, LEAD, "wijkzorg@utrecht.example", 374_238),
+            Party("Gemeente Amersfoort", M, PARTNER, "zorg@amersfoort.example", 161_154),
+            Party("Universiteit Utrecht", A, PARTNER, "onderzoek@uu.example"),
+            Party("Zorgtech Nederland BV", C, PARTNER, "projecten@zorgtech.example"),
+            Party("Provincie Utrecht", G, FUNDER, "subsidies@provincie-utrecht.example"),
+        ),
+        phases=(Phase.PILOT,),
+    ),
+    Sample(
+        "Slimme afvalinzameling Brabant",
+        "Minder restafval en minder vrachtbewegingen door sensoren in containers.",
+        "Verkenning met vulgraadsensoren in Tilburg en Breda.",
+        (
+            Party("Gemeente Tilburg", M, LEAD, "afval@tilburg.example", 227_529),
+            Party("Gemeente Breda", M, PARTNER, "afval@breda.example", 186_380),
+            Party("Tilburg University", A, PARTNER, "data@tilburguniversity.example"),
+        ),
+    ),
+    Sample(
+        "Common Ground: zaakgericht werken",
+        "Eén keer ontwikkelen en 380 keer delen in plaats van 380 keer verkopen.",
+        "Gedeelde componenten voor zaakgericht werken, beheerd door een coöperatie.",
+        (
+            Party("Gemeente Den Haag", M, LEAD, "digitaal@denhaag.example", 566_221),
+            Party("GemCloud coöperatie", C, PARTNER, "info@gemcloud.example"),
+            Party("VNG Realisatie", S, PARTNER, "commonground@vng.example"),
+            Party("Gemeente Zwolle", M, ADOPTER, "i-team@zwolle.example", 132_411),
+            Party("Gemeente Dordrecht", M, ADOPTER, "digitaal@dordrecht.example", 121_980),
+        ),
+        phases=(Phase.PILOT, Phase.SCALE_UP, Phase.ADOPTION),
+    ),
+    Sample(
+        "Drone-inspectie van bruggen",
+        "Veilige bruggen met minder afsluitingen door inspectie met drones.",
+        "Proef met drones bij vaste bruggen; gestopt na de eerste validatie.",
+        (
+            Party("Gemeente Groningen", M, LEAD, "bruggen@groningen.example", 238_147),
+            Party("Hanzehogeschool Groningen", A, PARTNER, "lectoraat@hanze.example"),
+            Party("Skyview Inspecties BV", C, PARTNER, "info@skyview.example"),
+        ),
+        phases=(Phase.PILOT,),
+        stop_reason="De oplossing werkt nog niet: beelden onvoldoende scherp bij wind.",
+        leaving=("Skyview Inspecties BV",),
+    ),
+)
+
+
+def load_demo(store: Store, caller: Caller) -> list[Consortium]:
+    """Found the sample consortia that do not exist yet (by name); return those founded."""
+    app = store.consortia
+    existing = {c.name for c in _all(store)}
+    founded = []
+    for sample in SAMPLES:
+        if sample.name in existing:
+            continue
+        consortium = app.found(
+            name=sample.name,
+            challenge=sample.challenge,
+            description=sample.description,
+            caller=caller,
+        )
+        members = {}
+        for party in sample.parties:
+            _, member = app.admit_member(
+                consortium.id,
+                party=party.name,
+                sector=party.sector,
+                role=party.role,
+                contact_email=party.email,
+                population=party.population,
+                caller=caller,
+            )
+            members[party.name] = member.id
+        for phase in sample.phases:
+            app.move_to_phase(consortium.id, phase, reason=None, caller=caller)
+        for name in sample.leaving:
+            app.member_leaves(consortium.id, members[name], reason="Einde proef", caller=caller)
+        if sample.stop_reason:
+            app.move_to_phase(consortium.id, Phase.STOPPED, reason=sample.stop_reason, caller=caller)
+        founded.append(app.consortium(consortium.id))
+    return founded
+
+
+def _all(store: Store) -> list[Consortium]:
+    found: list[Consortium] = []
+    cursor = None
+    while True:
+        page = store.consortia.portfolio(after=cursor, limit=200)
+        found.extend(page.items)
+        if page.next_cursor is None:
+            return found
+        cursor = page.next_cursor

@@ -1,0 +1,92 @@
+"""Consortia: found one, the portfolio, one consortium now or as of a past moment, its phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from consortium.aggregate import Consortium
+from web.api.paging import page_body
+from web.auth import current_caller, store
+from web.schemas.common import PageArgs, Problem
+from web.schemas.consortia import (
+    AsOfArgs,
+    ConsortiumIn,
+    ConsortiumOut,
+    ConsortiumPage,
+    PhaseChangeIn,
+)
+
+blp = Blueprint(
+    "consortia",
+    __name__,
+    url_prefix="/api/v1/consortia",
+    description="Consortia (samenwerkingsverbanden): founding, state, as-of views and phases.",
+)
+
+
+@dataclass(frozen=True)
+class ConsortiumAt:
+    """A consortium together with the moment it is shown as of (None: now)."""
+
+    consortium: Consortium
+    as_of: datetime | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.consortium, name)
+
+
+def consortium_location(consortium_id: UUID) -> dict[str, str]:
+    return {"Location": url_for("consortia.ConsortiumById", consortium_id=consortium_id)}
+
+
+@blp.route("")
+class Consortia(MethodView):
+    @blp.arguments(PageArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, ConsortiumPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The portfolio: consortia in the order they were founded, a page at a time."""
+        page = store().consortia.portfolio(after=args["cursor"], limit=args["limit"])
+        return page_body(page, page.items, "cursor", args["limit"])
+
+    @blp.arguments(ConsortiumIn)
+    @blp.response(201, ConsortiumOut, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(422, schema=Problem)
+    def post(self, data: dict[str, Any]) -> tuple[ConsortiumAt, int, dict[str, str]]:
+        """Found a consortium; it starts in the exploration phase."""
+        consortium = store().consortia.found(**data, caller=current_caller())
+        return ConsortiumAt(consortium), 201, consortium_location(consortium.id)
+
+
+@blp.route("/<uuid:consortium_id>")
+class ConsortiumById(MethodView):
+    @blp.arguments(AsOfArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, ConsortiumOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, args: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
+        """The consortium now, or with `?as_of=` as it stood at that moment."""
+        as_of = args["as_of"]
+        if as_of is None:
+            return ConsortiumAt(store().consortia.consortium(consortium_id))
+        return ConsortiumAt(store().consortia.consortium_as_of(consortium_id, as_of), as_of)
+
+
+@blp.route("/<uuid:consortium_id>/phase")
+class ConsortiumPhase(MethodView):
+    @blp.arguments(PhaseChangeIn)
+    @blp.response(200, ConsortiumOut)
+    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(409, schema=Problem)
+    def post(self, data: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
+        """Move to the next phase, or stop the consortium (a reason is then required)."""
+        consortium = store().consortia.move_to_phase(
+            consortium_id, data["phase"], reason=data["reason"], caller=current_caller()
+        )
+        return ConsortiumAt(consortium)

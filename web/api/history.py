@@ -1,0 +1,83 @@
+"""The history of a consortium: every event, with actor and time, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Final
+from uuid import UUID
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from consortium.money import Money
+from web.api.paging import page_body
+from web.auth import store
+from web.schemas.common import Problem
+from web.schemas.consortia import HistoryArgs, HistoryPage
+from web.schemas.fields import AMSTERDAM
+
+blp = Blueprint(
+    "history",
+    __name__,
+    url_prefix="/api/v1/consortia/<uuid:consortium_id>/events",
+    description="The full, unalterable history of a consortium.",
+)
+
+_ENVELOPE: Final = frozenset(
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "request_id"}
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    occurred_at: datetime
+    actor: str
+    request_id: str
+    data: dict[str, Any]
+
+
+def to_json(value: Any) -> Any:
+    """A domain value as plain JSON: money and decimals as text, times in Amsterdam."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Money | Decimal | UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(AMSTERDAM).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def entry(event: Any) -> HistoryEntry:
+    return HistoryEntry(
+        version=event.originator_version,
+        type=type(event).__name__,
+        occurred_at=event.timestamp,
+        actor=event.actor,
+        request_id=event.request_id,
+        data={k: to_json(v) for k, v in vars(event).items() if k not in _ENVELOPE},
+    )
+
+
+@blp.route("")
+class History(MethodView):
+    @blp.arguments(HistoryArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, HistoryPage)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
+        """Events oldest first; follow `next` for more."""
+        page = store().consortia.history(
+            consortium_id, after_version=args["after"], limit=args["limit"]
+        )
+        return page_body(page, [entry(e) for e in page.items], "after", args["limit"])

@@ -1,0 +1,55 @@
+"""The Flask application factory: wires the store, the API, its documentation and errors."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from events.bootstrap import Store, open_store
+from web.api import register_blueprints
+from web.auth import init_auth
+from web.body import init_body_rules
+from web.config import WebSettings
+from web.docs import docs_config, init_docs
+from web.problems import handle_http_exception, init_problems
+from web.schemas.fields import AsOf, Instant, MoneyField
+
+
+class ProblemApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, answering its errors as problem+json like the rest of the app."""
+
+    def handle_http_exception(self, error: Any) -> Any:
+        return handle_http_exception(error)
+
+
+def create_app(
+    store: Store | None = None,
+    settings: WebSettings | None = None,
+    config: dict[str, Any] | None = None,
+) -> Flask:
+    settings = settings or WebSettings.from_environ()
+    if store is None:
+        store = open_store()
+        atexit.register(store.close)
+
+    app = Flask(__name__)
+    app.config.update(docs_config())
+    app.config.update(SECRET_KEY=settings.secret_key, BASE_URL=settings.base_url)
+    app.config.update(config or {})
+    app.extensions["consortium.store"] = store
+    logging.getLogger("web").setLevel(logging.INFO)
+
+    init_auth(app)
+    init_body_rules(app, settings.max_body_bytes)
+    api = ProblemApi(app)
+    api.register_field(MoneyField, "string", "decimal")
+    api.register_field(Instant, "string", "date-time")
+    api.register_field(AsOf, "string", None)
+    register_blueprints(api)
+    init_docs(app)
+    init_problems(app)
+    return app

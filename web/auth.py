@@ -1,0 +1,69 @@
+"""Bearer-token authentication and the identity of each request (actor and request id)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Final
+
+from flask import Flask, Response, abort, current_app, g, request
+
+from consortium.accounts import Account
+from events.bootstrap import Store
+from events.caller import Caller
+
+log = logging.getLogger(__name__)
+
+API_PREFIX: Final = "/api/v1/"
+# Endpoints anyone may read: the API's own description.
+PUBLIC_ENDPOINTS: Final = frozenset({"api-docs.openapi_json"})
+_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def store() -> Store:
+    return current_app.extensions["consortium.store"]  # type: ignore[no-any-return]
+
+
+def current_account() -> Account:
+    account: Account | None = g.get("account")
+    if account is None:  # pragma: no cover - every API view runs after authentication
+        abort(401)
+    return account
+
+
+def current_caller() -> Caller:
+    return Caller(actor=current_account().email, request_id=g.request_id)
+
+
+def _assign_request_id() -> None:
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def _authenticate() -> None:
+    if not request.path.startswith(API_PREFIX) or request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if request.endpoint is None:
+        return  # unknown address: answered 404 by routing
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    account = None
+    if scheme.lower() == "bearer" and secret.strip():
+        account = store().accounts.authenticate(secret.strip())
+    if account is None:
+        # Never log the secret; the request id ties this line to the client's report.
+        log.warning("rejected API token from %s (request %s)", request.remote_addr, g.request_id)
+        abort(401)
+    g.account = account
+
+
+def _echo_request_id(response: Response) -> Response:
+    if "request_id" in g:
+        response.headers["X-Request-ID"] = g.request_id
+    return response
+
+
+def init_auth(app: Flask) -> None:
+    app.before_request(_assign_request_id)
+    app.before_request(_authenticate)
+    app.after_request(_echo_request_id)

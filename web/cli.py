@@ -1,0 +1,84 @@
+"""The `consortium` command: serve, demo data, and API tokens."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from datetime import timedelta
+
+import click
+
+from events.bootstrap import open_store
+from events.caller import Caller
+from events.demo import load_demo
+
+
+def _cli_caller() -> Caller:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Caller(actor=f"cli:{user}", request_id=f"cli-{uuid.uuid4().hex}")
+
+
+@click.group()
+def main() -> None:
+    """Consortium: the shared ledger, calendar and memory of joint innovation initiatives."""
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, envvar="CONSORTIUM_BIND")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+def serve(bind: str, workers: int | None) -> None:
+    """Run the web service with several worker processes (gunicorn)."""
+    from web.server import default_workers, serve as run
+
+    host, _, port = bind.rpartition(":")
+    click.echo(f"Consortium service on http://{host or '0.0.0.0'}:{port}", err=True)  # noqa: S104
+    click.echo(f"  API:        http://{host or '127.0.0.1'}:{port}/api/v1", err=True)
+    click.echo(f"  Reference:  http://{host or '127.0.0.1'}:{port}/api/docs", err=True)
+    run(bind, workers or default_workers())
+
+
+@main.command()
+def demo() -> None:
+    """Load a realistic sample of consortia (skips those that exist already)."""
+    store = open_store()
+    try:
+        founded = load_demo(store, _cli_caller())
+    finally:
+        store.close()
+    for consortium in founded:
+        click.echo(f"{consortium.id}  {consortium.phase.value:<12} {consortium.name}")
+    if not founded:
+        click.echo("The sample consortia exist already.")
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.option("--email", required=True, help="The account's email; made if it does not exist.")
+@click.option("--admin", is_flag=True, help="Make a new account an administrator.")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None)
+def token_create(email: str, admin: bool, name: str, expires_in_days: int | None) -> None:
+    """Print a new API token for an account as the only line of output."""
+    store = open_store()
+    caller = _cli_caller()
+    try:
+        accounts = store.accounts
+        account = accounts.find_account(email)
+        if account is None:
+            account = accounts.open_account(email=email, name=None, is_admin=admin, caller=caller)
+        elif admin and not account.is_admin:
+            raise click.ClickException(f"{email} exists and is not an administrator.")
+        expires_at = None
+        if expires_in_days is not None:
+            expires_at = accounts.clock() + timedelta(days=expires_in_days)
+        issued = accounts.issue_token(account, name=name, expires_at=expires_at, caller=caller)
+    finally:
+        store.close()
+    click.echo(issued.secret)

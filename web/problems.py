@@ -1,0 +1,138 @@
+"""Every error is answered as ``application/problem+json`` (RFC 9457), in one place.
+
+Invalid input lists its errors field by field: ``{"field", "pointer", "detail"}``, where
+``pointer`` is a JSON pointer into the request body (``#/name``) or names the query
+parameter or header it came from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, g, json, request
+from werkzeug.exceptions import HTTPException
+
+from consortium.errors import DomainError, InvalidValue, NotFound, RuleViolation
+from events.application import StoreBusy
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+_DETAILS = {
+    400: "The request could not be read.",
+    401: "A valid API token is needed: send it as 'Authorization: Bearer <token>'.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    413: "The request body is too large.",
+    415: "The request body must be JSON, sent with 'Content-Type: application/json'.",
+    422: "Some values are invalid; see 'errors'.",
+}
+
+
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    title: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail or _DETAILS.get(status, HTTPStatus(status).description),
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    request_id = g.get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    body.update({k: v for k, v in extensions.items() if v is not None})
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def field_errors(messages: Any, location: str = "json") -> list[dict[str, str]]:
+    """Flatten marshmallow's nested messages into one entry per field and message."""
+    return [
+        {
+            "field": ".".join(path) or "(body)",
+            "pointer": _pointer(location, path),
+            "detail": detail,
+        }
+        for path, detail in _walk(messages, ())
+    ]
+
+
+def _pointer(location: str, path: tuple[str, ...]) -> str:
+    if location == "json":
+        return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in path)
+    return f"{location}:{'.'.join(path)}"
+
+
+def _walk(messages: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            step = () if key == "_schema" else (str(key),)
+            yield from _walk(value, path + step)
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            yield from _walk(item, path)
+    else:
+        yield path, str(messages)
+
+
+def _from_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if status == 422 and isinstance(messages, Mapping):
+        errors = [e for loc, m in messages.items() for e in field_errors(m, str(loc))]
+        return problem(422, errors=errors)
+    if status == 400 and messages:
+        return problem(400, "The request body is not valid JSON.")
+    headers: dict[str, str] = {}
+    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="consortium"'
+    detail = data.get("message") if isinstance(data.get("message"), str) else None
+    return problem(status, detail or _DETAILS.get(status), headers=headers)
+
+
+def _from_domain_error(error: DomainError) -> Response:
+    if isinstance(error, InvalidValue):
+        field = error.field or "(body)"
+        errors = [{"field": field, "pointer": _pointer("json", (field,)), "detail": error.message}]
+        return problem(422, error.message, errors=errors)
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, RuleViolation) else 422
+    return problem(status, error.message, title=error.title)
+
+
+def _from_store_busy(error: StoreBusy) -> Response:
+    return problem(503, str(error), headers={"Retry-After": "1"})
+
+
+def _from_unexpected(error: Exception) -> Response:
+    log.exception("unexpected error in %s %s", request.method, request.path)
+    return problem(500, "Something went wrong on our side; it was logged. Please try again.")
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    return _from_http_exception(error)
+
+
+def init_problems(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, _from_domain_error)
+    app.register_error_handler(StoreBusy, _from_store_busy)
+    app.register_error_handler(Exception, _from_unexpected)

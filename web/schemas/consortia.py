@@ -1,0 +1,102 @@
+"""Schemas of consortia: founding, phase changes, the consortium as read, and its history."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from consortium.aggregate import MAX_CHALLENGE, MAX_DESCRIPTION, MAX_NAME, MAX_REASON
+from consortium.phases import Phase
+from web.schemas.common import PageOut
+from web.schemas.fields import AsOf, Instant, StrictSchema
+from web.schemas.members import MemberOut
+
+
+class ConsortiumIn(StrictSchema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_NAME))
+    challenge = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_CHALLENGE),
+        metadata={"description": "The societal challenge (maatschappelijke opgave)."},
+    )
+    description = ma.fields.String(
+        load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_DESCRIPTION)
+    )
+
+
+class PhaseChangeIn(StrictSchema):
+    phase = ma.fields.Enum(
+        Phase,
+        by_value=True,
+        required=True,
+        metadata={"description": "The next phase in the normal course, or `stopped`."},
+    )
+    reason = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=MAX_REASON),
+        metadata={"description": "Why; required when stopping."},
+    )
+
+
+class AsOfArgs(StrictSchema):
+    as_of = AsOf(
+        load_default=None,
+        metadata={
+            "description": "Show the state as it stood then: an ISO 8601 instant with offset, "
+            "or a date (the end of that day, Europe/Amsterdam).",
+            "type": "string",
+        },
+    )
+
+
+class ConsortiumOut(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    challenge = ma.fields.String()
+    description = ma.fields.String()
+    phase = ma.fields.Enum(Phase, by_value=True)
+    phase_since = Instant()
+    founded_at = Instant(attribute="created_on")
+    updated_at = Instant(attribute="modified_on")
+    version = ma.fields.Integer(metadata={"description": "Number of events recorded so far."})
+    members = ma.fields.List(ma.fields.Nested(MemberOut))
+    as_of = Instant(
+        dump_default=None,
+        metadata={"description": "The moment asked for with ?as_of=, or null for now."},
+    )
+
+
+class ConsortiumSummary(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    challenge = ma.fields.String()
+    phase = ma.fields.Enum(Phase, by_value=True)
+    active_members = ma.fields.Function(lambda c: len(c.active_members))
+    founded_at = Instant(attribute="created_on")
+    updated_at = Instant(attribute="modified_on")
+
+
+class ConsortiumPage(PageOut):
+    items = ma.fields.List(ma.fields.Nested(ConsortiumSummary))
+
+
+class HistoryArgs(StrictSchema):
+    after = ma.fields.Integer(
+        load_default=0,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "Show events after this version (the previous `next_cursor`)."},
+    )
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+class EventOut(ma.Schema):
+    version = ma.fields.Integer()
+    type = ma.fields.String(metadata={"description": "What happened, e.g. MemberAdmitted."})
+    occurred_at = Instant()
+    actor = ma.fields.String(metadata={"description": "Who caused it."})
+    request_id = ma.fields.String()
+    data = ma.fields.Dict(metadata={"description": "The facts the event records."})
+
+
+class HistoryPage(PageOut):
+    items = ma.fields.List(ma.fields.Nested(EventOut))

@@ -1,0 +1,47 @@
+"""The production server: gunicorn with several worker processes, each with its own store."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from events.bootstrap import open_store
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, bind: str, workers: int, threads: int = 4) -> None:
+        self.options = {
+            "bind": bind,
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "accesslog": "-",
+            "graceful_timeout": 10,
+            "timeout": 60,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        # Imported here: each worker builds its own app and database connections after fork.
+        from web.app import create_app
+
+        return create_app()
+
+
+def serve(bind: str, workers: int) -> None:
+    # Create the tables once, before the workers start, so they never race to do it.
+    open_store().close()
+    Server(bind, workers).run()
+
+
