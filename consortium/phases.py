@@ -50,11 +50,11 @@ def check_phase_change(current: Phase, target: Phase, reason: str | None) -> Non
         if not (reason and reason.strip()):
             raise InvalidValue("Stopping a consortium needs a reason.", field="reason")
         return
-    expected = next_phase(current)
+    expected = _SEQUENCE[_SEQUENCE.index(current) + 1]
     if target is not expected:
         raise PhaseChangeNotAllowed(
-            f"A consortium in {current.value} can only move on to {expected.value if expected else '-'}"
+            f"A consortium in {current.value} can only move on to {expected.value}"
             f" (or be stopped), not to {target.value}.",
             current=current.value,
-            allowed=[p.value for p in (expected, Phase.STOPPED) if p is not None],
+            allowed=[expected.value, Phase.STOPPED.value],
         )

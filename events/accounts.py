@@ -13,7 +13,7 @@ from consortium.errors import AlreadyMember, NotFound
 from events.application import StoreApplication
 from events.caller import Caller
 
-TOKEN_PREFIX: Final = "cst_"
+TOKEN_PREFIX: Final = "cst_"  # noqa: S105 - a marker, not a secret
 
 
 def digest_of(secret: str) -> str:

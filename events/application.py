@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
@@ -38,7 +38,7 @@ class StoreBusy(Exception):
     """Writes kept colliding; nothing was recorded and the caller may simply try again."""
 
 
-class StoreApplication(Application):
+class StoreApplication(Application[UUID]):
     """An eventsourcing application configured from :class:`StoreSettings`."""
 
     def __init__(self, settings: StoreSettings, clock: Clock = utc_now) -> None:
@@ -55,17 +55,22 @@ class StoreApplication(Application):
     def cause(self, caller: Caller) -> Cause:
         return Cause(actor=caller.actor, request_id=caller.request_id, at=self.clock())
 
-    def take_snapshot(self, aggregate_id: Any, version: int | None = None, **kwargs: Any) -> None:
+    def take_snapshot(
+        self,
+        aggregate_id: UUID,
+        version: int | None = None,
+        projector_func: Any = project_aggregate,
+    ) -> None:
         # A snapshot is an optimisation: failing to write one must never fail the command
         # whose events are already recorded (that would make the caller retry and book twice).
         try:
-            super().take_snapshot(aggregate_id, version, **kwargs)
+            super().take_snapshot(aggregate_id, version, projector_func)
         except IntegrityError:
             log.info("snapshot of %s at version %s exists already", aggregate_id, version)
 
     def _load(self, aggregate_id: UUID, kind: type[A], not_found: Callable[[UUID], Exception]) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise not_found(aggregate_id) from None
         if not isinstance(aggregate, kind):

@@ -108,17 +108,14 @@ class ConsortiumApplication(StoreApplication):
                 f"Consortium {consortium_id} did not exist yet at {instant.isoformat()}.",
                 consortium_id=consortium_id,
             )
-        consortium = self.repository.get(consortium_id, version=version)
-        assert isinstance(consortium, Consortium)
+        consortium: Consortium = self.repository.get(consortium_id, version=version)
         return consortium
 
     def history(
         self, consortium_id: UUID, *, after_version: int = 0, limit: int = 50
     ) -> Page[Consortium.Event]:
         self.consortium(consortium_id)  # 404 for an unknown id, not an empty page
-        events: list[Any] = list(
-            self.events.get(consortium_id, gt=after_version, limit=limit + 1)
-        )
+        events: list[Any] = list(self.events.get(consortium_id, gt=after_version, limit=limit + 1))
         more = len(events) > limit
         events = events[:limit]
         return Page(events, events[-1].originator_version if more else None)
@@ -143,7 +140,8 @@ class ConsortiumApplication(StoreApplication):
 
         def recorded_at(version: int) -> datetime:
             (event,) = self.events.get(consortium_id, gt=version - 1, lte=version)
-            return event.timestamp
+            recorded: datetime = getattr(event, "timestamp")  # noqa: B009 - not in the protocol
+            return recorded
 
         # Events are never dated before their predecessor (see Consortium._record), so the
         # versions recorded by ``instant`` form a prefix: find its end by bisection.

@@ -129,7 +129,9 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
         for name in sample.leaving:
             app.member_leaves(consortium.id, members[name], reason="Einde proef", caller=caller)
         if sample.stop_reason:
-            app.move_to_phase(consortium.id, Phase.STOPPED, reason=sample.stop_reason, caller=caller)
+            app.move_to_phase(
+                consortium.id, Phase.STOPPED, reason=sample.stop_reason, caller=caller
+            )
         founded.append(app.consortium(consortium.id))
     return founded
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 from web.auth import API_PREFIX
 from web.problems import problem
@@ -10,7 +10,7 @@ from web.problems import problem
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
-def _require_json_body() -> object:
+def _require_json_body() -> Response | None:
     if request.method not in _WITH_BODY or not request.path.startswith(API_PREFIX):
         return None
     has_body = bool(request.content_length) or "chunked" in request.headers.get(

@@ -11,6 +11,8 @@ import click
 from events.bootstrap import open_store
 from events.caller import Caller
 from events.demo import load_demo
+from web.server import default_workers
+from web.server import serve as run_server
 
 
 def _cli_caller() -> Caller:
@@ -31,13 +33,11 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes.")
 def serve(bind: str, workers: int | None) -> None:
     """Run the web service with several worker processes (gunicorn)."""
-    from web.server import default_workers, serve as run
-
     host, _, port = bind.rpartition(":")
     click.echo(f"Consortium service on http://{host or '0.0.0.0'}:{port}", err=True)  # noqa: S104
     click.echo(f"  API:        http://{host or '127.0.0.1'}:{port}/api/v1", err=True)
     click.echo(f"  Reference:  http://{host or '127.0.0.1'}:{port}/api/docs", err=True)
-    run(bind, workers or default_workers())
+    run_server(bind, workers or default_workers())
 
 
 @main.command()

@@ -37,9 +37,7 @@ def docs_config() -> dict[str, object]:
                     "decimals; instants are ISO 8601 with offset."
                 )
             },
-            "components": {
-                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-            },
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
     }

@@ -114,7 +114,9 @@ def _from_domain_error(error: DomainError) -> Response:
         field = error.field or "(body)"
         errors = [{"field": field, "pointer": _pointer("json", (field,)), "detail": error.message}]
         return problem(422, error.message, errors=errors)
-    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, RuleViolation) else 422
+    status = (
+        404 if isinstance(error, NotFound) else 409 if isinstance(error, RuleViolation) else 422
+    )
     return problem(status, error.message, title=error.title)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from events.bootstrap import open_store
+from web.app import create_app
 
 
 def default_workers() -> int:
@@ -33,9 +33,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        # Imported here: each worker builds its own app and database connections after fork.
-        from web.app import create_app
-
+        # Called in each worker after fork, so each has its own database connections.
         return create_app()
 
 
@@ -43,5 +41,3 @@ def serve(bind: str, workers: int) -> None:
     # Create the tables once, before the workers start, so they never race to do it.
     open_store().close()
     Server(bind, workers).run()
-
-

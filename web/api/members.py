@@ -37,9 +37,7 @@ class Members(MethodView):
     def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Member, int, dict[str, str]]:
         """Admit a party as member (lead, partner, funder or adopter)."""
         _, member = store().consortia.admit_member(consortium_id, **data, caller=current_caller())
-        location = url_for(
-            "members.MemberById", consortium_id=consortium_id, member_id=member.id
-        )
+        location = url_for("members.MemberById", consortium_id=consortium_id, member_id=member.id)
         return member, 201, {"Location": location}
 
 

@@ -36,6 +36,7 @@ class PageArgs(StrictSchema):
 
 class PageOut(ma.Schema):
     next_cursor = ma.fields.Integer(
-        allow_none=True, metadata={"description": "Pass as `cursor` for the next page; null on the last."}
+        allow_none=True,
+        metadata={"description": "Pass as `cursor` for the next page; null on the last."},
     )
     next = ma.fields.String(allow_none=True, metadata={"description": "The next page's address."})

@@ -17,7 +17,7 @@ AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 _OFFSET: Final = re.compile(r"\d\d:?\d\d")
 
 
-class MoneyField(ma.fields.Field):
+class MoneyField(ma.fields.Field[Money]):
     """Money as a JSON string with at most two decimals; a JSON number is refused."""
 
     default_error_messages: Final = {  # type: ignore[misc]
@@ -47,7 +47,7 @@ class Instant(ma.fields.DateTime):
         return value.astimezone(AMSTERDAM).isoformat()
 
 
-class AsOf(ma.fields.Field):
+class AsOf(ma.fields.Field[datetime]):
     """A past moment: an ISO 8601 instant with offset, or a date meaning the end of that day
     in Europe/Amsterdam ("as of 2026-12-31" includes everything recorded on that day)."""
 

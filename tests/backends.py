@@ -1,0 +1,69 @@
+"""Real backends for tests: a SQLite file per test, or a PostgreSQL schema per test.
+
+PostgreSQL is found at CONSORTIUM_TEST_POSTGRES_URL (default: postgres@127.0.0.1:5432). When it
+cannot be reached the test is skipped on a developer's machine, and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from events.settings import StoreSettings
+
+POSTGRES_URL = os.environ.get(
+    "CONSORTIUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_server(name: str, error: Exception) -> None:
+    message = f"{name} is not reachable: {error}"
+    if in_ci():
+        pytest.fail(f"{message} (CI=true: a missing server is a failure, not a skip)")
+    pytest.skip(message)
+
+
+def _connect() -> psycopg.Connection[tuple[object, ...]]:
+    parts = urlsplit(POSTGRES_URL)
+    return psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname=parts.path.lstrip("/") or "postgres",
+        autocommit=True,
+        connect_timeout=5,
+    )
+
+
+@contextmanager
+def postgres_schema() -> Iterator[StoreSettings]:
+    """A fresh schema, dropped afterwards; the settings point the store into it."""
+    try:
+        conn = _connect()
+    except psycopg.OperationalError as error:
+        require_server("PostgreSQL", error)
+        raise  # pragma: no cover - require_server never returns
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield StoreSettings.from_url(f"{POSTGRES_URL}?schema={schema}")
+        finally:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def sqlite_file(directory: Path) -> Iterator[StoreSettings]:
+    yield StoreSettings.from_url(f"sqlite:///{directory / 'store.sqlite3'}")

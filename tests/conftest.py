@@ -1,0 +1,91 @@
+"""Shared fixtures: a real store per test on each backend, the web app, and API callers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from events.bootstrap import Store, open_store
+from events.caller import Caller
+from events.settings import StoreSettings
+from tests.backends import postgres_schema, sqlite_file
+from tests.clock import StepClock
+from web.app import create_app
+from web.config import WebSettings
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreSettings]:
+    """Store settings for each backend: every test runs once on SQLite, once on PostgreSQL."""
+    backend = postgres_schema() if request.param == "postgres" else sqlite_file(tmp_path)
+    with backend as settings:
+        yield settings
+
+
+@pytest.fixture
+def clock() -> StepClock:
+    return StepClock()
+
+
+@pytest.fixture
+def store(settings: StoreSettings, clock: StepClock) -> Iterator[Store]:
+    store = open_store(settings, clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def caller() -> Caller:
+    return Caller(actor="pm@utrecht.example", request_id="req-test")
+
+
+@pytest.fixture
+def app(store: Store) -> Flask:
+    return create_app(
+        store=store, settings=WebSettings(secret_key="test", base_url="http://testserver")
+    )
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Api:
+    """The test client with a bearer token, speaking JSON."""
+
+    def __init__(self, client: FlaskClient, token: str) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.post(path, json=json, headers=headers, **kwargs)
+
+
+def issue_token(store: Store, email: str, *, admin: bool = False) -> str:
+    caller = Caller(actor="cli:test", request_id="setup")
+    account = store.accounts.find_account(email) or store.accounts.open_account(
+        email=email, name=None, is_admin=admin, caller=caller
+    )
+    return store.accounts.issue_token(account, name="test", expires_at=None, caller=caller).secret
+
+
+@pytest.fixture
+def admin_token(store: Store) -> str:
+    return issue_token(store, "admin@consortium.example", admin=True)
+
+
+@pytest.fixture
+def api(client: FlaskClient, admin_token: str) -> Api:
+    return Api(client, admin_token)

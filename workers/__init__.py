@@ -1,0 +1,1 @@
+"""Background work (Celery): reminders and deliveries."""
