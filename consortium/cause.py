@@ -7,7 +7,12 @@ The time comes from outside (the application's clock), never from the domain its
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+# The users' calendar: days, years and due dates are Dutch days.
+AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,3 +27,8 @@ class Cause:
         object.__setattr__(self, "at", self.at.astimezone(UTC))
         if not self.actor:
             raise ValueError("A cause needs an actor.")
+
+    @property
+    def today(self) -> date:
+        """The date in the Netherlands at the moment of the act."""
+        return self.at.astimezone(AMSTERDAM).date()

@@ -67,3 +67,23 @@ class InvalidValue(DomainError, ValueError):
     def __init__(self, message: str, field: str | None = None, **context: Any) -> None:
         super().__init__(message, **context)
         self.field = field
+
+
+class ContributionNotFound(NotFound):
+    def __init__(self, contribution_id: object) -> None:
+        super().__init__(
+            f"This consortium has no contribution {contribution_id}.",
+            contribution_id=contribution_id,
+        )
+
+
+class AlreadyReversed(RuleViolation):
+    pass
+
+
+class NothingToRevise(RuleViolation):
+    pass
+
+
+class InsufficientFunds(RuleViolation):
+    pass

@@ -51,10 +51,7 @@ class AccountsApplication(StoreApplication):
         return account
 
     def find_account(self, email: str) -> Account | None:
-        account_id = Account.id_for(email)
-        if account_id not in self.repository:
-            return None
-        return self._load(account_id, Account, AccountNotFound)
+        return self._find(Account.id_for(email), Account)
 
     def issue_token(
         self, account: Account, *, name: str, expires_at: datetime | None, caller: Caller
@@ -75,11 +72,8 @@ class AccountsApplication(StoreApplication):
         """The active account a bearer token belongs to, or None for any bad token."""
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
-        token_id = ApiToken.id_for(digest_of(secret))
-        if token_id not in self.repository:
+        token = self._find(ApiToken.id_for(digest_of(secret)), ApiToken)
+        if token is None or not token.is_valid_at(self.clock()):
             return None
-        token = self._load(token_id, ApiToken, AccountNotFound)
-        if not token.is_valid_at(self.clock()):
-            return None
-        account = self._load(token.account_id, Account, AccountNotFound)
-        return account if account.is_active else None
+        account = self._find(token.account_id, Account)
+        return account if account is not None and account.is_active else None

@@ -22,6 +22,12 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from consortium.cause import Cause
 from events.caller import Caller, Clock, utc_now
+from events.idempotency import (
+    AlreadyDone,
+    IdempotencyClaim,
+    IdempotencyKeyReused,
+    IdempotentRequest,
+)
 from events.settings import StoreSettings
 from events.transcodings import register_domain_transcodings
 
@@ -31,6 +37,7 @@ A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 
 MAX_ATTEMPTS: Final = 30
+CACHE_SIZE: Final = 1000
 _LOCK_STRIPES: Final = 64
 
 
@@ -42,7 +49,9 @@ class StoreApplication(Application[UUID]):
     """An eventsourcing application configured from :class:`StoreSettings`."""
 
     def __init__(self, settings: StoreSettings, clock: Clock = utc_now) -> None:
-        super().__init__(env=dict(settings.env))
+        # Aggregates are cached per process and fast-forwarded from the store on each read, so
+        # a command loads only the events recorded since, not the whole history.
+        super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": str(CACHE_SIZE), **settings.env})
         self.clock = clock
         # Writers in this process take turns per aggregate, so they do not waste retries on
         # each other; writers in other processes are handled by the retry on conflict.
@@ -68,12 +77,25 @@ class StoreApplication(Application[UUID]):
         except IntegrityError:
             log.info("snapshot of %s at version %s exists already", aggregate_id, version)
 
-    def _load(self, aggregate_id: UUID, kind: type[A], not_found: Callable[[UUID], Exception]) -> A:
+    def _check_not_done(self, claim: IdempotencyClaim) -> None:
+        done = self._find(claim.record_id, IdempotentRequest)
+        if done is None:
+            return
+        if done.fingerprint != claim.fingerprint:
+            raise IdempotencyKeyReused
+        raise AlreadyDone(done.response)
+
+    def _find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate of that kind with that id, or None: one read, no exception."""
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise not_found(aggregate_id) from None
-        if not isinstance(aggregate, kind):
+            return None
+        return aggregate if isinstance(aggregate, kind) else None
+
+    def _load(self, aggregate_id: UUID, kind: type[A], not_found: Callable[[UUID], Exception]) -> A:
+        aggregate = self._find(aggregate_id, kind)
+        if aggregate is None:
             raise not_found(aggregate_id)
         return aggregate
 
@@ -84,13 +106,25 @@ class StoreApplication(Application[UUID]):
         not_found: Callable[[UUID], Exception],
         caller: Caller,
         act: Callable[[A, Cause], T],
+        claim: IdempotencyClaim | None = None,
     ) -> tuple[A, T]:
+        """Run ``act`` on the aggregate and save, retrying on a write conflict.
+
+        With an idempotency ``claim``, a request done before raises :class:`AlreadyDone` with
+        its first response; otherwise the response is recorded with the events, atomically.
+        """
         with self._write_locks[hash(aggregate_id) % _LOCK_STRIPES]:
             for attempt in range(1, MAX_ATTEMPTS + 1):
+                if claim is not None:
+                    self._check_not_done(claim)
                 aggregate = self._load(aggregate_id, kind, not_found)
-                result = act(aggregate, self.cause(caller))
+                cause = self.cause(caller)
+                result = act(aggregate, cause)
+                records: list[Aggregate] = []
+                if claim is not None:
+                    records.append(IdempotentRequest.record(claim, claim.render(result), cause))
                 try:
-                    self.save(aggregate)
+                    self.save(aggregate, *records)
                 except IntegrityError:
                     log.debug("write conflict on %s, attempt %d", aggregate_id, attempt)
                     time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))

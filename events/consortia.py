@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Generic, TypeVar
@@ -14,7 +14,7 @@ from consortium.aggregate import Consortium
 from consortium.errors import ConsortiumNotFound, NotFound
 from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
-from events.application import StoreApplication
+from events.budget import BudgetUseCases
 from events.caller import Caller
 
 T = TypeVar("T")
@@ -31,7 +31,7 @@ class Page(Generic[T]):
     next_cursor: int | None
 
 
-class ConsortiumApplication(StoreApplication):
+class ConsortiumApplication(BudgetUseCases):
     name = "Consortia"
     snapshotting_intervals = {Consortium: SNAPSHOT_INTERVAL}
 
@@ -132,6 +132,15 @@ class ConsortiumApplication(StoreApplication):
         notifications = notifications[:limit]
         items = [self.consortium(UUID(str(n.originator_id))) for n in notifications]
         return Page(items, notifications[-1].id if more else None)
+
+    def all_consortia(self) -> Iterator[Consortium]:
+        cursor = None
+        while True:
+            page = self.portfolio(after=cursor, limit=200)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
 
     def _version_at(self, consortium_id: UUID, instant: datetime) -> int | None:
         latest = self.recorder.select_events(consortium_id, desc=True, limit=1)

@@ -101,7 +101,7 @@ SAMPLES: tuple[Sample, ...] = (
 def load_demo(store: Store, caller: Caller) -> list[Consortium]:
     """Found the sample consortia that do not exist yet (by name); return those founded."""
     app = store.consortia
-    existing = {c.name for c in _all(store)}
+    existing = {c.name for c in app.all_consortia()}
     founded = []
     for sample in SAMPLES:
         if sample.name in existing:
@@ -134,14 +134,3 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
             )
         founded.append(app.consortium(consortium.id))
     return founded
-
-
-def _all(store: Store) -> list[Consortium]:
-    found: list[Consortium] = []
-    cursor = None
-    while True:
-        page = store.consortia.portfolio(after=cursor, limit=200)
-        found.extend(page.items)
-        if page.next_cursor is None:
-            return found
-        cursor = page.next_cursor

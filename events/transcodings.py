@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from enum import Enum
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from consortium.cost_sharing import KeyKind, Share
+from consortium.ledger import (
+    Commitment,
+    Contribution,
+    ContributionKind,
+    Expenditure,
+    Ledger,
+    Reversal,
+)
 from consortium.members import Member, MemberRole, Sector
 from consortium.money import Money
 from consortium.phases import Phase
@@ -50,34 +59,44 @@ class EnumAsValue(Transcoding):
         return self.type(data)  # type: ignore[no-any-return]
 
 
-class MemberAsDict(Transcoding):
-    type = Member
-    name = "member"
+class DataclassAsDict(Transcoding):
+    """A frozen dataclass of the domain as a dict of its fields (each transcoded in turn)."""
 
-    def encode(self, obj: Member) -> dict[str, Any]:
-        return {
-            "id": obj.id,
-            "party": obj.party,
-            "sector": obj.sector,
-            "role": obj.role,
-            "contact_email": obj.contact_email,
-            "population": obj.population,
-            "joined_at": obj.joined_at,
-            "left_at": obj.left_at,
-            "leave_reason": obj.leave_reason,
-        }
+    def __init__(self, cls: type[Any], name: str) -> None:
+        self.type = cls
+        self.name = name
+        self.fields = tuple(f.name for f in dataclasses.fields(cls))
 
-    def decode(self, data: dict[str, Any]) -> Member:
-        data = dict(data)
-        if isinstance(data["id"], str):  # pragma: no cover - UUIDs are transcoded already
-            data["id"] = UUID(data["id"])
-        return Member(**data)
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self.fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)
+
+
+# The names are stored in the events: never rename one, add a new transcoding instead.
+_ENUMS: tuple[tuple[type[Enum], str], ...] = (
+    (Phase, "phase"),
+    (Sector, "sector"),
+    (MemberRole, "member_role"),
+    (ContributionKind, "contribution_kind"),
+    (KeyKind, "cost_sharing_key"),
+)
+_DATACLASSES: tuple[tuple[type[Any], str], ...] = (
+    (Member, "member"),
+    (Commitment, "commitment"),
+    (Contribution, "contribution"),
+    (Reversal, "reversal"),
+    (Expenditure, "expenditure"),
+    (Ledger, "ledger"),
+    (Share, "share"),
+)
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(MoneyAsDict())
     transcoder.register(DateAsISO())
-    transcoder.register(EnumAsValue(Phase, "phase"))
-    transcoder.register(EnumAsValue(Sector, "sector"))
-    transcoder.register(EnumAsValue(MemberRole, "member_role"))
-    transcoder.register(MemberAsDict())
+    for enum_type, name in _ENUMS:
+        transcoder.register(EnumAsValue(enum_type, name))
+    for cls, name in _DATACLASSES:
+        transcoder.register(DataclassAsDict(cls, name))

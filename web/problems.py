@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from consortium.errors import DomainError, InvalidValue, NotFound, RuleViolation
 from events.application import StoreBusy
+from events.idempotency import HEADER as IDEMPOTENCY_HEADER
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def problem(
     title: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: Mapping[str, str] | None = None,
-    **extensions: Any,
+    extensions: Mapping[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -54,7 +55,8 @@ def problem(
     request_id = g.get("request_id")
     if request_id:
         body["request_id"] = request_id
-    body.update({k: v for k, v in extensions.items() if v is not None})
+    # Extension members never overwrite the standard ones.
+    body.update({k: v for k, v in (extensions or {}).items() if k not in body and v is not None})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -112,12 +114,17 @@ def _from_http_exception(error: HTTPException) -> Response:
 def _from_domain_error(error: DomainError) -> Response:
     if isinstance(error, InvalidValue):
         field = error.field or "(body)"
-        errors = [{"field": field, "pointer": _pointer("json", (field,)), "detail": error.message}]
+        location = "header" if field == IDEMPOTENCY_HEADER else "json"
+        errors = [
+            {"field": field, "pointer": _pointer(location, (field,)), "detail": error.message}
+        ]
         return problem(422, error.message, errors=errors)
     status = (
         404 if isinstance(error, NotFound) else 409 if isinstance(error, RuleViolation) else 422
     )
-    return problem(status, error.message, title=error.title)
+    # What the rule concerned (e.g. "available": "400.00") goes along as extension members.
+    context = {k: v if isinstance(v, int | str) else str(v) for k, v in error.context.items()}
+    return problem(status, error.message, title=error.title, extensions=context)
 
 
 def _from_store_busy(error: StoreBusy) -> Response:

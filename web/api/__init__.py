@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from web.api import consortia, history, members
+from web.api import (
+    budget,
+    commitments,
+    consortia,
+    contributions,
+    cost_sharing,
+    expenditures,
+    history,
+    members,
+)
 
 
 def register_blueprints(api: Api) -> None:
-    for module in (consortia, members, history):
+    for module in (
+        consortia,
+        members,
+        commitments,
+        contributions,
+        expenditures,
+        cost_sharing,
+        budget,
+        history,
+    ):
         api.register_blueprint(module.blp)

@@ -1,0 +1,204 @@
+"""Use cases of the pooled budget: pledges, contributions, reversals, spending, cost shares,
+and the budget view now or as of a past moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from consortium.aggregate import Consortium
+from consortium.budget_view import BudgetView, budget_view
+from consortium.cost_sharing import KeyKind, Share
+from consortium.errors import ConsortiumNotFound, NotFound
+from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
+from consortium.money import Money
+from events.application import StoreApplication
+from events.caller import Caller
+from events.idempotency import IdempotencyClaim
+
+
+class BudgetUseCases(StoreApplication):
+    """Budget use cases of :class:`~events.consortia.ConsortiumApplication`."""
+
+    if TYPE_CHECKING:
+
+        def consortium(self, consortium_id: UUID) -> Consortium: ...
+        def consortium_as_of(self, consortium_id: UUID, instant: datetime) -> Consortium: ...
+        def all_consortia(self) -> Iterator[Consortium]: ...
+
+    def pledge(
+        self,
+        consortium_id: UUID,
+        *,
+        member_id: UUID,
+        year: int,
+        amount: Money,
+        reason: str | None,
+        caller: Caller,
+        claim: IdempotencyClaim | None = None,
+    ) -> Commitment:
+        _, commitment = self._update(
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            lambda c, cause: c.pledge(
+                member_id=member_id, year=year, amount=amount, reason=reason, cause=cause
+            ),
+            claim,
+        )
+        return commitment
+
+    def log_contribution(
+        self,
+        consortium_id: UUID,
+        *,
+        member_id: UUID,
+        kind: ContributionKind,
+        amount: Money,
+        on: date,
+        year: int | None,
+        reference: str | None,
+        hours: Decimal | None,
+        rate: Money | None,
+        caller: Caller,
+        claim: IdempotencyClaim | None = None,
+    ) -> Contribution:
+        _, contribution = self._update(
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            lambda c, cause: c.log_contribution(
+                member_id=member_id,
+                kind=kind,
+                amount=amount,
+                on=on,
+                year=year,
+                reference=reference,
+                hours=hours,
+                rate=rate,
+                cause=cause,
+            ),
+            claim,
+        )
+        return contribution
+
+    def reverse_contribution(
+        self,
+        consortium_id: UUID,
+        contribution_id: UUID,
+        *,
+        reason: str,
+        caller: Caller,
+        claim: IdempotencyClaim | None = None,
+    ) -> Reversal:
+        _, reversal = self._update(
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            lambda c, cause: c.reverse_contribution(contribution_id, reason=reason, cause=cause),
+            claim,
+        )
+        return reversal
+
+    def record_expenditure(
+        self,
+        consortium_id: UUID,
+        *,
+        amount: Money,
+        on: date,
+        description: str,
+        milestone_id: UUID | None,
+        caller: Caller,
+        claim: IdempotencyClaim | None = None,
+    ) -> Expenditure:
+        _, expenditure = self._update(
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            lambda c, cause: c.record_expenditure(
+                amount=amount,
+                on=on,
+                description=description,
+                milestone_id=milestone_id,
+                cause=cause,
+            ),
+            claim,
+        )
+        return expenditure
+
+    def share_costs(
+        self,
+        consortium_id: UUID,
+        *,
+        amount: Money,
+        key: KeyKind,
+        member_ids: Sequence[UUID] | None,
+        weights: Mapping[UUID, Decimal] | None,
+        commit_year: int | None,
+        caller: Caller,
+        claim: IdempotencyClaim | None = None,
+    ) -> list[Share]:
+        """Divide an amount by a key; with ``commit_year`` the shares are pledged for that year."""
+        if commit_year is None:
+            return self.consortium(consortium_id).share_costs(
+                amount=amount, key=key, member_ids=member_ids, weights=weights
+            )
+        _, shares = self._update(
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            lambda c, cause: c.pledge_cost_shares(
+                amount=amount,
+                key=key,
+                year=commit_year,
+                member_ids=member_ids,
+                weights=weights,
+                cause=cause,
+            ),
+            claim,
+        )
+        return shares
+
+    def budgets_of_party(
+        self, party: str, as_of: datetime | None = None
+    ) -> Iterator[tuple[Consortium, BudgetView]]:
+        """The budget of every consortium the party is or was a member of.
+
+        Reads every consortium: fine for a few hundred; a read model replaces it at scale.
+        """
+        for current in self.all_consortia():
+            if not _party_matches(current, party):
+                continue
+            consortium = current
+            if as_of is not None:
+                try:
+                    consortium = self.consortium_as_of(current.id, as_of)
+                except NotFound:
+                    continue  # founded after that moment
+                if not _party_matches(consortium, party):
+                    continue
+            yield consortium, budget_of(consortium)
+
+    def budget(self, consortium_id: UUID, as_of: datetime | None = None) -> BudgetView:
+        consortium = (
+            self.consortium(consortium_id)
+            if as_of is None
+            else self.consortium_as_of(consortium_id, as_of)
+        )
+        return budget_of(consortium)
+
+
+def _party_matches(consortium: Consortium, party: str) -> bool:
+    return any(m.party.casefold() == party.casefold() for m in consortium.members)
+
+
+def budget_of(consortium: Consortium) -> BudgetView:
+    return budget_view(consortium.ledger, consortium.members)

@@ -1,0 +1,126 @@
+"""Schemas of the budget view, the member-money view and cost-sharing keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+
+from consortium.cost_sharing import KeyKind
+from web.schemas.fields import Instant, MoneyField, StrictSchema
+from web.schemas.money import CURRENCY, year_field
+
+
+class FiguresOut(ma.Schema):
+    """committed, received (cash + in kind), spent and available (cash received minus spent)."""
+
+    committed = MoneyField()
+    received = MoneyField()
+    received_cash = MoneyField()
+    received_in_kind = MoneyField()
+    spent = MoneyField()
+    available = MoneyField(metadata={"description": "Cash received minus spent."})
+    outstanding = MoneyField(metadata={"description": "Committed minus cash received."})
+
+
+class YearOut(FiguresOut):
+    year = ma.fields.Integer()
+
+    @ma.pre_dump
+    def flatten(self, row: Any, **_: Any) -> dict[str, Any]:
+        return {"year": row.year, **figures_dict(row.figures)}
+
+
+class MemberBudgetOut(FiguresOut):
+    member_id = ma.fields.UUID()
+    party = ma.fields.String()
+    active = ma.fields.Boolean()
+    years = ma.fields.List(ma.fields.Nested(YearOut))
+
+    @ma.pre_dump
+    def flatten(self, row: Any, **_: Any) -> dict[str, Any]:
+        return {
+            "member_id": row.member.id,
+            "party": row.member.party,
+            "active": row.member.is_active,
+            "years": row.years,
+            **figures_dict(row.figures),
+        }
+
+
+class NeedOut(ma.Schema):
+    year = ma.fields.Integer()
+    committed = MoneyField()
+    needed = MoneyField(metadata={"description": "Tranches of milestones due that year."})
+    gap = MoneyField(metadata={"description": "Needed but not pledged (0 when covered)."})
+
+
+class HorizonOut(ma.Schema):
+    last_committed_year = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The last year with a pledge above zero."}
+    )
+    needs = ma.fields.List(ma.fields.Nested(NeedOut))
+
+
+class BudgetOut(ma.Schema):
+    consortium_id = ma.fields.UUID()
+    as_of = Instant(allow_none=True)
+    currency = ma.fields.Constant("EUR")
+    totals = ma.fields.Nested(FiguresOut)
+    years = ma.fields.List(ma.fields.Nested(YearOut))
+    members = ma.fields.List(ma.fields.Nested(MemberBudgetOut))
+    horizon = ma.fields.Nested(HorizonOut)
+
+
+def figures_dict(figures: Any) -> dict[str, Any]:
+    return {name: getattr(figures, name) for name in FiguresOut._declared_fields}
+
+
+class CostSharingIn(StrictSchema):
+    amount = MoneyField(required=True)
+    currency = CURRENCY
+    key = ma.fields.Enum(KeyKind, by_value=True, required=True)
+    member_ids = ma.fields.List(
+        ma.fields.UUID(),
+        load_default=None,
+        metadata={"description": "Default: the current members, in the order they joined."},
+    )
+    weights = ma.fields.Dict(
+        keys=ma.fields.UUID(),
+        values=ma.fields.Decimal(allow_nan=False, validate=ma.validate.Range(min=0)),
+        load_default=None,
+        metadata={"description": "{member_id: number} for the `weights` key."},
+    )
+    commit_year = year_field(
+        load_default=None,
+        metadata={"description": "When given, each share is pledged by its member for that year."},
+    )
+
+
+class ShareOut(ma.Schema):
+    member_id = ma.fields.UUID()
+    party = ma.fields.String()
+    weight = ma.fields.Decimal(as_string=True)
+    amount = MoneyField()
+
+
+class CostSharingOut(ma.Schema):
+    amount = MoneyField()
+    currency = ma.fields.Constant("EUR")
+    key = ma.fields.Enum(KeyKind, by_value=True)
+    commit_year = ma.fields.Integer(allow_none=True)
+    shares = ma.fields.List(ma.fields.Nested(ShareOut))
+
+
+class PartyConsortiumOut(FiguresOut):
+    consortium_id = ma.fields.UUID()
+    name = ma.fields.String()
+    member_ids = ma.fields.List(ma.fields.UUID())
+    active = ma.fields.Boolean()
+    years = ma.fields.List(ma.fields.Nested(YearOut))
+
+
+class PartyMoneyOut(ma.Schema):
+    party = ma.fields.String()
+    totals = ma.fields.Nested(FiguresOut)
+    consortia = ma.fields.List(ma.fields.Nested(PartyConsortiumOut))

@@ -1,0 +1,162 @@
+"""Schemas of the ledger: pledges (commitments), contributions, reversals and expenditures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+
+from consortium.ledger import ContributionKind
+from consortium.money import CURRENCIES
+from consortium.text import MAX_DESCRIPTION, MAX_REASON, MAX_REFERENCE
+from web.schemas.common import PageOut
+from web.schemas.fields import Instant, MoneyField, StrictSchema
+
+CURRENCY = ma.fields.String(
+    load_default="EUR",
+    validate=ma.validate.OneOf(sorted(CURRENCIES), error="Unknown currency; amounts are in EUR."),
+)
+
+
+def year_field(**kwargs: Any) -> ma.fields.Integer:
+    """A calendar year; whether it lies in the consortium's budget years is the domain's rule."""
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1900, max=2200), **kwargs)
+
+
+def _two_decimals(value: Decimal) -> None:
+    if value != value.quantize(Decimal("0.01")):
+        raise ma.ValidationError("At most two decimals.")
+
+
+class CommitmentIn(StrictSchema):
+    member_id = ma.fields.UUID(required=True)
+    year = year_field(required=True)
+    amount = MoneyField(required=True, metadata={"description": 'Text, e.g. "25000.00".'})
+    currency = CURRENCY
+    reason = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=MAX_REASON),
+        metadata={"description": "Required when revising an earlier pledge for the same year."},
+    )
+
+
+class CommitmentOut(ma.Schema):
+    id = ma.fields.UUID()
+    member_id = ma.fields.UUID()
+    year = ma.fields.Integer()
+    amount = MoneyField()
+    currency = ma.fields.Constant("EUR")
+    revision = ma.fields.Integer(metadata={"description": "1 for the first pledge."})
+    reason = ma.fields.String(allow_none=True)
+    recorded_at = Instant()
+    recorded_by = ma.fields.String()
+
+
+class PledgeOut(ma.Schema):
+    """A member's current pledge for a year, with every revision that led to it."""
+
+    member_id = ma.fields.UUID()
+    party = ma.fields.String()
+    year = ma.fields.Integer()
+    amount = MoneyField()
+    currency = ma.fields.Constant("EUR")
+    revisions = ma.fields.List(ma.fields.Nested(CommitmentOut))
+
+
+class PledgeArgs(StrictSchema):
+    member_id = ma.fields.UUID(load_default=None)
+    year = year_field(load_default=None)
+
+
+class PledgeList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PledgeOut))
+
+
+class ContributionIn(StrictSchema):
+    member_id = ma.fields.UUID(required=True)
+    kind = ma.fields.Enum(ContributionKind, by_value=True, required=True)
+    amount = MoneyField(
+        required=True, metadata={"description": "For in kind by hours: hours × rate."}
+    )
+    currency = CURRENCY
+    date = ma.fields.Date(required=True, metadata={"description": "When received or given."})
+    year = year_field(
+        load_default=None, metadata={"description": "The year it counts for; default: of date."}
+    )
+    reference = ma.fields.String(
+        load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_REFERENCE)
+    )
+    hours = ma.fields.Decimal(
+        load_default=None,
+        allow_none=True,
+        validate=_two_decimals,
+        metadata={"description": "In kind: hours of work, valued at `rate` per hour."},
+    )
+    rate = MoneyField(load_default=None, allow_none=True)
+
+
+class ReversalIn(StrictSchema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_REASON))
+
+
+class ReversalOut(ma.Schema):
+    contribution_id = ma.fields.UUID()
+    reason = ma.fields.String()
+    reversed_at = Instant()
+    reversed_by = ma.fields.String()
+
+
+class ContributionOut(ma.Schema):
+    id = ma.fields.UUID()
+    member_id = ma.fields.UUID()
+    kind = ma.fields.Enum(ContributionKind, by_value=True)
+    amount = MoneyField()
+    currency = ma.fields.Constant("EUR")
+    date = ma.fields.Date()
+    year = ma.fields.Integer()
+    reference = ma.fields.String(allow_none=True)
+    hours = ma.fields.Decimal(as_string=True, allow_none=True)
+    rate = MoneyField(allow_none=True)
+    logged_at = Instant()
+    logged_by = ma.fields.String()
+    reversal = ma.fields.Nested(ReversalOut, allow_none=True)
+
+
+class ContributionArgs(StrictSchema):
+    member_id = ma.fields.UUID(load_default=None)
+    year = year_field(load_default=None)
+    kind = ma.fields.Enum(ContributionKind, by_value=True, load_default=None)
+    cursor = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
+
+
+class ContributionPage(PageOut):
+    items = ma.fields.List(ma.fields.Nested(ContributionOut))
+
+
+class ExpenditureIn(StrictSchema):
+    amount = MoneyField(required=True)
+    currency = CURRENCY
+    date = ma.fields.Date(required=True)
+    description = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION)
+    )
+    milestone_id = ma.fields.UUID(load_default=None, allow_none=True)
+
+
+class ExpenditureOut(ma.Schema):
+    id = ma.fields.UUID()
+    amount = MoneyField()
+    currency = ma.fields.Constant("EUR")
+    date = ma.fields.Date()
+    year = ma.fields.Integer()
+    description = ma.fields.String()
+    milestone_id = ma.fields.UUID(allow_none=True)
+    recorded_at = Instant()
+    recorded_by = ma.fields.String()
+
+
+class ExpenditureList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ExpenditureOut))
