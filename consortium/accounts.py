@@ -2,83 +2,168 @@
 
 An account's id is derived from its email address and a token's id from the digest of its
 secret, so both are found with one read and can never be created twice: the event store's
-uniqueness is the index. The secret itself is never seen here, only its digest.
+uniqueness is the index. The secret itself is never seen here, only its digest; a password
+only as its argon2id hash.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Final
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from consortium.cause import Cause
-from consortium.errors import InvalidValue
+from consortium.errors import InvalidValue, RuleViolation
 from consortium.members import check_contact_email
+from consortium.recording import ConsortiumEvent, RecordingAggregate
+from consortium.text import MAX_NAME, optional_text
 
 _ACCOUNTS: Final = UUID("5d0f3a9e-6c51-4bb4-9d27-2f7f1e0c4a11")
 _TOKENS: Final = UUID("9b3c2e71-0f0a-4e5e-8a36-6f4d8f1a2b07")
 
 
+class Language(Enum):
+    NL = "nl"
+    EN = "en"
+
+
 def normalise_email(email: str) -> str:
-    checked = check_contact_email(email.strip())
+    checked = check_contact_email(email.strip() if isinstance(email, str) else email)
     if checked is None:  # pragma: no cover - check_contact_email only passes None through
         raise InvalidValue("An account needs an email address.", field="email")
     return checked.casefold()
 
 
-class Account(Aggregate):
-    class Event(Aggregate.Event):
-        class_version = 1
-        actor: str
-        request_id: str
+class Account(RecordingAggregate):
+    """A person who uses the service: programme manager, member representative, funder or
+    administrator. Roles per consortium are granted in the consortium itself."""
 
-    class Opened(Aggregate.Created, Event):
+    class Opened(RecordingAggregate.Created, ConsortiumEvent):
         email: str
         name: str
+        language: Language
         is_admin: bool
+        may_found: bool
 
-    def __init__(self, email: str, name: str, is_admin: bool) -> None:
+    class ProfileChanged(ConsortiumEvent):
+        name: str
+        language: Language
+
+        def apply(self, account: Account) -> None:
+            account.name = self.name
+            account.language = self.language
+
+    class CapabilitiesChanged(ConsortiumEvent):
+        is_admin: bool
+        may_found: bool
+
+        def apply(self, account: Account) -> None:
+            account.is_admin = self.is_admin
+            account.may_found = self.may_found
+
+    class Deactivated(ConsortiumEvent):
+        def apply(self, account: Account) -> None:
+            account.is_active = False
+
+    class Reactivated(ConsortiumEvent):
+        def apply(self, account: Account) -> None:
+            account.is_active = True
+
+    class PasswordSet(ConsortiumEvent):
+        password_hash: str
+
+        def apply(self, account: Account) -> None:
+            account.password_hash = self.password_hash
+
+    class TokenIssued(ConsortiumEvent):
+        token_id: UUID
+
+        def apply(self, account: Account) -> None:
+            account.token_ids = (*account.token_ids, self.token_id)
+
+    def __init__(
+        self, email: str, name: str, language: Language, is_admin: bool, may_found: bool
+    ) -> None:
         self.email = email
         self.name = name
+        self.language = language
         self.is_admin = is_admin
+        self.may_found = may_found
         self.is_active = True
+        self.password_hash: str | None = None
+        self.token_ids: tuple[UUID, ...] = ()
 
     @staticmethod
     def id_for(email: str) -> UUID:
         return uuid5(_ACCOUNTS, normalise_email(email))
 
     @classmethod
-    def open(cls, *, email: str, name: str | None, is_admin: bool, cause: Cause) -> Account:
+    def open(
+        cls,
+        *,
+        email: str,
+        name: str | None,
+        language: Language = Language.NL,
+        is_admin: bool = False,
+        may_found: bool = False,
+        cause: Cause,
+    ) -> Account:
         email = normalise_email(email)
         return cls._create(
             cls.Opened,
             id=cls.id_for(email),
             email=email,
-            name=(name or "").strip() or email,
+            name=optional_text(name, "name", MAX_NAME) or email,
+            language=language,
             is_admin=is_admin,
+            may_found=may_found,
             actor=cause.actor,
             request_id=cause.request_id,
             timestamp=cause.at,
         )
 
+    def change_profile(self, *, name: str | None, language: Language | None, cause: Cause) -> None:
+        new_name = optional_text(name, "name", MAX_NAME) or self.name
+        new_language = language or self.language
+        if (new_name, new_language) != (self.name, self.language):
+            self._record(self.ProfileChanged, cause, name=new_name, language=new_language)
 
-class ApiToken(Aggregate):
+    def change_capabilities(
+        self, *, is_admin: bool | None, may_found: bool | None, cause: Cause
+    ) -> None:
+        admin = self.is_admin if is_admin is None else is_admin
+        found = self.may_found if may_found is None else may_found
+        if (admin, found) != (self.is_admin, self.may_found):
+            self._record(self.CapabilitiesChanged, cause, is_admin=admin, may_found=found)
+
+    def deactivate(self, cause: Cause) -> None:
+        if self.is_active:
+            self._record(self.Deactivated, cause)
+
+    def reactivate(self, cause: Cause) -> None:
+        if not self.is_active:
+            self._record(self.Reactivated, cause)
+
+    def set_password_hash(self, password_hash: str, cause: Cause) -> None:
+        if not password_hash.startswith("$argon2id$"):
+            raise RuleViolation("Passwords are kept as argon2id hashes only.")
+        self._record(self.PasswordSet, cause, password_hash=password_hash)
+
+    def note_token(self, token_id: UUID, cause: Cause) -> None:
+        self._record(self.TokenIssued, cause, token_id=token_id)
+
+
+class ApiToken(RecordingAggregate):
     """A bearer token of an account, known by the digest of its secret."""
 
-    class Event(Aggregate.Event):
-        class_version = 1
-        actor: str
-        request_id: str
-
-    class Issued(Aggregate.Created, Event):
+    class Issued(RecordingAggregate.Created, ConsortiumEvent):
         account_id: UUID
         prefix: str
         name: str
         expires_at: datetime | None
 
-    class Revoked(Event):
+    class Revoked(ConsortiumEvent):
         def apply(self, token: ApiToken) -> None:
             token.revoked_at = self.timestamp
 
@@ -113,7 +198,7 @@ class ApiToken(Aggregate):
             id=cls.id_for(digest),
             account_id=account_id,
             prefix=prefix,
-            name=name,
+            name=optional_text(name, "name", MAX_NAME) or "token",
             expires_at=expires_at,
             actor=cause.actor,
             request_id=cause.request_id,
@@ -127,9 +212,4 @@ class ApiToken(Aggregate):
 
     def revoke(self, cause: Cause) -> None:
         if self.revoked_at is None:
-            self.trigger_event(
-                self.Revoked,
-                actor=cause.actor,
-                request_id=cause.request_id,
-                timestamp=max(cause.at, self.modified_on),
-            )
+            self._record(self.Revoked, cause)

@@ -3,7 +3,8 @@
 Public methods are commands: they check the rules against the current state and only then
 record an event. Each event's ``apply`` is the only code that changes state, and it runs again
 on every replay, so it holds no rule and consults nothing outside the event. The concerns live
-in mixins: ``Membership`` (members), ``Budget`` (money); this module holds founding and phases.
+in mixins: ``Membership`` (members), ``Budget`` (money), ``Access`` (roles); this module holds
+founding and phases.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from consortium.access import Access, Grant
 from consortium.budget import Budget
 from consortium.cause import Cause
 from consortium.errors import InvalidValue
@@ -37,7 +39,7 @@ __all__ = ["MAX_CHALLENGE", "MAX_DESCRIPTION", "MAX_NAME", "MAX_REASON", "Consor
 MAX_YEARS_BACK = 10
 
 
-class Consortium(Membership, Budget, RecordingAggregate):
+class Consortium(Membership, Budget, Access, RecordingAggregate):
     """A samenwerkingsverband around one societal challenge."""
 
     class Founded(Aggregate.Created, ConsortiumEvent):
@@ -62,6 +64,7 @@ class Consortium(Membership, Budget, RecordingAggregate):
         self.start_year = start_year
         self._members: tuple[Member, ...] = ()
         self._ledger = Ledger()
+        self._grants: tuple[Grant, ...] = ()
         self._phase = Phase.EXPLORATION
         self._phase_since: datetime = self.created_on
 

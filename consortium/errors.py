@@ -87,3 +87,9 @@ class NothingToRevise(RuleViolation):
 
 class InsufficientFunds(RuleViolation):
     pass
+
+
+class NotAllowed(DomainError):
+    """The caller may see this, but may not do that; the message says why."""
+
+    title = "Forbidden"

@@ -1,19 +1,31 @@
-"""Use cases of accounts and tokens: open an account, issue a token, authenticate a request."""
+"""Use cases of accounts and tokens: open and change accounts, issue and revoke tokens,
+set passwords, and authenticate a request's bearer token."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
+from uuid import UUID
 
-from consortium.accounts import Account, ApiToken
-from consortium.errors import AlreadyMember, NotFound
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from eventsourcing.utils import get_topic
+
+from consortium.accounts import Account, ApiToken, Language
+from consortium.cause import Cause
+from consortium.errors import InvalidValue, NotFound, RuleViolation
 from events.application import StoreApplication
 from events.caller import Caller
+from events.consortia import Page
 
 TOKEN_PREFIX: Final = "cst_"  # noqa: S105 - a marker, not a secret
+MIN_PASSWORD_LENGTH: Final = 12
+_OPENED_TOPIC: Final = get_topic(Account.Opened)
+_HASHER: Final = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
 def digest_of(secret: str) -> str:
@@ -26,7 +38,7 @@ class AccountNotFound(NotFound):
         super().__init__(f"There is no account {account}.")
 
 
-class AccountExists(AlreadyMember):
+class AccountExists(RuleViolation):
     pass
 
 
@@ -41,32 +53,140 @@ class IssuedToken:
 class AccountsApplication(StoreApplication):
     name = "Accounts"
 
+    # -- accounts -----------------------------------------------------------------------------
+
     def open_account(
-        self, *, email: str, name: str | None, is_admin: bool, caller: Caller
+        self,
+        *,
+        email: str,
+        name: str | None,
+        caller: Caller,
+        language: Language = Language.NL,
+        is_admin: bool = False,
+        may_found: bool = False,
     ) -> Account:
         if self.find_account(email) is not None:
             raise AccountExists(f"An account for {email} exists already.", email=email)
-        account = Account.open(email=email, name=name, is_admin=is_admin, cause=self.cause(caller))
+        account = Account.open(
+            email=email,
+            name=name,
+            language=language,
+            is_admin=is_admin,
+            may_found=may_found,
+            cause=self.cause(caller),
+        )
         self.save(account)
         return account
 
     def find_account(self, email: str) -> Account | None:
         return self._find(Account.id_for(email), Account)
 
+    def account(self, account_id: UUID) -> Account:
+        return self._load(account_id, Account, AccountNotFound)
+
+    def accounts(self, *, after: int | None = None, limit: int = 50) -> Page[Account]:
+        notifications = self.recorder.select_notifications(
+            start=after,
+            limit=limit + 1,
+            topics=[_OPENED_TOPIC],
+            inclusive_of_start=after is None,
+        )
+        more = len(notifications) > limit
+        notifications = notifications[:limit]
+        items = [self.account(UUID(str(n.originator_id))) for n in notifications]
+        return Page(items, notifications[-1].id if more else None)
+
+    def change_account(
+        self,
+        account_id: UUID,
+        *,
+        caller: Caller,
+        name: str | None = None,
+        language: Language | None = None,
+        active: bool | None = None,
+        is_admin: bool | None = None,
+        may_found: bool | None = None,
+    ) -> Account:
+        def change(account: Account, cause: Cause) -> None:
+            account.change_profile(name=name, language=language, cause=cause)
+            account.change_capabilities(is_admin=is_admin, may_found=may_found, cause=cause)
+            if active is True:
+                account.reactivate(cause)
+            elif active is False:
+                account.deactivate(cause)
+
+        account, _ = self._update(account_id, Account, AccountNotFound, caller, change)
+        return account
+
+    def set_password(self, account_id: UUID, password: str, *, caller: Caller) -> None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise InvalidValue(
+                f"A password has at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            )
+        password_hash = _HASHER.hash(password)
+        self._update(
+            account_id,
+            Account,
+            AccountNotFound,
+            caller,
+            lambda account, cause: account.set_password_hash(password_hash, cause),
+        )
+
+    def check_password(self, email: str, password: str) -> Account | None:
+        """The active account with that email and password, or None."""
+        account = self.find_account(email)
+        if account is None or not account.is_active or account.password_hash is None:
+            return None
+        try:
+            _HASHER.verify(account.password_hash, password)
+        except VerificationError:
+            return None
+        return account
+
+    # -- tokens -------------------------------------------------------------------------------
+
     def issue_token(
         self, account: Account, *, name: str, expires_at: datetime | None, caller: Caller
     ) -> IssuedToken:
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.issue(
-            digest=digest_of(secret),
-            account_id=account.id,
-            prefix=secret[: len(TOKEN_PREFIX) + 6],
-            name=name,
-            expires_at=expires_at,
-            cause=self.cause(caller),
+
+        def issue(current: Account, cause: Cause) -> ApiToken:
+            token = ApiToken.issue(
+                digest=digest_of(secret),
+                account_id=current.id,
+                prefix=secret[: len(TOKEN_PREFIX) + 6],
+                name=name,
+                expires_at=expires_at,
+                cause=cause,
+            )
+            current.note_token(token.id, cause)
+            return token
+
+        _, token = self._update(
+            account.id, Account, AccountNotFound, caller, issue, also_save=lambda t: [t]
         )
-        self.save(token)
         return IssuedToken(secret, token)
+
+    def tokens(self, account_id: UUID) -> list[ApiToken]:
+        account = self.account(account_id)
+        return [self._load(t, ApiToken, AccountNotFound) for t in account.token_ids]
+
+    def token(self, account_id: UUID, token_id: UUID) -> ApiToken:
+        account = self.account(account_id)
+        if token_id not in account.token_ids:
+            raise NotFound(f"Account {account.email} has no token {token_id}.")
+        return self._load(token_id, ApiToken, AccountNotFound)
+
+    def revoke_token(self, account_id: UUID, token_id: UUID, *, caller: Caller) -> ApiToken:
+        self.token(account_id, token_id)
+        token, _ = self._update(
+            token_id,
+            ApiToken,
+            AccountNotFound,
+            caller,
+            lambda token, cause: token.revoke(cause),
+        )
+        return token
 
     def authenticate(self, secret: str) -> Account | None:
         """The active account a bearer token belongs to, or None for any bad token."""
@@ -77,3 +197,12 @@ class AccountsApplication(StoreApplication):
             return None
         account = self._find(token.account_id, Account)
         return account if account is not None and account.is_active else None
+
+    def all_accounts(self) -> Iterator[Account]:
+        cursor = None
+        while True:
+            page = self.accounts(after=cursor, limit=200)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor

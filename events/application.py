@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 from uuid import UUID
 
@@ -107,11 +107,13 @@ class StoreApplication(Application[UUID]):
         caller: Caller,
         act: Callable[[A, Cause], T],
         claim: IdempotencyClaim | None = None,
+        also_save: Callable[[T], Sequence[Aggregate]] | None = None,
     ) -> tuple[A, T]:
         """Run ``act`` on the aggregate and save, retrying on a write conflict.
 
         With an idempotency ``claim``, a request done before raises :class:`AlreadyDone` with
         its first response; otherwise the response is recorded with the events, atomically.
+        ``also_save`` names new aggregates the act made, saved in the same transaction.
         """
         with self._write_locks[hash(aggregate_id) % _LOCK_STRIPES]:
             for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -120,7 +122,7 @@ class StoreApplication(Application[UUID]):
                 aggregate = self._load(aggregate_id, kind, not_found)
                 cause = self.cause(caller)
                 result = act(aggregate, cause)
-                records: list[Aggregate] = []
+                records: list[Aggregate] = list(also_save(result)) if also_save else []
                 if claim is not None:
                     records.append(IdempotentRequest.record(claim, claim.render(result), cause))
                 try:

@@ -3,21 +3,44 @@ and the budget view now or as of a past moment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
+from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.budget_view import BudgetView, budget_view
+from consortium.cause import Cause
 from consortium.cost_sharing import KeyKind, Share
-from consortium.errors import ConsortiumNotFound, NotFound
+from consortium.errors import ContributionNotFound, NotFound
 from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
 from consortium.money import Money
 from events.application import StoreApplication
 from events.caller import Caller
 from events.idempotency import IdempotencyClaim
+
+T = TypeVar("T")
+
+
+def _acts_for(member_id: UUID) -> Callable[[Consortium, Principal], None]:
+    return lambda consortium, who: consortium.check_can_act_for(who, member_id)
+
+
+def _may_reverse(contribution_id: UUID) -> Callable[[Consortium, Principal], None]:
+    def check(consortium: Consortium, who: Principal) -> None:
+        consortium.check_can_read(who)
+        original = consortium.ledger.contribution(contribution_id)
+        if original is None:
+            raise ContributionNotFound(contribution_id)
+        consortium.check_can_act_for(who, original.member_id)
+
+    return check
+
+
+def _may_manage(consortium: Consortium, who: Principal) -> None:
+    consortium.check_can_manage(who)
 
 
 class BudgetUseCases(StoreApplication):
@@ -25,9 +48,19 @@ class BudgetUseCases(StoreApplication):
 
     if TYPE_CHECKING:
 
-        def consortium(self, consortium_id: UUID) -> Consortium: ...
-        def consortium_as_of(self, consortium_id: UUID, instant: datetime) -> Consortium: ...
+        def consortium(self, consortium_id: UUID, caller: Caller) -> Consortium: ...
+        def consortium_as_of(
+            self, consortium_id: UUID, instant: datetime, caller: Caller
+        ) -> Consortium: ...
         def all_consortia(self) -> Iterator[Consortium]: ...
+        def _change(
+            self,
+            consortium_id: UUID,
+            caller: Caller,
+            check: Callable[[Consortium, Principal], None],
+            act: Callable[[Consortium, Cause], T],
+            claim: IdempotencyClaim | None = None,
+        ) -> T: ...
 
     def pledge(
         self,
@@ -40,17 +73,15 @@ class BudgetUseCases(StoreApplication):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Commitment:
-        _, commitment = self._update(
+        return self._change(
             consortium_id,
-            Consortium,
-            ConsortiumNotFound,
             caller,
+            _acts_for(member_id),
             lambda c, cause: c.pledge(
                 member_id=member_id, year=year, amount=amount, reason=reason, cause=cause
             ),
             claim,
         )
-        return commitment
 
     def log_contribution(
         self,
@@ -67,11 +98,10 @@ class BudgetUseCases(StoreApplication):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Contribution:
-        _, contribution = self._update(
+        return self._change(
             consortium_id,
-            Consortium,
-            ConsortiumNotFound,
             caller,
+            _acts_for(member_id),
             lambda c, cause: c.log_contribution(
                 member_id=member_id,
                 kind=kind,
@@ -85,7 +115,6 @@ class BudgetUseCases(StoreApplication):
             ),
             claim,
         )
-        return contribution
 
     def reverse_contribution(
         self,
@@ -96,15 +125,13 @@ class BudgetUseCases(StoreApplication):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Reversal:
-        _, reversal = self._update(
+        return self._change(
             consortium_id,
-            Consortium,
-            ConsortiumNotFound,
             caller,
+            _may_reverse(contribution_id),
             lambda c, cause: c.reverse_contribution(contribution_id, reason=reason, cause=cause),
             claim,
         )
-        return reversal
 
     def record_expenditure(
         self,
@@ -117,11 +144,10 @@ class BudgetUseCases(StoreApplication):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Expenditure:
-        _, expenditure = self._update(
+        return self._change(
             consortium_id,
-            Consortium,
-            ConsortiumNotFound,
             caller,
+            _may_manage,
             lambda c, cause: c.record_expenditure(
                 amount=amount,
                 on=on,
@@ -131,7 +157,6 @@ class BudgetUseCases(StoreApplication):
             ),
             claim,
         )
-        return expenditure
 
     def share_costs(
         self,
@@ -145,16 +170,16 @@ class BudgetUseCases(StoreApplication):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> list[Share]:
-        """Divide an amount by a key; with ``commit_year`` the shares are pledged for that year."""
+        """Divide an amount by a key; with ``commit_year`` the shares are pledged for that year
+        (a programme manager's act); without, it is a calculation anyone who reads may make."""
         if commit_year is None:
-            return self.consortium(consortium_id).share_costs(
+            return self.consortium(consortium_id, caller).share_costs(
                 amount=amount, key=key, member_ids=member_ids, weights=weights
             )
-        _, shares = self._update(
+        return self._change(
             consortium_id,
-            Consortium,
-            ConsortiumNotFound,
             caller,
+            _may_manage,
             lambda c, cause: c.pledge_cost_shares(
                 amount=amount,
                 key=key,
@@ -165,35 +190,34 @@ class BudgetUseCases(StoreApplication):
             ),
             claim,
         )
-        return shares
+
+    def budget(
+        self, consortium_id: UUID, caller: Caller, as_of: datetime | None = None
+    ) -> BudgetView:
+        consortium = (
+            self.consortium(consortium_id, caller)
+            if as_of is None
+            else self.consortium_as_of(consortium_id, as_of, caller)
+        )
+        return budget_of(consortium)
 
     def budgets_of_party(
-        self, party: str, as_of: datetime | None = None
+        self, party: str, caller: Caller, as_of: datetime | None = None
     ) -> Iterator[tuple[Consortium, BudgetView]]:
-        """The budget of every consortium the party is or was a member of.
-
-        Reads every consortium: fine for a few hundred; a read model replaces it at scale.
-        """
+        """The budget of every consortium the caller may see that the party is or was a member
+        of. Reads every consortium: fine for hundreds; a read model replaces it at scale."""
         for current in self.all_consortia():
-            if not _party_matches(current, party):
+            if not (_party_matches(current, party) and current.can_read(caller.principal)):
                 continue
             consortium = current
             if as_of is not None:
                 try:
-                    consortium = self.consortium_as_of(current.id, as_of)
+                    consortium = self.consortium_as_of(current.id, as_of, caller)
                 except NotFound:
                     continue  # founded after that moment
                 if not _party_matches(consortium, party):
                     continue
             yield consortium, budget_of(consortium)
-
-    def budget(self, consortium_id: UUID, as_of: datetime | None = None) -> BudgetView:
-        consortium = (
-            self.consortium(consortium_id)
-            if as_of is None
-            else self.consortium_as_of(consortium_id, as_of)
-        )
-        return budget_of(consortium)
 
 
 def _party_matches(consortium: Consortium, party: str) -> bool:

@@ -1,10 +1,12 @@
-"""Caller: who asks, in which request; the application adds the time and makes a Cause."""
+"""Caller: who asks, in which request, with which powers; the application adds the time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from consortium.access import Principal
 
 Clock = Callable[[], datetime]
 
@@ -17,3 +19,14 @@ def utc_now() -> datetime:
 class Caller:
     actor: str
     request_id: str
+    is_admin: bool = False
+    may_found: bool = False
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(email=self.actor, is_admin=self.is_admin, may_found=self.may_found)
+
+    @classmethod
+    def system(cls, actor: str, request_id: str) -> Caller:
+        """The service itself or its operator at the command line: may do everything."""
+        return cls(actor=actor, request_id=request_id, is_admin=True, may_found=True)

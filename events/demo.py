@@ -114,7 +114,7 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
         )
         members = {}
         for party in sample.parties:
-            _, member = app.admit_member(
+            member = app.admit_member(
                 consortium.id,
                 party=party.name,
                 sector=party.sector,
@@ -132,5 +132,5 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
             app.move_to_phase(
                 consortium.id, Phase.STOPPED, reason=sample.stop_reason, caller=caller
             )
-        founded.append(app.consortium(consortium.id))
+        founded.append(app.consortium(consortium.id, caller))
     return founded

@@ -9,6 +9,8 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from consortium.access import Grant, Role
+from consortium.accounts import Language
 from consortium.cost_sharing import KeyKind, Share
 from consortium.ledger import (
     Commitment,
@@ -81,6 +83,8 @@ _ENUMS: tuple[tuple[type[Enum], str], ...] = (
     (MemberRole, "member_role"),
     (ContributionKind, "contribution_kind"),
     (KeyKind, "cost_sharing_key"),
+    (Role, "role"),
+    (Language, "language"),
 )
 _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Member, "member"),
@@ -90,6 +94,7 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Expenditure, "expenditure"),
     (Ledger, "ledger"),
     (Share, "share"),
+    (Grant, "grant"),
 )
 
 

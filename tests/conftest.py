@@ -41,7 +41,8 @@ def store(settings: StoreSettings, clock: StepClock) -> Iterator[Store]:
 
 @pytest.fixture
 def caller() -> Caller:
-    return Caller(actor="pm@utrecht.example", request_id="req-test")
+    """A programme manager who may found consortia (and so runs those it founds)."""
+    return Caller(actor="pm@utrecht.example", request_id="req-test", may_found=True)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ class Api:
 
 
 def issue_token(store: Store, email: str, *, admin: bool = False) -> str:
-    caller = Caller(actor="cli:test", request_id="setup")
+    caller = Caller.system(actor="cli:test", request_id="setup")
     account = store.accounts.find_account(email) or store.accounts.open_account(
         email=email, name=None, is_admin=admin, caller=caller
     )

@@ -16,6 +16,7 @@ from web.body import init_body_rules
 from web.config import WebSettings
 from web.docs import docs_config, init_docs
 from web.problems import handle_http_exception, init_problems
+from web.ratelimit import init_rate_limits
 from web.schemas.fields import AsOf, Instant, MoneyField
 
 
@@ -43,6 +44,8 @@ def create_app(
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
+    # The rate limiter's check must run before authentication, so it is initialised first.
+    init_rate_limits(app)
     init_auth(app)
     init_body_rules(app, settings.max_body_bytes)
     api = ProblemApi(app)

@@ -33,7 +33,13 @@ def current_account() -> Account:
 
 
 def current_caller() -> Caller:
-    return Caller(actor=current_account().email, request_id=g.request_id)
+    account = current_account()
+    return Caller(
+        actor=account.email,
+        request_id=g.request_id,
+        is_admin=account.is_admin,
+        may_found=account.may_found,
+    )
 
 
 def _assign_request_id() -> None:

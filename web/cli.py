@@ -20,7 +20,7 @@ def _cli_caller() -> Caller:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    return Caller(actor=f"cli:{user}", request_id=f"cli-{uuid.uuid4().hex}")
+    return Caller.system(actor=f"cli:{user}", request_id=f"cli-{uuid.uuid4().hex}")
 
 
 @click.group()
@@ -62,9 +62,14 @@ def token() -> None:
 @token.command("create")
 @click.option("--email", required=True, help="The account's email; made if it does not exist.")
 @click.option("--admin", is_flag=True, help="Make a new account an administrator.")
+@click.option(
+    "--programme-manager", is_flag=True, help="Let a new account found consortia (may_found)."
+)
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
 @click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None)
-def token_create(email: str, admin: bool, name: str, expires_in_days: int | None) -> None:
+def token_create(
+    email: str, admin: bool, programme_manager: bool, name: str, expires_in_days: int | None
+) -> None:
     """Print a new API token for an account as the only line of output."""
     store = open_store()
     caller = _cli_caller()
@@ -72,7 +77,13 @@ def token_create(email: str, admin: bool, name: str, expires_in_days: int | None
         accounts = store.accounts
         account = accounts.find_account(email)
         if account is None:
-            account = accounts.open_account(email=email, name=None, is_admin=admin, caller=caller)
+            account = accounts.open_account(
+                email=email,
+                name=None,
+                is_admin=admin,
+                may_found=programme_manager or admin,
+                caller=caller,
+            )
         elif admin and not account.is_admin:
             raise click.ClickException(f"{email} exists and is not an administrator.")
         expires_at = None

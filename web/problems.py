@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 
-from consortium.errors import DomainError, InvalidValue, NotFound, RuleViolation
+from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound, RuleViolation
 from events.application import StoreBusy
 from events.idempotency import HEADER as IDEMPOTENCY_HEADER
 
@@ -25,10 +25,12 @@ PROBLEM_JSON = "application/problem+json"
 
 _DETAILS = {
     400: "The request could not be read.",
+    403: "You may not do this.",
     401: "A valid API token is needed: send it as 'Authorization: Bearer <token>'.",
     404: "There is nothing at this address.",
     405: "This address does not accept that method.",
     413: "The request body is too large.",
+    429: "Too many failed attempts from this address; wait a minute and try again.",
     415: "The request body must be JSON, sent with 'Content-Type: application/json'.",
     422: "Some values are invalid; see 'errors'.",
 }
@@ -107,6 +109,8 @@ def _from_http_exception(error: HTTPException) -> Response:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="consortium"'
+    if status == 429:
+        headers["Retry-After"] = "60"
     detail = data.get("message") if isinstance(data.get("message"), str) else None
     return problem(status, detail or _DETAILS.get(status), headers=headers)
 
@@ -119,9 +123,13 @@ def _from_domain_error(error: DomainError) -> Response:
             {"field": field, "pointer": _pointer(location, (field,)), "detail": error.message}
         ]
         return problem(422, error.message, errors=errors)
-    status = (
-        404 if isinstance(error, NotFound) else 409 if isinstance(error, RuleViolation) else 422
-    )
+    status = 422
+    if isinstance(error, NotFound):
+        status = 404
+    elif isinstance(error, NotAllowed):
+        status = 403
+    elif isinstance(error, RuleViolation):
+        status = 409
     # What the rule concerned (e.g. "available": "400.00") goes along as extension members.
     context = {k: v if isinstance(v, int | str) else str(v) for k, v in error.context.items()}
     return problem(status, error.message, title=error.title, extensions=context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from web.api import (
+    accounts,
     budget,
     commitments,
     consortia,
@@ -13,6 +14,7 @@ from web.api import (
     expenditures,
     history,
     members,
+    roles,
 )
 
 
@@ -26,5 +28,7 @@ def register_blueprints(api: Api) -> None:
         cost_sharing,
         budget,
         history,
+        roles,
+        accounts,
     ):
         api.register_blueprint(module.blp)

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from consortium.budget_view import Figures, YearFigures
-from web.auth import store
+from web.auth import current_caller, store
 from web.schemas.budget import BudgetOut, PartyMoneyOut, figures_dict
 from web.schemas.common import Problem
 from web.schemas.consortia import AsOfArgs
@@ -31,7 +31,7 @@ class Budget(MethodView):
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Committed, received (cash and in kind), spent and available: in total, per year and
         per member; with `?as_of=` every figure as it stood then."""
-        view = store().consortia.budget(consortium_id, args["as_of"])
+        view = store().consortia.budget(consortium_id, current_caller(), args["as_of"])
         return {
             "consortium_id": consortium_id,
             "as_of": args["as_of"],
@@ -51,7 +51,9 @@ class PartyMoney(MethodView):
         of, matched on the organisation name ignoring case: /members/Gemeente%20Utrecht/money."""
         rows = []
         totals = Figures()
-        for consortium, view in store().consortia.budgets_of_party(party, args["as_of"]):
+        for consortium, view in store().consortia.budgets_of_party(
+            party, current_caller(), args["as_of"]
+        ):
             mine = [m for m in view.members if m.member.party.casefold() == party.casefold()]
             figures = Figures()
             years: dict[int, Figures] = {}

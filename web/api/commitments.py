@@ -39,7 +39,7 @@ class Commitments(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Current pledges per member and year, each with its revisions (oldest first)."""
-        consortium = store().consortia.consortium(consortium_id)
+        consortium = store().consortia.consortium(consortium_id, current_caller())
         ledger = consortium.ledger
         items = []
         for member_id, year, amount in sorted(ledger.pledges(), key=lambda p: (p[1], str(p[0]))):
@@ -84,7 +84,11 @@ class CommitmentById(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID, commitment_id: UUID) -> Commitment:
         """One revision of a pledge."""
-        commitment = store().consortia.consortium(consortium_id).ledger.commitment(commitment_id)
+        commitment = (
+            store()
+            .consortia.consortium(consortium_id, current_caller())
+            .ledger.commitment(commitment_id)
+        )
         if commitment is None:
             raise NotFound(f"This consortium has no commitment {commitment_id}.")
         return commitment

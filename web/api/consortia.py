@@ -53,7 +53,9 @@ class Consortia(MethodView):
     @blp.response(200, ConsortiumPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The portfolio: consortia in the order they were founded, a page at a time."""
-        page = store().consortia.portfolio(after=args["cursor"], limit=args["limit"])
+        page = store().consortia.portfolio(
+            current_caller(), after=args["cursor"], limit=args["limit"]
+        )
         return page_body(page, page.items, "cursor", args["limit"])
 
     @blp.arguments(ConsortiumIn)
@@ -74,8 +76,10 @@ class ConsortiumById(MethodView):
         """The consortium now, or with `?as_of=` as it stood at that moment."""
         as_of = args["as_of"]
         if as_of is None:
-            return ConsortiumAt(store().consortia.consortium(consortium_id))
-        return ConsortiumAt(store().consortia.consortium_as_of(consortium_id, as_of), as_of)
+            return ConsortiumAt(store().consortia.consortium(consortium_id, current_caller()))
+        return ConsortiumAt(
+            store().consortia.consortium_as_of(consortium_id, as_of, current_caller()), as_of
+        )
 
 
 @blp.route("/<uuid:consortium_id>/phase")

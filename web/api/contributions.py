@@ -55,7 +55,7 @@ class Contributions(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Contributions in the order they were logged, filtered, a page at a time."""
-        ledger = store().consortia.consortium(consortium_id).ledger
+        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
         matching = [
             c
             for c in ledger.contributions
@@ -109,7 +109,7 @@ class ContributionById(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID, contribution_id: UUID) -> dict[str, Any]:
         """One contribution, with its reversal if it was reversed."""
-        ledger = store().consortia.consortium(consortium_id).ledger
+        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
         contribution = ledger.contribution(contribution_id)
         if contribution is None:
             raise ContributionNotFound(contribution_id)
@@ -122,7 +122,7 @@ class ContributionReversal(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID, contribution_id: UUID) -> Reversal:
         """The reversal of a contribution, if it was reversed."""
-        ledger = store().consortia.consortium(consortium_id).ledger
+        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
         if ledger.contribution(contribution_id) is None:
             raise ContributionNotFound(contribution_id)
         reversal = ledger.reversal_of(contribution_id)

@@ -42,7 +42,7 @@ class CostSharing(MethodView):
         commit_year = data["commit_year"]
 
         def render(shares: list[Share]) -> StoredResponse:
-            consortium = store().consortia.consortium(consortium_id)
+            consortium = store().consortia.consortium(consortium_id, current_caller())
             body = CostSharingOut().dump(
                 {
                     "amount": data["amount"],

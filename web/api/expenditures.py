@@ -31,7 +31,11 @@ class Expenditures(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every expenditure, in the order recorded."""
-        return {"items": store().consortia.consortium(consortium_id).ledger.expenditures}
+        return {
+            "items": store()
+            .consortia.consortium(consortium_id, current_caller())
+            .ledger.expenditures
+        }
 
     @blp.arguments(ExpenditureIn)
     @blp.response(201, ExpenditureOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -70,7 +74,7 @@ class ExpenditureById(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID, expenditure_id: UUID) -> Expenditure:
         """One expenditure."""
-        ledger = store().consortia.consortium(consortium_id).ledger
+        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
         for expenditure in ledger.expenditures:
             if expenditure.id == expenditure_id:
                 return expenditure

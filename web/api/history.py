@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 
 from consortium.money import Money
 from web.api.paging import page_body
-from web.auth import store
+from web.auth import current_caller, store
 from web.schemas.common import Problem
 from web.schemas.consortia import HistoryArgs, HistoryPage
 from web.schemas.fields import AMSTERDAM
@@ -78,6 +78,6 @@ class History(MethodView):
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Events oldest first; follow `next` for more."""
         page = store().consortia.history(
-            consortium_id, after_version=args["after"], limit=args["limit"]
+            consortium_id, current_caller(), after_version=args["after"], limit=args["limit"]
         )
         return page_body(page, [entry(e) for e in page.items], "after", args["limit"])

@@ -28,7 +28,7 @@ class Members(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every membership, current and past, in the order they began."""
-        return {"items": store().consortia.consortium(consortium_id).members}
+        return {"items": store().consortia.consortium(consortium_id, current_caller()).members}
 
     @blp.arguments(MemberIn)
     @blp.response(201, MemberOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -36,7 +36,7 @@ class Members(MethodView):
     @blp.alt_response(409, schema=Problem)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Member, int, dict[str, str]]:
         """Admit a party as member (lead, partner, funder or adopter)."""
-        _, member = store().consortia.admit_member(consortium_id, **data, caller=current_caller())
+        member = store().consortia.admit_member(consortium_id, **data, caller=current_caller())
         location = url_for("members.MemberById", consortium_id=consortium_id, member_id=member.id)
         return member, 201, {"Location": location}
 
@@ -47,7 +47,7 @@ class MemberById(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID, member_id: UUID) -> Member:
         """One membership, also after the member left."""
-        return store().consortia.consortium(consortium_id).member(member_id)
+        return store().consortia.consortium(consortium_id, current_caller()).member(member_id)
 
 
 @blp.route("/<uuid:member_id>/leave")
@@ -58,7 +58,6 @@ class MemberLeave(MethodView):
     @blp.alt_response(409, schema=Problem)
     def post(self, data: dict[str, Any], consortium_id: UUID, member_id: UUID) -> Member:
         """The member leaves; its history stays. The last lead cannot leave."""
-        _, member = store().consortia.member_leaves(
+        return store().consortia.member_leaves(
             consortium_id, member_id, reason=data.get("reason"), caller=current_caller()
         )
-        return member

@@ -1,0 +1,164 @@
+"""Accounts and their API tokens. Administrators manage every account; everyone may read and
+change their own profile, password and tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from consortium.accounts import Account, ApiToken
+from consortium.errors import NotAllowed
+from events.accounts import AccountNotFound
+from web.api.paging import page_body
+from web.auth import current_account, current_caller, store
+from web.schemas.accounts import (
+    AccountChangeIn,
+    AccountIn,
+    AccountOut,
+    AccountPage,
+    IssuedTokenOut,
+    PasswordIn,
+    TokenIn,
+    TokenList,
+    TokenOut,
+)
+from web.schemas.common import PageArgs, Problem
+
+blp = Blueprint(
+    "accounts",
+    __name__,
+    url_prefix="/api/v1",
+    description="Accounts and API tokens (administrators; everyone for their own account).",
+)
+_ADMIN_ONLY = ("active", "is_admin", "may_found")
+
+
+def require_admin() -> None:
+    if not current_account().is_admin:
+        raise NotAllowed("Only administrators manage accounts.")
+
+
+def visible_account(account_id: UUID) -> Account:
+    """The account, if it is the caller's own or the caller is an administrator; else 404."""
+    me = current_account()
+    if not me.is_admin and account_id != me.id:
+        raise AccountNotFound(account_id)
+    return store().accounts.account(account_id)
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, AccountOut)
+    def get(self) -> Account:
+        """The account of the token used."""
+        return current_account()
+
+
+@blp.route("/accounts")
+class Accounts(MethodView):
+    @blp.arguments(PageArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, AccountPage)
+    @blp.alt_response(403, schema=Problem)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Every account (administrators)."""
+        require_admin()
+        page = store().accounts.accounts(after=args["cursor"], limit=args["limit"])
+        return page_body(page, page.items, "cursor", args["limit"])
+
+    @blp.arguments(AccountIn)
+    @blp.response(201, AccountOut, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(409, schema=Problem)
+    def post(self, data: dict[str, Any]) -> tuple[Account, int, dict[str, str]]:
+        """Open an account (administrators). Roles in consortia are granted per consortium."""
+        require_admin()
+        account = store().accounts.open_account(**data, caller=current_caller())
+        return account, 201, {"Location": url_for("accounts.AccountById", account_id=account.id)}
+
+
+@blp.route("/accounts/<uuid:account_id>")
+class AccountById(MethodView):
+    @blp.response(200, AccountOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, account_id: UUID) -> Account:
+        """One account: your own, or any for administrators."""
+        return visible_account(account_id)
+
+    @blp.arguments(AccountChangeIn)
+    @blp.response(200, AccountOut)
+    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(404, schema=Problem)
+    def patch(self, data: dict[str, Any], account_id: UUID) -> Account:
+        """Change name and language (your own); active, is_admin, may_found (administrators)."""
+        visible_account(account_id)
+        if any(data[name] is not None for name in _ADMIN_ONLY):
+            require_admin()
+        if data["active"] is False and account_id == current_account().id:
+            raise NotAllowed("You cannot deactivate your own account.")
+        return store().accounts.change_account(account_id, caller=current_caller(), **data)
+
+
+@blp.route("/accounts/<uuid:account_id>/password")
+class AccountPassword(MethodView):
+    @blp.arguments(PasswordIn)
+    @blp.response(204)
+    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(422, schema=Problem)
+    def put(self, data: dict[str, Any], account_id: UUID) -> None:
+        """Set the password for the web pages (kept only as an argon2id hash)."""
+        visible_account(account_id)
+        store().accounts.set_password(account_id, data["password"], caller=current_caller())
+
+
+@blp.route("/accounts/<uuid:account_id>/tokens")
+class AccountTokens(MethodView):
+    @blp.response(200, TokenList)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, account_id: UUID) -> dict[str, Any]:
+        """The account's tokens (never their secrets)."""
+        visible_account(account_id)
+        return {"items": store().accounts.tokens(account_id)}
+
+    @blp.arguments(TokenIn)
+    @blp.response(201, IssuedTokenOut, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(404, schema=Problem)
+    def post(self, data: dict[str, Any], account_id: UUID) -> tuple[dict[str, Any], int, Any]:
+        """Issue a token; its secret is in this response only."""
+        account = visible_account(account_id)
+        accounts = store().accounts
+        days = data["expires_in_days"]
+        expires_at = None if days is None else accounts.clock() + timedelta(days=days)
+        issued = accounts.issue_token(
+            account, name=data["name"], expires_at=expires_at, caller=current_caller()
+        )
+        body = {**TokenOut().dump(issued.token), "token": issued.secret}
+        location = url_for(
+            "accounts.AccountTokenById", account_id=account_id, token_id=issued.token.id
+        )
+        return body, 201, {"Location": location}
+
+
+@blp.route("/accounts/<uuid:account_id>/tokens/<uuid:token_id>")
+class AccountTokenById(MethodView):
+    @blp.response(200, TokenOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, account_id: UUID, token_id: UUID) -> ApiToken:
+        """One token (never its secret)."""
+        visible_account(account_id)
+        return store().accounts.token(account_id, token_id)
+
+
+@blp.route("/accounts/<uuid:account_id>/tokens/<uuid:token_id>/revoke")
+class AccountTokenRevoke(MethodView):
+    @blp.response(200, TokenOut)
+    @blp.alt_response(404, schema=Problem)
+    def post(self, account_id: UUID, token_id: UUID) -> ApiToken:
+        """Revoke a token; it stops working at once."""
+        visible_account(account_id)
+        return store().accounts.revoke_token(account_id, token_id, caller=current_caller())
