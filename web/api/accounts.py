@@ -137,7 +137,16 @@ class AccountTokens(MethodView):
         issued = accounts.issue_token(
             account, name=data["name"], expires_at=expires_at, caller=current_caller()
         )
-        body = {**TokenOut().dump(issued.token), "token": issued.secret}
+        token = issued.token
+        body = {
+            "id": token.id,
+            "name": token.name,
+            "prefix": token.prefix,
+            "created_on": token.created_on,
+            "expires_at": token.expires_at,
+            "revoked_at": token.revoked_at,
+            "token": issued.secret,
+        }
         location = url_for(
             "accounts.AccountTokenById", account_id=account_id, token_id=issued.token.id
         )

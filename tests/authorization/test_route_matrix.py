@@ -1,0 +1,338 @@
+"""Every route of the API, for every kind of caller, answers the status the rules promise.
+
+The routes come from the Flask URL map: a new route without an entry here fails
+``test_every_api_route_has_an_entry_in_the_matrix``, so no endpoint escapes authorization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from events.bootstrap import Store
+from tests.authorization.world import ROLES, World, build_world, email
+
+Expect = dict[str, int]
+
+READ: Expect = {
+    "admin": 200,
+    "pm": 200,
+    "rep": 200,
+    "funder": 200,
+    "other_pm": 404,
+    "outsider": 404,
+}
+EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
+
+
+def manage(ok: int) -> Expect:
+    return {"admin": ok, "pm": ok, "rep": 403, "funder": 403, "other_pm": 404, "outsider": 404}
+
+
+def for_own_member(ok: int) -> Expect:
+    return {"admin": ok, "pm": ok, "rep": ok, "funder": 403, "other_pm": 404, "outsider": 404}
+
+
+def for_other_member(ok: int) -> Expect:
+    return {**for_own_member(ok), "rep": 403}
+
+
+def admin_only(ok: int) -> Expect:
+    return {role: ok if role == "admin" else 403 for role in ROLES[1:]}
+
+
+def own_account(ok: int) -> Expect:
+    """Routes of the representative's own account: itself and administrators, 404 for others."""
+    return {role: ok if role in ("admin", "rep") else 404 for role in ROLES[1:]}
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    rule: str
+    path: Callable[[World], str]
+    expect: Expect
+    body: Callable[[World], Any] | None = None
+    public: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def c(w: World) -> str:
+    return f"/api/v1/consortia/{w.consortium}"
+
+
+CASES = [
+    Case("GET", "/api/v1/openapi.json", lambda w: "/api/v1/openapi.json", EVERYONE, public=True),
+    Case("GET", "/api/v1/me", lambda w: "/api/v1/me", EVERYONE),
+    Case("GET", "/api/v1/consortia", lambda w: "/api/v1/consortia", EVERYONE),
+    Case(
+        "POST",
+        "/api/v1/consortia",
+        lambda w: "/api/v1/consortia",
+        {**admin_only(201), "pm": 201, "other_pm": 201},
+        body=lambda w: {"name": "Nieuw", "challenge": "Iets"},
+    ),
+    Case("GET", "/api/v1/consortia/<uuid:consortium_id>", c, READ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/phase",
+        lambda w: f"{c(w)}/phase",
+        manage(200),
+        body=lambda w: {"phase": "pilot"},
+    ),
+    Case(
+        "GET", "/api/v1/consortia/<uuid:consortium_id>/members", lambda w: f"{c(w)}/members", READ
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/members",
+        lambda w: f"{c(w)}/members",
+        manage(201),
+        body=lambda w: {"party": "Gemeente Houten", "sector": "municipality", "role": "partner"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/members/<uuid:member_id>",
+        lambda w: f"{c(w)}/members/{w.member}",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/members/<uuid:member_id>/leave",
+        lambda w: f"{c(w)}/members/{w.other_member}/leave",
+        manage(200),
+        body=lambda w: {"reason": "Einde deelname"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/commitments",
+        lambda w: f"{c(w)}/commitments",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/commitments",
+        lambda w: f"{c(w)}/commitments",
+        for_own_member(201),
+        body=lambda w: {"member_id": str(w.member), "year": 2027, "amount": "2500.00"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/commitments/<uuid:commitment_id>",
+        lambda w: f"{c(w)}/commitments/{w.commitment}",
+        READ,
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/contributions",
+        lambda w: f"{c(w)}/contributions",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/contributions",
+        lambda w: f"{c(w)}/contributions",
+        for_own_member(201),
+        body=lambda w: {
+            "member_id": str(w.member),
+            "kind": "cash",
+            "amount": "250.00",
+            "date": "2026-03-01",
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/contributions/<uuid:contribution_id>",
+        lambda w: f"{c(w)}/contributions/{w.contribution}",
+        READ,
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/contributions/<uuid:contribution_id>/reversal",
+        lambda w: f"{c(w)}/contributions/{w.reversed_contribution}/reversal",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/contributions/<uuid:contribution_id>/reversal",
+        lambda w: f"{c(w)}/contributions/{w.contribution}/reversal",
+        for_own_member(201),
+        body=lambda w: {"reason": "Verkeerd bedrag"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/expenditures",
+        lambda w: f"{c(w)}/expenditures",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/expenditures",
+        lambda w: f"{c(w)}/expenditures",
+        manage(201),
+        body=lambda w: {"amount": "50.00", "date": "2026-03-01", "description": "Zaalhuur"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/expenditures/<uuid:expenditure_id>",
+        lambda w: f"{c(w)}/expenditures/{w.expenditure}",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/cost-sharing",
+        lambda w: f"{c(w)}/cost-sharing",
+        READ,
+        body=lambda w: {"amount": "1000.00", "key": "population"},
+    ),
+    Case("GET", "/api/v1/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    Case("GET", "/api/v1/consortia/<uuid:consortium_id>/events", lambda w: f"{c(w)}/events", READ),
+    Case("GET", "/api/v1/consortia/<uuid:consortium_id>/roles", lambda w: f"{c(w)}/roles", READ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/roles",
+        lambda w: f"{c(w)}/roles",
+        manage(201),
+        body=lambda w: {"account": email("outsider"), "role": "funder"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/roles/<uuid:grant_id>",
+        lambda w: f"{c(w)}/roles/{w.grant}",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/roles/<uuid:grant_id>/revoke",
+        lambda w: f"{c(w)}/roles/{w.grant}/revoke",
+        manage(200),
+    ),
+    Case(
+        "GET",
+        "/api/v1/members/<string:party>/money",
+        lambda w: "/api/v1/members/Gemeente%20Utrecht/money",
+        EVERYONE,
+    ),
+    Case("GET", "/api/v1/accounts", lambda w: "/api/v1/accounts", admin_only(200)),
+    Case(
+        "POST",
+        "/api/v1/accounts",
+        lambda w: "/api/v1/accounts",
+        admin_only(201),
+        body=lambda w: {"email": "nieuw@consortium.example"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/accounts/<uuid:account_id>",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}",
+        own_account(200),
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/accounts/<uuid:account_id>",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}",
+        own_account(200),
+        body=lambda w: {"name": "Ria Representant", "language": "en"},
+    ),
+    Case(
+        "PUT",
+        "/api/v1/accounts/<uuid:account_id>/password",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}/password",
+        own_account(204),
+        body=lambda w: {"password": "correct horse battery staple"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/accounts/<uuid:account_id>/tokens",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}/tokens",
+        own_account(200),
+    ),
+    Case(
+        "POST",
+        "/api/v1/accounts/<uuid:account_id>/tokens",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}/tokens",
+        own_account(201),
+        body=lambda w: {"name": "laptop", "expires_in_days": 30},
+    ),
+    Case(
+        "GET",
+        "/api/v1/accounts/<uuid:account_id>/tokens/<uuid:token_id>",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}/tokens/{w.spare_token}",
+        own_account(200),
+    ),
+    Case(
+        "POST",
+        "/api/v1/accounts/<uuid:account_id>/tokens/<uuid:token_id>/revoke",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}/tokens/{w.spare_token}/revoke",
+        own_account(200),
+    ),
+]
+
+# Extra cases: the same route under another rule (not counted for coverage).
+RULE_CASES = [
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/commitments",
+        lambda w: f"{c(w)}/commitments",
+        for_other_member(201),
+        body=lambda w: {"member_id": str(w.other_member), "year": 2027, "amount": "2500.00"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/contributions",
+        lambda w: f"{c(w)}/contributions",
+        for_other_member(201),
+        body=lambda w: {
+            "member_id": str(w.other_member),
+            "kind": "cash",
+            "amount": "250.00",
+            "date": "2026-03-01",
+        },
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/cost-sharing",
+        lambda w: f"{c(w)}/cost-sharing",
+        manage(201),
+        body=lambda w: {"amount": "1000.00", "key": "population", "commit_year": 2027},
+    ),
+]
+
+
+def api_routes(app: Flask) -> set[str]:
+    return {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_api_route_has_an_entry_in_the_matrix(app: Flask) -> None:
+    assert api_routes(app) == {case.name for case in CASES}
+
+
+def _request(app: Flask, store: Store, case: Case, role: str) -> int:
+    world = build_world(store)
+    headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
+    body = case.body(world) if case.body else None
+    response = app.test_client().open(
+        case.path(world), method=case.method, json=body, headers=headers
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES + RULE_CASES, ids=lambda case: case.name)
+def test_route_answers_each_role_as_the_rules_say(
+    app: Flask, store: Store, case: Case, role: str
+) -> None:
+    expected = 200 if case.public else 401 if role == "anonymous" else case.expect[role]
+    assert _request(app, store, case, role) == expected
