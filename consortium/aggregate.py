@@ -3,14 +3,14 @@
 Public methods are commands: they check the rules against the current state and only then
 record an event. Each event's ``apply`` is the only code that changes state, and it runs again
 on every replay, so it holds no rule and consults nothing outside the event. The concerns live
-in mixins: ``Membership`` (members), ``Budget`` (money), ``Access`` (roles); this module holds
-founding and phases.
+in mixins: ``Membership`` (members), ``Budget`` (money), ``Milestones`` (checkpoints),
+``Access`` (roles); this module holds founding and phases.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
 
@@ -21,7 +21,8 @@ from consortium.errors import InvalidValue
 from consortium.ledger import Ledger
 from consortium.members import Member
 from consortium.membership import Membership
-from consortium.phases import Phase, check_phase_change
+from consortium.milestones import Milestone, Milestones
+from consortium.phases import Phase, check_phase_change, next_phase
 from consortium.recording import ConsortiumEvent, RecordingAggregate
 from consortium.text import (
     MAX_CHALLENGE,
@@ -39,7 +40,7 @@ __all__ = ["MAX_CHALLENGE", "MAX_DESCRIPTION", "MAX_NAME", "MAX_REASON", "Consor
 MAX_YEARS_BACK = 10
 
 
-class Consortium(Membership, Budget, Access, RecordingAggregate):
+class Consortium(Membership, Budget, Milestones, Access, RecordingAggregate):
     """A samenwerkingsverband around one societal challenge."""
 
     class Founded(Aggregate.Created, ConsortiumEvent):
@@ -65,6 +66,7 @@ class Consortium(Membership, Budget, Access, RecordingAggregate):
         self._members: tuple[Member, ...] = ()
         self._ledger = Ledger()
         self._grants: tuple[Grant, ...] = ()
+        self._milestones: tuple[Milestone, ...] = ()
         self._phase = Phase.EXPLORATION
         self._phase_since: datetime = self.created_on
 
@@ -116,8 +118,10 @@ class Consortium(Membership, Budget, Access, RecordingAggregate):
     def phase_since(self) -> datetime:
         return self._phase_since
 
-    def check_milestone_for_spending(self, milestone_id: UUID) -> None:
-        # Milestones are not planned in consortia yet; an id can only be a mistake.
-        raise InvalidValue(
-            f"This consortium has no milestone {milestone_id}.", field="milestone_id"
-        )
+    def _move_on(self, reason: str, cause: Cause) -> None:
+        target = next_phase(self._phase)
+        if target is not None:
+            self.move_to_phase(target, reason=reason, cause=cause)
+
+    def _stop(self, reason: str, cause: Cause) -> None:
+        self.move_to_phase(Phase.STOPPED, reason=reason, cause=cause)

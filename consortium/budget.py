@@ -61,7 +61,7 @@ class Budget:
         def active_member(self, member_id: UUID) -> Member: ...
         @property
         def active_members(self) -> tuple[Member, ...]: ...
-        def check_milestone_for_spending(self, milestone_id: UUID) -> None: ...
+        def check_milestone_for_spending(self, milestone_id: UUID, amount: Money) -> None: ...
 
     # -- events -------------------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ class Budget:
             )
         self._check_year(on.year, cause, field="date")
         if milestone_id is not None:
-            self.check_milestone_for_spending(milestone_id)
+            self.check_milestone_for_spending(milestone_id, amount)
         available = self._ledger.available
         if amount > available:
             raise InsufficientFunds(

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 from uuid import UUID
 
 from consortium.ledger import ContributionKind, Ledger
 from consortium.members import Member
+from consortium.milestones import Decision, Milestone
 from consortium.money import Money
 
 _ZERO: Final = Money.zero()
@@ -78,16 +80,57 @@ class YearNeed:
 
 
 @dataclass(frozen=True, slots=True)
+class TrancheLine:
+    """A milestone's tranche: planned until its gate is passed, then released for spending."""
+
+    milestone_id: UUID
+    title: str
+    due_date: date
+    amount: Money
+    status: str  # planned, released or cancelled (the consortium stopped at this gate)
+    spent: Money
+
+
+@dataclass(frozen=True, slots=True)
 class BudgetView:
     totals: Figures
     years: tuple[YearFigures, ...]
     members: tuple[MemberFigures, ...]
     last_committed_year: int | None
     needs: tuple[YearNeed, ...]
+    tranches: tuple[TrancheLine, ...] = ()
+
+    @property
+    def tranches_released(self) -> Money:
+        return sum((t.amount for t in self.tranches if t.status == "released"), _ZERO)
+
+    @property
+    def tranches_planned(self) -> Money:
+        return sum((t.amount for t in self.tranches if t.status == "planned"), _ZERO)
+
+
+def tranche_lines(milestones: Iterable[Milestone], ledger: Ledger) -> tuple[TrancheLine, ...]:
+    lines = []
+    for m in milestones:
+        if m.tranche is None:
+            continue
+        status = (
+            "released"
+            if m.is_passed
+            else "cancelled"
+            if m.last_decision is Decision.STOP
+            else "planned"
+        )
+        spent = sum((e.amount for e in ledger.expenditures if e.milestone_id == m.id), _ZERO)
+        lines.append(TrancheLine(m.id, m.title, m.due_date, m.tranche, status, spent))
+    return tuple(lines)
 
 
 def budget_view(
-    ledger: Ledger, members: Iterable[Member], needs_per_year: Mapping[int, Money] | None = None
+    ledger: Ledger,
+    members: Iterable[Member],
+    needs_per_year: Mapping[int, Money] | None = None,
+    tranches: tuple[TrancheLine, ...] = (),
 ) -> BudgetView:
     per_member_year: dict[tuple[UUID, int], Figures] = defaultdict(Figures)
     spent_per_year: dict[int, Money] = {}
@@ -134,4 +177,5 @@ def budget_view(
             YearNeed(y, years[y].committed if y in years else _ZERO, needs[y])
             for y in sorted(needs)
         ),
+        tranches=tranches,
     )

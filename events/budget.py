@@ -11,7 +11,7 @@ from uuid import UUID
 
 from consortium.access import Principal
 from consortium.aggregate import Consortium
-from consortium.budget_view import BudgetView, budget_view
+from consortium.budget_view import BudgetView, budget_view, tranche_lines
 from consortium.cause import Cause
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import ContributionNotFound, NotFound
@@ -225,4 +225,9 @@ def _party_matches(consortium: Consortium, party: str) -> bool:
 
 
 def budget_of(consortium: Consortium) -> BudgetView:
-    return budget_view(consortium.ledger, consortium.members)
+    return budget_view(
+        consortium.ledger,
+        consortium.members,
+        needs_per_year=consortium.tranches_due_per_year(),
+        tranches=tranche_lines(consortium.milestones, consortium.ledger),
+    )

@@ -20,6 +20,7 @@ from consortium.phases import Phase
 from events.budget import BudgetUseCases
 from events.caller import Caller
 from events.idempotency import IdempotencyClaim
+from events.milestones import MilestoneUseCases
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ def may_read(consortium: Consortium, who: Principal) -> None:
     consortium.check_can_read(who)
 
 
-class ConsortiumApplication(BudgetUseCases):
+class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
     name = "Consortia"
     snapshotting_intervals = {Consortium: SNAPSHOT_INTERVAL}
 

@@ -21,6 +21,15 @@ from consortium.ledger import (
     Reversal,
 )
 from consortium.members import Member, MemberRole, Sector
+from consortium.milestones import (
+    Answer,
+    AnswerValue,
+    Decision,
+    Evaluation,
+    Milestone,
+    Question,
+    Replan,
+)
 from consortium.money import Money
 from consortium.phases import Phase
 
@@ -85,6 +94,8 @@ _ENUMS: tuple[tuple[type[Enum], str], ...] = (
     (KeyKind, "cost_sharing_key"),
     (Role, "role"),
     (Language, "language"),
+    (AnswerValue, "answer"),
+    (Decision, "decision"),
 )
 _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Member, "member"),
@@ -95,6 +106,11 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Ledger, "ledger"),
     (Share, "share"),
     (Grant, "grant"),
+    (Question, "question"),
+    (Answer, "answer_given"),
+    (Evaluation, "evaluation"),
+    (Replan, "replan"),
+    (Milestone, "milestone"),
 )
 
 

@@ -220,6 +220,64 @@ CASES = [
         lambda w: "/api/v1/members/Gemeente%20Utrecht/money",
         EVERYONE,
     ),
+    Case("GET", "/api/v1/checkpoints", lambda w: "/api/v1/checkpoints", EVERYONE),
+    Case("GET", "/api/v1/checkpoints.ics", lambda w: "/api/v1/checkpoints.ics", EVERYONE),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/calendar.ics",
+        lambda w: f"{c(w)}/calendar.ics",
+        READ,
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones",
+        lambda w: f"{c(w)}/milestones",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones",
+        lambda w: f"{c(w)}/milestones",
+        manage(201),
+        body=lambda w: {"title": "Opschaling", "due_date": "2026-09-01", "tranche": "500.00"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>",
+        lambda w: f"{c(w)}/milestones/{w.milestone}",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/replan",
+        lambda w: f"{c(w)}/milestones/{w.milestone}/replan",
+        manage(200),
+        body=lambda w: {"due_date": "2026-04-15", "reason": "Zomervakantie"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluations",
+        lambda w: f"{c(w)}/milestones/{w.redone_milestone}/evaluations",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluations",
+        lambda w: f"{c(w)}/milestones/{w.milestone}/evaluations",
+        manage(201),
+        body=lambda w: {
+            "answers": [
+                {"question": q, "answer": "yes"} for q in ("works", "next_step", "infrastructure")
+            ],
+            "decision": "go",
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluations/<int:number>",
+        lambda w: f"{c(w)}/milestones/{w.redone_milestone}/evaluations/1",
+        READ,
+    ),
     Case("GET", "/api/v1/accounts", lambda w: "/api/v1/accounts", admin_only(200)),
     Case(
         "POST",

@@ -12,6 +12,7 @@ from uuid import UUID
 from consortium.access import Role
 from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
+from consortium.milestones import AnswerValue, Decision
 from consortium.money import Money
 from events.bootstrap import Store
 from events.caller import Caller
@@ -33,6 +34,8 @@ class World:
     commitment: UUID
     grant: UUID  # the funder's role
     spare_token: UUID  # a second token of "rep"
+    milestone: UUID  # open, never evaluated
+    redone_milestone: UUID  # evaluated once (redo), so open again
 
 
 def email(role: str) -> str:
@@ -123,6 +126,40 @@ def build_world(store: Store) -> World:
         milestone_id=None,
         caller=pm,
     )
+    milestone = app.plan_milestone(
+        c.id,
+        title="Pilot klaar",
+        due_date=date(2026, 4, 1),
+        description=None,
+        questions=None,
+        tranche=Money(Decimal(100)),
+        closes_phase=None,
+        responsible_member_ids=[utrecht.id],
+        caller=pm,
+    )
+    redone = app.plan_milestone(
+        c.id,
+        title="Verkenning klaar",
+        due_date=date(2026, 3, 20),
+        description=None,
+        questions=None,
+        tranche=None,
+        closes_phase=None,
+        responsible_member_ids=None,
+        caller=pm,
+    )
+    app.evaluate_checkpoint(
+        c.id,
+        redone.id,
+        answers=[
+            (key, AnswerValue.PARTLY, None) for key in ("works", "next_step", "infrastructure")
+        ],
+        decision=Decision.REDO,
+        conditions=None,
+        new_due_date=date(2026, 5, 1),
+        clears_conditions_of=None,
+        caller=pm,
+    )
     return World(
         tokens=tokens,
         accounts=ids,
@@ -136,4 +173,6 @@ def build_world(store: Store) -> World:
         commitment=commitment.id,
         grant=funder.id,
         spare_token=spare.token.id,
+        milestone=milestone.id,
+        redone_milestone=redone.id,
     )

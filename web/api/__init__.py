@@ -7,6 +7,7 @@ from flask_smorest import Api
 from web.api import (
     accounts,
     budget,
+    checkpoints,
     commitments,
     consortia,
     contributions,
@@ -14,6 +15,7 @@ from web.api import (
     expenditures,
     history,
     members,
+    milestones,
     roles,
 )
 
@@ -27,6 +29,8 @@ def register_blueprints(api: Api) -> None:
         expenditures,
         cost_sharing,
         budget,
+        milestones,
+        checkpoints,
         history,
         roles,
         accounts,

@@ -39,6 +39,7 @@ class Budget(MethodView):
             "years": view.years,
             "members": view.members,
             "horizon": {"last_committed_year": view.last_committed_year, "needs": view.needs},
+            "tranches": view,
         }
 
 

@@ -62,6 +62,21 @@ class HorizonOut(ma.Schema):
     needs = ma.fields.List(ma.fields.Nested(NeedOut))
 
 
+class TrancheOut(ma.Schema):
+    milestone_id = ma.fields.UUID()
+    title = ma.fields.String()
+    due_date = ma.fields.Date()
+    amount = MoneyField()
+    status = ma.fields.String(metadata={"description": "planned, released or cancelled."})
+    spent = MoneyField(metadata={"description": "Spent against this milestone."})
+
+
+class TranchesOut(ma.Schema):
+    released = MoneyField(attribute="tranches_released")
+    planned = MoneyField(attribute="tranches_planned")
+    items = ma.fields.List(ma.fields.Nested(TrancheOut), attribute="tranches")
+
+
 class BudgetOut(ma.Schema):
     consortium_id = ma.fields.UUID()
     as_of = Instant(allow_none=True)
@@ -70,6 +85,7 @@ class BudgetOut(ma.Schema):
     years = ma.fields.List(ma.fields.Nested(YearOut))
     members = ma.fields.List(ma.fields.Nested(MemberBudgetOut))
     horizon = ma.fields.Nested(HorizonOut)
+    tranches = ma.fields.Nested(TranchesOut)
 
 
 def figures_dict(figures: Any) -> dict[str, Any]:

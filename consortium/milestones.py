@@ -1,0 +1,486 @@
+"""Stepwise evaluation: milestones (mijlpalen) with a validation checkpoint (validatiemoment).
+
+"Step, evaluate, next step." Each milestone has a due date and the three questions of the
+sources, plus any a consortium adds. An evaluation answers every question and decides: go (the
+tranche is released, the phase moves on when the milestone closes one), go with conditions
+(released too; the conditions stay open until a later evaluation clears them), redo (a new
+date; the checkpoint stays open) or stop (the consortium stops; nothing more can be spent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final
+from uuid import UUID, uuid4
+
+from consortium.cause import Cause
+from consortium.errors import InvalidValue, NotFound, RuleViolation
+from consortium.ledger import Ledger
+from consortium.members import Member
+from consortium.money import Money, require_positive
+from consortium.phases import Phase, check_finished
+from consortium.recording import ConsortiumEvent
+from consortium.text import MAX_DESCRIPTION, MAX_NAME, MAX_REASON, optional_text, required_text
+
+MAX_QUESTIONS: Final = 20
+MAX_QUESTION: Final = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    key: str
+    text: str
+
+
+WORKS: Final = Question("works", "Does the solution really work?")
+NEXT_STEP: Final = Question("next_step", "Can we take the next step?")
+INFRASTRUCTURE: Final = Question("infrastructure", "Is the shared infrastructure in order?")
+THREE_QUESTIONS: Final = (WORKS, NEXT_STEP, INFRASTRUCTURE)
+
+
+class AnswerValue(Enum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class Decision(Enum):
+    GO = "go"
+    GO_WITH_CONDITIONS = "go_with_conditions"
+    REDO = "redo"
+    STOP = "stop"
+
+    @property
+    def passes(self) -> bool:
+        return self in (Decision.GO, Decision.GO_WITH_CONDITIONS)
+
+
+class CheckpointStatus(Enum):
+    PLANNED = "planned"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    PASSED = "passed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str  # the question's key
+    answer: AnswerValue
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    number: int
+    answers: tuple[Answer, ...]
+    decision: Decision
+    conditions: str | None
+    new_due_date: date | None
+    clears_conditions_of: tuple[UUID, ...]
+    evaluated_at: datetime
+    evaluated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Replan:
+    from_date: date
+    to_date: date
+    reason: str
+    replanned_at: datetime
+    replanned_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    id: UUID
+    title: str
+    description: str
+    due_date: date
+    questions: tuple[Question, ...]
+    tranche: Money | None
+    closes_phase: Phase | None
+    responsible_member_ids: tuple[UUID, ...]
+    planned_at: datetime
+    planned_by: str
+    replans: tuple[Replan, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+    conditions_cleared_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("questions", "responsible_member_ids", "replans", "evaluations"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @property
+    def last_decision(self) -> Decision | None:
+        return self.evaluations[-1].decision if self.evaluations else None
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be evaluated: never evaluated, or told to redo."""
+        return self.last_decision in (None, Decision.REDO)
+
+    @property
+    def is_passed(self) -> bool:
+        return self.last_decision is not None and self.last_decision.passes
+
+    @property
+    def open_conditions(self) -> str | None:
+        if self.last_decision is Decision.GO_WITH_CONDITIONS and self.conditions_cleared_at is None:
+            return self.evaluations[-1].conditions
+        return None
+
+    def status(self, today: date, soon_days: int) -> CheckpointStatus:
+        if self.last_decision is Decision.STOP:
+            return CheckpointStatus.STOPPED
+        if self.is_passed:
+            return CheckpointStatus.PASSED
+        if self.due_date < today:
+            return CheckpointStatus.OVERDUE
+        if (self.due_date - today).days <= soon_days:
+            return CheckpointStatus.DUE_SOON
+        return CheckpointStatus.PLANNED
+
+    def question(self, reference: str) -> Question | None:
+        wanted = reference.strip().casefold()
+        for q in self.questions:
+            if wanted in (q.key.casefold(), q.text.casefold()):
+                return q
+        return None
+
+
+class Milestones:
+    """Mixin of the Consortium aggregate: its milestones and their evaluations."""
+
+    _milestones: tuple[Milestone, ...]
+    _phase: Phase
+    _ledger: Ledger
+
+    if TYPE_CHECKING:
+
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
+        def member(self, member_id: UUID) -> Member: ...
+        def active_member(self, member_id: UUID) -> Member: ...
+
+    # -- events -------------------------------------------------------------------------------
+
+    class MilestonePlanned(ConsortiumEvent):
+        milestone_id: UUID
+        title: str
+        description: str
+        due_date: date
+        questions: tuple[Question, ...]
+        tranche: Money | None
+        closes_phase: Phase | None
+        responsible_member_ids: tuple[UUID, ...]
+
+        def apply(self, consortium: Milestones) -> None:
+            consortium._milestones = (
+                *consortium._milestones,
+                Milestone(
+                    id=self.milestone_id,
+                    title=self.title,
+                    description=self.description,
+                    due_date=self.due_date,
+                    questions=tuple(self.questions),
+                    tranche=self.tranche,
+                    closes_phase=self.closes_phase,
+                    responsible_member_ids=tuple(self.responsible_member_ids),
+                    planned_at=self.timestamp,
+                    planned_by=self.actor,
+                ),
+            )
+
+    class MilestoneReplanned(ConsortiumEvent):
+        milestone_id: UUID
+        from_date: date
+        to_date: date
+        reason: str
+
+        def apply(self, consortium: Milestones) -> None:
+            replan = Replan(self.from_date, self.to_date, self.reason, self.timestamp, self.actor)
+            consortium._change_milestone(
+                self.milestone_id,
+                lambda m: replace(m, due_date=self.to_date, replans=(*m.replans, replan)),
+            )
+
+    class CheckpointEvaluated(ConsortiumEvent):
+        milestone_id: UUID
+        answers: tuple[Answer, ...]
+        decision: Decision
+        conditions: str | None
+        new_due_date: date | None
+        clears_conditions_of: tuple[UUID, ...]
+
+        def apply(self, consortium: Milestones) -> None:
+            def evaluated(m: Milestone) -> Milestone:
+                evaluation = Evaluation(
+                    number=len(m.evaluations) + 1,
+                    answers=tuple(self.answers),
+                    decision=self.decision,
+                    conditions=self.conditions,
+                    new_due_date=self.new_due_date,
+                    clears_conditions_of=tuple(self.clears_conditions_of),
+                    evaluated_at=self.timestamp,
+                    evaluated_by=self.actor,
+                )
+                due = self.new_due_date if self.decision is Decision.REDO else m.due_date
+                return replace(
+                    m, evaluations=(*m.evaluations, evaluation), due_date=due or m.due_date
+                )
+
+            consortium._change_milestone(self.milestone_id, evaluated)
+            for cleared in self.clears_conditions_of:
+                consortium._change_milestone(
+                    cleared, lambda m: replace(m, conditions_cleared_at=self.timestamp)
+                )
+
+    class TrancheReleased(ConsortiumEvent):
+        """The money a passed gate releases for spending (recorded after its evaluation)."""
+
+        milestone_id: UUID
+        amount: Money
+        evaluation_number: int
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def plan_milestone(
+        self,
+        *,
+        title: str,
+        due_date: date,
+        description: str | None = None,
+        questions: list[str] | None = None,
+        tranche: Money | None = None,
+        closes_phase: Phase | None = None,
+        responsible_member_ids: list[UUID] | None = None,
+        cause: Cause,
+    ) -> Milestone:
+        check_finished(self._phase)
+        if due_date < cause.today:
+            raise InvalidValue("A checkpoint cannot be due in the past.", field="due_date")
+        if tranche is not None:
+            require_positive(tranche, field="tranche")
+        if closes_phase is not None and (
+            closes_phase.is_finished or closes_phase is Phase.ADOPTION
+        ):
+            raise InvalidValue(
+                "A milestone closes exploration, pilot or scale_up (passing it moves the "
+                "consortium to the next phase).",
+                field="closes_phase",
+            )
+        responsible = tuple(responsible_member_ids or ())
+        if len(set(responsible)) != len(responsible):
+            raise InvalidValue("A member is listed twice.", field="responsible_member_ids")
+        for member_id in responsible:
+            try:
+                self.active_member(member_id)
+            except (NotFound, RuleViolation) as error:
+                raise InvalidValue(error.message, field="responsible_member_ids") from None
+        milestone_id = uuid4()
+        self._record(
+            self.MilestonePlanned,
+            cause,
+            milestone_id=milestone_id,
+            title=required_text(title, "title", MAX_NAME),
+            description=optional_text(description, "description", MAX_DESCRIPTION) or "",
+            due_date=due_date,
+            questions=_questions(questions),
+            tranche=tranche,
+            closes_phase=closes_phase,
+            responsible_member_ids=responsible,
+        )
+        return self.milestone(milestone_id)
+
+    def replan_milestone(
+        self, milestone_id: UUID, *, due_date: date, reason: str, cause: Cause
+    ) -> Milestone:
+        check_finished(self._phase)
+        milestone = self.milestone(milestone_id)
+        if not milestone.is_open:
+            raise RuleViolation("This milestone was evaluated; its date can no longer change.")
+        if due_date < cause.today:
+            raise InvalidValue("A checkpoint cannot be due in the past.", field="due_date")
+        if due_date == milestone.due_date:
+            raise RuleViolation(f"The checkpoint is due on {due_date} already.")
+        self._record(
+            self.MilestoneReplanned,
+            cause,
+            milestone_id=milestone_id,
+            from_date=milestone.due_date,
+            to_date=due_date,
+            reason=required_text(reason, "reason", MAX_REASON),
+        )
+        return self.milestone(milestone_id)
+
+    def evaluate_checkpoint(
+        self,
+        milestone_id: UUID,
+        *,
+        answers: list[tuple[str, AnswerValue, str | None]],
+        decision: Decision,
+        conditions: str | None = None,
+        new_due_date: date | None = None,
+        clears_conditions_of: list[UUID] | None = None,
+        cause: Cause,
+    ) -> Milestone:
+        """Answer every question and decide; the consequences (tranche, phase) follow."""
+        check_finished(self._phase)
+        milestone = self.milestone(milestone_id)
+        if milestone.last_decision is not None and not milestone.is_open:
+            raise RuleViolation(
+                f"This milestone was decided already ({milestone.last_decision.value}); "
+                "only a redo leaves it open for another evaluation."
+            )
+        given = _check_answers(milestone, answers)
+        conditions = optional_text(conditions, "conditions", MAX_DESCRIPTION)
+        _check_decision(decision, given, conditions, new_due_date, cause.today)
+        cleared = tuple(clears_conditions_of or ())
+        for other_id in cleared:
+            other = self.milestone(other_id)
+            if other.open_conditions is None or other_id == milestone_id:
+                raise InvalidValue(
+                    f"Milestone {other.title!r} has no open conditions to clear.",
+                    field="clears_conditions_of",
+                )
+        self._record(
+            self.CheckpointEvaluated,
+            cause,
+            milestone_id=milestone_id,
+            answers=tuple(given[q.key] for q in milestone.questions),
+            decision=decision,
+            conditions=conditions,
+            new_due_date=new_due_date,
+            clears_conditions_of=cleared,
+        )
+        evaluated = self.milestone(milestone_id)
+        if decision.passes:
+            if milestone.tranche is not None:
+                self._record(
+                    self.TrancheReleased,
+                    cause,
+                    milestone_id=milestone_id,
+                    amount=milestone.tranche,
+                    evaluation_number=len(evaluated.evaluations),
+                )
+            if milestone.closes_phase is not None and milestone.closes_phase is self._phase:
+                self._move_on(f"Gate passed: {milestone.title}", cause)
+        elif decision is Decision.STOP:
+            self._stop(f"Stopped at the checkpoint of {milestone.title}", cause)
+        return self.milestone(milestone_id)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @property
+    def milestones(self) -> tuple[Milestone, ...]:
+        return self._milestones
+
+    def milestone(self, milestone_id: UUID) -> Milestone:
+        for m in self._milestones:
+            if m.id == milestone_id:
+                return m
+        raise NotFound(
+            f"This consortium has no milestone {milestone_id}.", milestone_id=milestone_id
+        )
+
+    def check_milestone_for_spending(self, milestone_id: UUID, amount: Money) -> None:
+        """Spending against a milestone needs its gate passed, and stays within its tranche."""
+        try:
+            milestone = self.milestone(milestone_id)
+        except NotFound as error:
+            raise InvalidValue(error.message, field="milestone_id") from None
+        if not milestone.is_passed:
+            raise RuleViolation(
+                f"The gate of {milestone.title!r} has not been passed; nothing can be spent "
+                "against it yet.",
+                milestone_id=milestone_id,
+            )
+        if milestone.tranche is None:
+            return
+        left = milestone.tranche - self.spent_against(milestone_id)
+        if amount > left:
+            raise RuleViolation(
+                f"Only {left} euro of the tranche of {milestone.title!r} is left to spend.",
+                available=str(left),
+            )
+
+    def spent_against(self, milestone_id: UUID) -> Money:
+        return sum(
+            (e.amount for e in self._ledger.expenditures if e.milestone_id == milestone_id),
+            Money.zero(),
+        )
+
+    def tranches_due_per_year(self) -> dict[int, Money]:
+        """Planned needs: tranches of milestones not stopped, by the year they are due."""
+        needs: dict[int, Money] = {}
+        for m in self._milestones:
+            if m.tranche is not None and m.last_decision is not Decision.STOP:
+                needs[m.due_date.year] = needs.get(m.due_date.year, Money.zero()) + m.tranche
+        return needs
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _change_milestone(self, milestone_id: UUID, change: Any) -> None:
+        self._milestones = tuple(change(m) if m.id == milestone_id else m for m in self._milestones)
+
+    if TYPE_CHECKING:
+
+        def _move_on(self, reason: str, cause: Cause) -> None: ...
+        def _stop(self, reason: str, cause: Cause) -> None: ...
+
+
+def _check_decision(
+    decision: Decision,
+    given: dict[str, Answer],
+    conditions: str | None,
+    new_due_date: date | None,
+    today: date,
+) -> None:
+    if decision is Decision.GO and given[WORKS.key].answer is AnswerValue.NO:
+        raise InvalidValue(
+            "No go when the answer to 'Does the solution really work?' is no.", field="decision"
+        )
+    if (decision is Decision.GO_WITH_CONDITIONS) != (conditions is not None):
+        raise InvalidValue(
+            "A go with conditions needs the conditions, and only it has them.", field="conditions"
+        )
+    if (decision is Decision.REDO) != (new_due_date is not None):
+        raise InvalidValue(
+            "A redo needs a new due date, and only a redo has one.", field="new_due_date"
+        )
+    if new_due_date is not None and new_due_date <= today:
+        raise InvalidValue("The new due date must lie in the future.", field="new_due_date")
+
+
+def _questions(extra: list[str] | None) -> tuple[Question, ...]:
+    questions = list(THREE_QUESTIONS)
+    for number, given in enumerate(extra or (), start=1):
+        text = required_text(given, "questions", MAX_QUESTION)
+        if any(q.text.casefold() == text.casefold() for q in questions):
+            continue  # one of the three, or given twice
+        questions.append(Question(f"q{number}", text))
+    if len(questions) > MAX_QUESTIONS:
+        raise InvalidValue(f"At most {MAX_QUESTIONS} questions.", field="questions")
+    return tuple(questions)
+
+
+def _check_answers(
+    milestone: Milestone, answers: list[tuple[str, AnswerValue, str | None]]
+) -> dict[str, Answer]:
+    given: dict[str, Answer] = {}
+    for reference, value, note in answers:
+        question = milestone.question(reference)
+        if question is None:
+            raise InvalidValue(f"This checkpoint has no question {reference!r}.", field="answers")
+        if question.key in given:
+            raise InvalidValue(f"{question.text!r} is answered twice.", field="answers")
+        given[question.key] = Answer(question.key, value, optional_text(note, "note", MAX_REASON))
+    missing = [q.text for q in milestone.questions if q.key not in given]
+    if missing:
+        raise InvalidValue(
+            "Every question needs an answer before a decision; missing: " + "; ".join(missing),
+            field="answers",
+        )
+    return given

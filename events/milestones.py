@@ -1,0 +1,166 @@
+"""Use cases of stepwise evaluation: plan, re-plan and evaluate milestones; checkpoints across
+the consortia a caller may see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Final, TypeVar
+from uuid import UUID
+
+from consortium.access import Principal
+from consortium.aggregate import Consortium
+from consortium.cause import AMSTERDAM, Cause
+from consortium.milestones import AnswerValue, CheckpointStatus, Decision, Milestone
+from consortium.money import Money
+from consortium.phases import Phase
+from events.application import StoreApplication
+from events.caller import Caller
+from events.idempotency import IdempotencyClaim
+
+T = TypeVar("T")
+
+# A checkpoint is "due soon" from the first reminder on (see workers' reminder policy).
+DUE_SOON_DAYS: Final = 14
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A milestone's checkpoint as seen on a given day, with its consortium."""
+
+    consortium: Consortium
+    milestone: Milestone
+    status: CheckpointStatus
+    days_left: int
+
+
+def _may_manage(consortium: Consortium, who: Principal) -> None:
+    consortium.check_can_manage(who)
+
+
+class MilestoneUseCases(StoreApplication):
+    """Milestone use cases of :class:`~events.consortia.ConsortiumApplication`."""
+
+    if TYPE_CHECKING:
+
+        def all_consortia(self) -> Iterator[Consortium]: ...
+        def _change(
+            self,
+            consortium_id: UUID,
+            caller: Caller,
+            check: Callable[[Consortium, Principal], None],
+            act: Callable[[Consortium, Cause], T],
+            claim: IdempotencyClaim | None = None,
+        ) -> T: ...
+
+    def plan_milestone(
+        self,
+        consortium_id: UUID,
+        *,
+        title: str,
+        due_date: date,
+        description: str | None,
+        questions: list[str] | None,
+        tranche: Money | None,
+        closes_phase: Phase | None,
+        responsible_member_ids: list[UUID] | None,
+        caller: Caller,
+    ) -> Milestone:
+        return self._change(
+            consortium_id,
+            caller,
+            _may_manage,
+            lambda c, cause: c.plan_milestone(
+                title=title,
+                due_date=due_date,
+                description=description,
+                questions=questions,
+                tranche=tranche,
+                closes_phase=closes_phase,
+                responsible_member_ids=responsible_member_ids,
+                cause=cause,
+            ),
+        )
+
+    def replan_milestone(
+        self,
+        consortium_id: UUID,
+        milestone_id: UUID,
+        *,
+        due_date: date,
+        reason: str,
+        caller: Caller,
+    ) -> Milestone:
+        return self._change(
+            consortium_id,
+            caller,
+            _may_manage,
+            lambda c, cause: c.replan_milestone(
+                milestone_id, due_date=due_date, reason=reason, cause=cause
+            ),
+        )
+
+    def evaluate_checkpoint(
+        self,
+        consortium_id: UUID,
+        milestone_id: UUID,
+        *,
+        answers: list[tuple[str, AnswerValue, str | None]],
+        decision: Decision,
+        conditions: str | None,
+        new_due_date: date | None,
+        clears_conditions_of: list[UUID] | None,
+        caller: Caller,
+        claim: IdempotencyClaim | None = None,
+    ) -> Milestone:
+        return self._change(
+            consortium_id,
+            caller,
+            _may_manage,
+            lambda c, cause: c.evaluate_checkpoint(
+                milestone_id,
+                answers=answers,
+                decision=decision,
+                conditions=conditions,
+                new_due_date=new_due_date,
+                clears_conditions_of=clears_conditions_of,
+                cause=cause,
+            ),
+            claim,
+        )
+
+    def today(self) -> date:
+        """Today in the Netherlands, by the application's clock."""
+        return self.clock().astimezone(AMSTERDAM).date()
+
+    def checkpoints(
+        self,
+        caller: Caller,
+        *,
+        due_within_days: int,
+        include_closed: bool = False,
+        consortium_id: UUID | None = None,
+    ) -> list[Checkpoint]:
+        """Open checkpoints due within the days given, and every overdue one, across the
+        consortia the caller may see (or one of them), soonest first. With ``include_closed``
+        also passed and stopped ones due in that window.
+
+        Reads every consortium: fine for hundreds; the checkpoint read model replaces it."""
+        today = self.today()
+        found = []
+        for consortium in self.all_consortia():
+            if consortium_id not in (None, consortium.id):
+                continue
+            if not consortium.can_read(caller.principal):
+                continue
+            for milestone in consortium.milestones:
+                status = milestone.status(today, DUE_SOON_DAYS)
+                days_left = (milestone.due_date - today).days
+                closed = status in (CheckpointStatus.PASSED, CheckpointStatus.STOPPED)
+                if closed and not include_closed:
+                    continue
+                if status is not CheckpointStatus.OVERDUE and days_left > due_within_days:
+                    continue
+                found.append(Checkpoint(consortium, milestone, status, days_left))
+        return sorted(found, key=lambda c: (c.milestone.due_date, c.consortium.name))

@@ -1,0 +1,89 @@
+"""Checkpoints across consortia, and the iCalendar feeds of them."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import marshmallow as ma
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from events.milestones import Checkpoint
+from web.auth import current_caller, store
+from web.calendar import checkpoint_calendar
+from web.schemas.common import Problem
+from web.schemas.milestones import CheckpointArgs, CheckpointList
+
+blp = Blueprint(
+    "checkpoints",
+    __name__,
+    url_prefix="/api/v1",
+    description="Validation checkpoints across consortia, as a list and as calendar feeds.",
+)
+
+# Open checkpoints this far ahead go into the calendar feeds.
+FEED_DAYS = 3650
+ICS = "text/calendar"
+
+
+def _row(checkpoint: Checkpoint) -> dict[str, Any]:
+    milestone = checkpoint.milestone
+    return {
+        "consortium_id": checkpoint.consortium.id,
+        "consortium_name": checkpoint.consortium.name,
+        "milestone_id": milestone.id,
+        "title": milestone.title,
+        "due_date": milestone.due_date,
+        "status": checkpoint.status,
+        "days_left": checkpoint.days_left,
+        "questions": milestone.questions,
+        "responsible_member_ids": milestone.responsible_member_ids,
+    }
+
+
+def _feed(checkpoints: list[Checkpoint], name: str) -> Response:
+    body = checkpoint_calendar(
+        checkpoints,
+        name=name,
+        base_url=current_app.config["BASE_URL"],
+        now=store().consortia.clock(),
+    )
+    return Response(
+        body, mimetype=ICS, headers={"Content-Disposition": "inline; filename=checkpoints.ics"}
+    )
+
+
+@blp.route("/checkpoints")
+class Checkpoints(MethodView):
+    @blp.arguments(CheckpointArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, CheckpointList)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Upcoming and overdue checkpoints of every consortium you may see, soonest first,
+        with status (planned, due_soon, overdue, passed, stopped) and days left."""
+        checkpoints = store().consortia.checkpoints(current_caller(), **args)
+        return {"today": store().consortia.today(), "items": [_row(c) for c in checkpoints]}
+
+
+@blp.route("/checkpoints.ics")
+class CheckpointsFeed(MethodView):
+    @blp.response(200, content_type=ICS, description="iCalendar (RFC 5545).")
+    def get(self) -> Response:
+        """Every open checkpoint you may see, as a calendar to subscribe to."""
+        checkpoints = store().consortia.checkpoints(current_caller(), due_within_days=FEED_DAYS)
+        return _feed(checkpoints, "Validatiemomenten")
+
+
+@blp.route("/consortia/<uuid:consortium_id>/calendar.ics")
+class ConsortiumFeed(MethodView):
+    @blp.response(200, content_type=ICS, description="iCalendar (RFC 5545).")
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID) -> Response:
+        """The open checkpoints of one consortium; a re-planned one keeps its UID."""
+        caller = current_caller()
+        consortium = store().consortia.consortium(consortium_id, caller)
+        checkpoints = store().consortia.checkpoints(
+            caller, due_within_days=FEED_DAYS, consortium_id=consortium_id
+        )
+        return _feed(checkpoints, f"Validatiemomenten {consortium.name}")

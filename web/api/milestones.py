@@ -1,0 +1,183 @@
+"""Milestones (mijlpalen) with validation checkpoints: plan, re-plan, evaluate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from consortium.errors import NotFound
+from consortium.milestones import CheckpointStatus, Milestone
+from events.idempotency import StoredResponse
+from events.milestones import DUE_SOON_DAYS
+from web.auth import current_caller, store
+from web.idempotency import IDEMPOTENT, run_once
+from web.schemas.common import Problem
+from web.schemas.milestones import (
+    EvaluationIn,
+    EvaluationOut,
+    EvaluationResultOut,
+    MilestoneIn,
+    MilestoneList,
+    MilestoneOut,
+    ReplanIn,
+)
+
+blp = Blueprint(
+    "milestones",
+    __name__,
+    url_prefix="/api/v1/consortia/<uuid:consortium_id>/milestones",
+    description="Milestones and their validation checkpoints: does it work, can we take the "
+    "next step, is the shared infrastructure in order?",
+)
+
+
+@dataclass(frozen=True)
+class MilestoneOnDay:
+    """A milestone with its checkpoint's status on a given day."""
+
+    milestone: Milestone
+    today: date
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.milestone, name)
+
+    @property
+    def status(self) -> CheckpointStatus:
+        return self.milestone.status(self.today, DUE_SOON_DAYS)
+
+    @property
+    def days_left(self) -> int:
+        return (self.milestone.due_date - self.today).days
+
+
+def on_today(milestone: Milestone) -> MilestoneOnDay:
+    return MilestoneOnDay(milestone, store().consortia.today())
+
+
+def _location(consortium_id: UUID, milestone_id: UUID) -> dict[str, str]:
+    url = url_for(
+        "milestones.MilestoneById", consortium_id=consortium_id, milestone_id=milestone_id
+    )
+    return {"Location": url}
+
+
+@blp.route("")
+class Milestones(MethodView):
+    @blp.response(200, MilestoneList)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID) -> dict[str, Any]:
+        """Every milestone, in the order planned, with its checkpoint's status today."""
+        consortium = store().consortia.consortium(consortium_id, current_caller())
+        return {"items": [on_today(m) for m in consortium.milestones]}
+
+    @blp.arguments(MilestoneIn)
+    @blp.response(201, MilestoneOut, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(422, schema=Problem)
+    def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Any, int, dict[str, str]]:
+        """Plan a milestone with its checkpoint (the three questions, plus your own)."""
+        milestone = store().consortia.plan_milestone(consortium_id, **data, caller=current_caller())
+        return on_today(milestone), 201, _location(consortium_id, milestone.id)
+
+
+@blp.route("/<uuid:milestone_id>")
+class MilestoneById(MethodView):
+    @blp.response(200, MilestoneOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID, milestone_id: UUID) -> MilestoneOnDay:
+        """One milestone, with its re-plans and evaluations."""
+        consortium = store().consortia.consortium(consortium_id, current_caller())
+        return on_today(consortium.milestone(milestone_id))
+
+
+@blp.route("/<uuid:milestone_id>/replan")
+class MilestoneReplan(MethodView):
+    @blp.arguments(ReplanIn)
+    @blp.response(200, MilestoneOut)
+    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(409, schema=Problem)
+    def post(self, data: dict[str, Any], consortium_id: UUID, milestone_id: UUID) -> MilestoneOnDay:
+        """Move the checkpoint to another date, with a reason (until it is evaluated)."""
+        milestone = store().consortia.replan_milestone(
+            consortium_id, milestone_id, **data, caller=current_caller()
+        )
+        return on_today(milestone)
+
+
+@blp.route("/<uuid:milestone_id>/evaluations")
+class Evaluations(MethodView):
+    @blp.response(200, EvaluationOut(many=True))
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID, milestone_id: UUID) -> Any:
+        """The evaluations of this checkpoint (more than one only after a redo)."""
+        consortium = store().consortia.consortium(consortium_id, current_caller())
+        return list(consortium.milestone(milestone_id).evaluations)
+
+    @blp.arguments(EvaluationIn)
+    @blp.response(201, EvaluationResultOut, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(422, schema=Problem)
+    @blp.doc(**IDEMPOTENT)
+    def post(self, data: dict[str, Any], consortium_id: UUID, milestone_id: UUID) -> Any:
+        """Answer every question and decide: go (tranche released, phase moves on when the
+        milestone closes one), go_with_conditions, redo (new_due_date) or stop."""
+
+        def render(milestone: Milestone) -> StoredResponse:
+            evaluation = milestone.evaluations[-1]
+            consortium = store().consortia.consortium(consortium_id, current_caller())
+            body = EvaluationResultOut().dump(
+                {
+                    **{f: getattr(evaluation, f) for f in evaluation.__dataclass_fields__},
+                    "milestone_id": milestone.id,
+                    "milestone_status": on_today(milestone).status,
+                    "tranche_released": milestone.tranche if evaluation.decision.passes else None,
+                    "consortium_phase": consortium.phase,
+                }
+            )
+            location = url_for(
+                "milestones.EvaluationByNumber",
+                consortium_id=consortium_id,
+                milestone_id=milestone_id,
+                number=evaluation.number,
+            )
+            return StoredResponse(201, body, {"Location": location})
+
+        answers = [(a["question"], a["answer"], a["note"]) for a in data["answers"]]
+        return run_once(
+            render,
+            lambda claim: store().consortia.evaluate_checkpoint(
+                consortium_id,
+                milestone_id,
+                answers=answers,
+                decision=data["decision"],
+                conditions=data["conditions"],
+                new_due_date=data["new_due_date"],
+                clears_conditions_of=data["clears_conditions_of"],
+                caller=current_caller(),
+                claim=claim,
+            ),
+        )
+
+
+@blp.route("/<uuid:milestone_id>/evaluations/<int:number>")
+class EvaluationByNumber(MethodView):
+    @blp.response(200, EvaluationOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID, milestone_id: UUID, number: int) -> Any:
+        """One evaluation, by its number (1 for the first)."""
+        consortium = store().consortia.consortium(consortium_id, current_caller())
+        evaluations = consortium.milestone(milestone_id).evaluations
+        if not 1 <= number <= len(evaluations):
+            raise NotFound(f"This milestone has no evaluation {number}.")
+        return evaluations[number - 1]

@@ -1,0 +1,44 @@
+"""Checkpoints as an iCalendar feed (RFC 5545), built with the icalendar library.
+
+One all-day VEVENT per open checkpoint. Its UID is the milestone's id, so when a checkpoint is
+re-planned the calendar app updates the event instead of adding a second one; SEQUENCE counts the
+re-plans, as RFC 5545 asks of a changed event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from events.milestones import Checkpoint
+
+PRODID = "-//Consortium//Validatiemomenten//NL"
+
+
+def checkpoint_calendar(
+    checkpoints: Iterable[Checkpoint], *, name: str, base_url: str, now: datetime
+) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    for checkpoint in checkpoints:
+        consortium, milestone = checkpoint.consortium, checkpoint.milestone
+        event = Event()
+        event.add("uid", f"{milestone.id}@consortium")
+        event.add("dtstamp", now)
+        event.add("dtstart", milestone.due_date)
+        event.add("dtend", milestone.due_date + timedelta(days=1))
+        event.add("sequence", len(milestone.replans) + len(milestone.evaluations))
+        event.add("summary", f"Validatiemoment: {milestone.title} ({consortium.name})")
+        questions = "\n".join(f"- {q.text}" for q in milestone.questions)
+        event.add("description", f"{milestone.description}\n\n{questions}".strip())
+        event.add("url", f"{base_url}/api/v1/consortia/{consortium.id}/milestones/{milestone.id}")
+        event.add("status", "CONFIRMED")
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()  # type: ignore[no-any-return]
