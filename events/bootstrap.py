@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
+from events.readmodel.side import ReadSide
 from events.settings import StoreSettings
 
 
@@ -15,16 +16,24 @@ class Store:
     settings: StoreSettings
     consortia: ConsortiumApplication
     accounts: AccountsApplication
+    read: ReadSide
 
     def close(self) -> None:
+        self.read.close()
         self.consortia.close()
         self.accounts.close()
 
 
-def open_store(settings: StoreSettings | None = None, clock: Clock = utc_now) -> Store:
+def open_store(
+    settings: StoreSettings | None = None, clock: Clock = utc_now, *, may_lead: bool = True
+) -> Store:
+    """Build the store. ``may_lead=False``: this process never applies events to the read
+    model itself, but waits for the projection process (``consortium projections run``)."""
     settings = settings or StoreSettings.from_environ()
+    consortia = ConsortiumApplication(settings, clock)
     return Store(
         settings=settings,
-        consortia=ConsortiumApplication(settings, clock),
+        consortia=consortia,
         accounts=AccountsApplication(settings, clock),
+        read=ReadSide(settings, consortia, may_lead=may_lead),
     )

@@ -3,8 +3,7 @@ the consortia a caller may see."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Final, TypeVar
 from uuid import UUID
@@ -12,7 +11,7 @@ from uuid import UUID
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.cause import AMSTERDAM, Cause
-from consortium.milestones import AnswerValue, CheckpointStatus, Decision, Milestone
+from consortium.milestones import AnswerValue, Decision, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
 from events.application import StoreApplication
@@ -25,16 +24,6 @@ T = TypeVar("T")
 DUE_SOON_DAYS: Final = 14
 
 
-@dataclass(frozen=True)
-class Checkpoint:
-    """A milestone's checkpoint as seen on a given day, with its consortium."""
-
-    consortium: Consortium
-    milestone: Milestone
-    status: CheckpointStatus
-    days_left: int
-
-
 def _may_manage(consortium: Consortium, who: Principal) -> None:
     consortium.check_can_manage(who)
 
@@ -44,7 +33,6 @@ class MilestoneUseCases(StoreApplication):
 
     if TYPE_CHECKING:
 
-        def all_consortia(self) -> Iterator[Consortium]: ...
         def _change(
             self,
             consortium_id: UUID,
@@ -133,34 +121,3 @@ class MilestoneUseCases(StoreApplication):
     def today(self) -> date:
         """Today in the Netherlands, by the application's clock."""
         return self.clock().astimezone(AMSTERDAM).date()
-
-    def checkpoints(
-        self,
-        caller: Caller,
-        *,
-        due_within_days: int,
-        include_closed: bool = False,
-        consortium_id: UUID | None = None,
-    ) -> list[Checkpoint]:
-        """Open checkpoints due within the days given, and every overdue one, across the
-        consortia the caller may see (or one of them), soonest first. With ``include_closed``
-        also passed and stopped ones due in that window.
-
-        Reads every consortium: fine for hundreds; the checkpoint read model replaces it."""
-        today = self.today()
-        found = []
-        for consortium in self.all_consortia():
-            if consortium_id not in (None, consortium.id):
-                continue
-            if not consortium.can_read(caller.principal):
-                continue
-            for milestone in consortium.milestones:
-                status = milestone.status(today, DUE_SOON_DAYS)
-                days_left = (milestone.due_date - today).days
-                closed = status in (CheckpointStatus.PASSED, CheckpointStatus.STOPPED)
-                if closed and not include_closed:
-                    continue
-                if status is not CheckpointStatus.OVERDUE and days_left > due_within_days:
-                    continue
-                found.append(Checkpoint(consortium, milestone, status, days_left))
-        return sorted(found, key=lambda c: (c.milestone.due_date, c.consortium.name))

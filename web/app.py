@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 from typing import Any
 
 from flask import Flask
@@ -33,9 +34,13 @@ def create_app(
     config: dict[str, Any] | None = None,
 ) -> Flask:
     settings = settings or WebSettings.from_environ()
+    external = os.environ.get("CONSORTIUM_READ_MODEL", "").lower() == "external"
     if store is None:
-        store = open_store()
+        store = open_store(may_lead=not external)
         atexit.register(store.close)
+    if not external:
+        # The embedded default: one of the web processes follows the log for the read model.
+        store.read.start_following()
 
     app = Flask(__name__)
     app.config.update(docs_config())

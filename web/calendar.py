@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from events.milestones import Checkpoint
+from events.readmodel.queries import CheckpointRow
 
 PRODID = "-//Consortium//Validatiemomenten//NL"
 
 
 def checkpoint_calendar(
-    checkpoints: Iterable[Checkpoint], *, name: str, base_url: str, now: datetime
+    checkpoints: Iterable[CheckpointRow], *, name: str, base_url: str, now: datetime
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -27,17 +27,19 @@ def checkpoint_calendar(
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
     for checkpoint in checkpoints:
-        consortium, milestone = checkpoint.consortium, checkpoint.milestone
         event = Event()
-        event.add("uid", f"{milestone.id}@consortium")
+        event.add("uid", f"{checkpoint.milestone_id}@consortium")
         event.add("dtstamp", now)
-        event.add("dtstart", milestone.due_date)
-        event.add("dtend", milestone.due_date + timedelta(days=1))
-        event.add("sequence", len(milestone.replans) + len(milestone.evaluations))
-        event.add("summary", f"Validatiemoment: {milestone.title} ({consortium.name})")
-        questions = "\n".join(f"- {q.text}" for q in milestone.questions)
-        event.add("description", f"{milestone.description}\n\n{questions}".strip())
-        event.add("url", f"{base_url}/api/v1/consortia/{consortium.id}/milestones/{milestone.id}")
+        event.add("dtstart", checkpoint.due_date)
+        event.add("dtend", checkpoint.due_date + timedelta(days=1))
+        event.add("sequence", checkpoint.replans)
+        event.add("summary", f"Validatiemoment: {checkpoint.title} ({checkpoint.consortium_name})")
+        event.add("description", "\n".join(f"- {q.text}" for q in checkpoint.questions))
+        event.add(
+            "url",
+            f"{base_url}/api/v1/consortia/{checkpoint.consortium_id}"
+            f"/milestones/{checkpoint.milestone_id}",
+        )
         event.add("status", "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import signal
+import sys
+import threading
 import uuid
 from datetime import timedelta
 
@@ -52,6 +55,48 @@ def demo() -> None:
         click.echo(f"{consortium.id}  {consortium.phase.value:<12} {consortium.name}")
     if not founded:
         click.echo("The sample consortia exist already.")
+
+
+@main.group()
+def projections() -> None:
+    """The read model (portfolio, checkpoints, money per party)."""
+
+
+@projections.command("run")
+def projections_run() -> None:
+    """Follow the event log and keep the read model up to date, until stopped (Ctrl-C/TERM).
+
+    In production the web runs with CONSORTIUM_READ_MODEL=external and this runs beside it."""
+    store = open_store()
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    store.read.start_following()
+    click.echo("Following the event log for the read model; Ctrl-C stops.", err=True)
+    try:
+        while not stopped.wait(10):
+            follower = store.read.follower
+            if not follower.leadership.is_leader:
+                click.echo("Another process follows the log; waiting to take over.", err=True)
+    finally:
+        store.close()
+
+
+@projections.command("rebuild")
+def projections_rebuild() -> None:
+    """Drop every read-model row and apply the whole event log again."""
+    store = open_store()
+    try:
+        follower = store.read.follower
+        if not follower.leadership.try_lead():
+            raise click.ClickException(
+                "Another process follows the log now; stop it (or the web service) first."
+            )
+        with click.progressbar(length=follower.head(), label="Rebuilding", file=sys.stderr) as bar:
+            applied = follower.rebuild(progress=bar.update)
+    finally:
+        store.close()
+    click.echo(f"Rebuilt the read model from {applied} events.")
 
 
 @main.group()

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound, RuleViolation
 from events.application import StoreBusy
 from events.idempotency import HEADER as IDEMPOTENCY_HEADER
+from events.readmodel.side import StaleReadModel
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def _from_domain_error(error: DomainError) -> Response:
     return problem(status, error.message, title=error.title, extensions=context)
 
 
-def _from_store_busy(error: StoreBusy) -> Response:
+def _from_store_busy(error: StoreBusy | StaleReadModel) -> Response:
     return problem(503, str(error), headers={"Retry-After": "1"})
 
 
@@ -152,4 +153,5 @@ def init_problems(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, _from_domain_error)
     app.register_error_handler(StoreBusy, _from_store_busy)
+    app.register_error_handler(StaleReadModel, _from_store_busy)
     app.register_error_handler(Exception, _from_unexpected)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from itertools import groupby
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +13,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from consortium.budget_view import Figures, YearFigures
+from events.caller import Caller
+from events.readmodel.queries import Membership, PartyLine
 from web.auth import current_caller, store
 from web.schemas.budget import BudgetOut, PartyMoneyOut, figures_dict
 from web.schemas.common import Problem
@@ -50,29 +55,62 @@ class PartyMoney(MethodView):
     def get(self, args: dict[str, Any], party: str) -> dict[str, Any]:
         """A party's pledges and contributions across every consortium it is or was a member
         of, matched on the organisation name ignoring case: /members/Gemeente%20Utrecht/money."""
-        rows = []
+        caller = current_caller()
+        if args["as_of"] is None:
+            memberships, lines = store().read.party_money(caller.principal, party)
+        else:
+            memberships, lines = _as_of(party, caller, args["as_of"])
         totals = Figures()
-        for consortium, view in store().consortia.budgets_of_party(
-            party, current_caller(), args["as_of"]
-        ):
-            mine = [m for m in view.members if m.member.party.casefold() == party.casefold()]
-            figures = Figures()
+        rows = []
+        for consortium_id, group in groupby(memberships, key=lambda m: m.consortium_id):
+            mine = list(group)
+            ids = {m.member_id for m in mine}
             years: dict[int, Figures] = {}
-            for row in mine:
-                figures = figures.plus(row.figures)
-                for year_row in row.years:
-                    years[year_row.year] = years.get(year_row.year, Figures()).plus(
-                        year_row.figures
-                    )
+            for line in lines:
+                if line.member_id in ids:
+                    year = Figures(line.committed, line.received_cash, line.received_in_kind)
+                    years[line.year] = years.get(line.year, Figures()).plus(year)
+            figures = sum_figures(years.values())
             totals = totals.plus(figures)
             rows.append(
                 {
-                    "consortium_id": consortium.id,
-                    "name": consortium.name,
-                    "member_ids": [m.member.id for m in mine],
-                    "active": any(m.member.is_active for m in mine),
+                    "consortium_id": consortium_id,
+                    "name": mine[0].consortium_name,
+                    "member_ids": sorted(ids, key=str),
+                    "active": any(m.active for m in mine),
                     "years": [YearFigures(y, f) for y, f in sorted(years.items())],
                     **figures_dict(figures),
                 }
             )
         return {"party": party, "totals": totals, "consortia": rows}
+
+
+def sum_figures(figures: Iterable[Figures]) -> Figures:
+    total = Figures()
+    for f in figures:
+        total = total.plus(f)
+    return total
+
+
+def _as_of(party: str, caller: Caller, as_of: datetime) -> tuple[list[Membership], list[PartyLine]]:
+    """The same answer as the read model gives, but as it stood then (from the events)."""
+    memberships: list[Membership] = []
+    lines: list[PartyLine] = []
+    for consortium, view in store().consortia.budgets_of_party(party, caller, as_of):
+        for row in view.members:
+            if row.member.party.casefold() != party.casefold():
+                continue
+            memberships.append(
+                Membership(consortium.id, consortium.name, row.member.id, row.member.is_active)
+            )
+            lines.extend(
+                PartyLine(
+                    row.member.id,
+                    y.year,
+                    y.figures.committed,
+                    y.figures.received_cash,
+                    y.figures.received_in_kind,
+                )
+                for y in row.years
+            )
+    return memberships, lines

@@ -10,7 +10,8 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from events.milestones import Checkpoint
+from events.milestones import DUE_SOON_DAYS
+from events.readmodel.queries import CheckpointRow
 from web.auth import current_caller, store
 from web.calendar import checkpoint_calendar
 from web.schemas.common import Problem
@@ -28,22 +29,20 @@ FEED_DAYS = 3650
 ICS = "text/calendar"
 
 
-def _row(checkpoint: Checkpoint) -> dict[str, Any]:
-    milestone = checkpoint.milestone
-    return {
-        "consortium_id": checkpoint.consortium.id,
-        "consortium_name": checkpoint.consortium.name,
-        "milestone_id": milestone.id,
-        "title": milestone.title,
-        "due_date": milestone.due_date,
-        "status": checkpoint.status,
-        "days_left": checkpoint.days_left,
-        "questions": milestone.questions,
-        "responsible_member_ids": milestone.responsible_member_ids,
-    }
+def _checkpoints(
+    due_within_days: int, include_closed: bool = False, consortium_id: UUID | None = None
+) -> list[CheckpointRow]:
+    return store().read.checkpoints(
+        current_caller().principal,
+        today=store().consortia.today(),
+        due_within_days=due_within_days,
+        soon_days=DUE_SOON_DAYS,
+        include_closed=include_closed,
+        consortium_id=consortium_id,
+    )
 
 
-def _feed(checkpoints: list[Checkpoint], name: str) -> Response:
+def _feed(checkpoints: list[CheckpointRow], name: str) -> Response:
     body = checkpoint_calendar(
         checkpoints,
         name=name,
@@ -62,8 +61,7 @@ class Checkpoints(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Upcoming and overdue checkpoints of every consortium you may see, soonest first,
         with status (planned, due_soon, overdue, passed, stopped) and days left."""
-        checkpoints = store().consortia.checkpoints(current_caller(), **args)
-        return {"today": store().consortia.today(), "items": [_row(c) for c in checkpoints]}
+        return {"today": store().consortia.today(), "items": _checkpoints(**args)}
 
 
 @blp.route("/checkpoints.ics")
@@ -71,8 +69,7 @@ class CheckpointsFeed(MethodView):
     @blp.response(200, content_type=ICS, description="iCalendar (RFC 5545).")
     def get(self) -> Response:
         """Every open checkpoint you may see, as a calendar to subscribe to."""
-        checkpoints = store().consortia.checkpoints(current_caller(), due_within_days=FEED_DAYS)
-        return _feed(checkpoints, "Validatiemomenten")
+        return _feed(_checkpoints(FEED_DAYS), "Validatiemomenten")
 
 
 @blp.route("/consortia/<uuid:consortium_id>/calendar.ics")
@@ -81,9 +78,8 @@ class ConsortiumFeed(MethodView):
     @blp.alt_response(404, schema=Problem)
     def get(self, consortium_id: UUID) -> Response:
         """The open checkpoints of one consortium; a re-planned one keeps its UID."""
-        caller = current_caller()
-        consortium = store().consortia.consortium(consortium_id, caller)
-        checkpoints = store().consortia.checkpoints(
-            caller, due_within_days=FEED_DAYS, consortium_id=consortium_id
+        consortium = store().consortia.consortium(consortium_id, current_caller())
+        return _feed(
+            _checkpoints(FEED_DAYS, consortium_id=consortium_id),
+            f"Validatiemomenten {consortium.name}",
         )
-        return _feed(checkpoints, f"Validatiemomenten {consortium.name}")

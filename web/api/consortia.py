@@ -8,20 +8,21 @@ from typing import Any
 from uuid import UUID
 
 import marshmallow as ma
-from flask import url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from consortium.aggregate import Consortium
-from web.api.paging import page_body
+from events.readmodel.queries import PortfolioFilter
 from web.auth import current_caller, store
-from web.schemas.common import PageArgs, Problem
+from web.schemas.common import Problem
 from web.schemas.consortia import (
     AsOfArgs,
     ConsortiumIn,
     ConsortiumOut,
     ConsortiumPage,
     PhaseChangeIn,
+    PortfolioArgs,
 )
 
 blp = Blueprint(
@@ -49,14 +50,30 @@ def consortium_location(consortium_id: UUID) -> dict[str, str]:
 
 @blp.route("")
 class Consortia(MethodView):
-    @blp.arguments(PageArgs, location="query", unknown=ma.RAISE)
+    @blp.arguments(PortfolioArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, ConsortiumPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The portfolio: consortia in the order they were founded, a page at a time."""
-        page = store().consortia.portfolio(
-            current_caller(), after=args["cursor"], limit=args["limit"]
+        """The portfolio: the consortia you may see, filtered and sorted, a page at a time
+        (with your latest writes in it)."""
+        where = PortfolioFilter(
+            phase=args["phase"].value if args["phase"] else None,
+            sector=args["sector"].value if args["sector"] else None,
+            party=args["party"],
+            text=args["q"],
+            checkpoint_before=args["checkpoint_before"],
         )
-        return page_body(page, page.items, "cursor", args["limit"])
+        rows, next_cursor = store().read.portfolio(
+            current_caller().principal,
+            where,
+            sort=args["sort"],
+            cursor=args["cursor"],
+            limit=args["limit"],
+        )
+        next_url = None
+        if next_cursor is not None:
+            query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor"}
+            next_url = url_for("consortia.Consortia", **{**query, "cursor": next_cursor})
+        return {"items": rows, "next_cursor": next_cursor, "next": next_url}
 
     @blp.arguments(ConsortiumIn)
     @blp.response(201, ConsortiumOut, headers={"Location": {"schema": {"type": "string"}}})

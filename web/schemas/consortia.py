@@ -5,9 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 
 from consortium.aggregate import MAX_CHALLENGE, MAX_DESCRIPTION, MAX_NAME, MAX_REASON
+from consortium.members import Sector
 from consortium.phases import Phase
+from events.readmodel.queries import SORTS
 from web.schemas.common import PageOut
-from web.schemas.fields import AsOf, Instant, StrictSchema
+from web.schemas.fields import AsOf, Instant, MoneyField, StrictSchema
 from web.schemas.members import MemberOut
 
 
@@ -66,18 +68,62 @@ class ConsortiumOut(ma.Schema):
     )
 
 
+class PortfolioArgs(StrictSchema):
+    phase = ma.fields.Enum(Phase, by_value=True, load_default=None)
+    sector = ma.fields.Enum(
+        Sector,
+        by_value=True,
+        load_default=None,
+        metadata={"description": "Consortia with a current member of this sector."},
+    )
+    party = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "Consortia the party is or was a member of (ignoring case)."},
+    )
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "Text in the name or the challenge."},
+    )
+    checkpoint_before = ma.fields.Date(
+        load_default=None,
+        metadata={"description": "Consortia whose next open checkpoint is due before this date."},
+    )
+    sort = ma.fields.String(
+        load_default="founded",
+        validate=ma.validate.OneOf(sorted(SORTS)),
+        metadata={
+            "description": "founded (default), name, next_checkpoint, updated; '-' for descending."
+        },
+    )
+    cursor = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "The previous page's next_cursor."},
+    )
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
 class ConsortiumSummary(ma.Schema):
     id = ma.fields.UUID()
     name = ma.fields.String()
     challenge = ma.fields.String()
-    phase = ma.fields.Enum(Phase, by_value=True)
-    active_members = ma.fields.Function(lambda c: len(c.active_members))
-    founded_at = Instant(attribute="created_on")
-    updated_at = Instant(attribute="modified_on")
+    phase = ma.fields.String()
+    active_members = ma.fields.Integer()
+    founded_at = Instant()
+    updated_at = Instant()
+    next_checkpoint = ma.fields.Date(allow_none=True)
+    committed = MoneyField()
+    received = MoneyField()
+    spent = MoneyField()
+    available = MoneyField()
 
 
-class ConsortiumPage(PageOut):
+class ConsortiumPage(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ConsortiumSummary))
+    next_cursor = ma.fields.String(allow_none=True, metadata={"description": "Pass as `cursor`."})
+    next = ma.fields.String(allow_none=True, metadata={"description": "The next page's address."})
 
 
 class HistoryArgs(StrictSchema):

@@ -1,0 +1,6 @@
+"""Read models: tables that answer questions across consortia (the portfolio, checkpoints,
+money per party), kept up to date from the event store's notification log.
+
+Each event is applied in one transaction together with its tracking record, so it is applied
+exactly once, also after a crash; the tables can always be dropped and rebuilt from the events.
+"""

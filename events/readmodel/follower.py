@@ -1,0 +1,224 @@
+"""Following the notification log: apply new events to the read model, in order, once.
+
+On PostgreSQL the log is followed with the library's LISTEN/NOTIFY subscription; the SQLite
+recorder cannot subscribe, so there a subscription of the same interface polls the log. One
+process at a time follows (a lock per database: a file lock on SQLite, an advisory lock on
+PostgreSQL); the others wait for it when they need fresh rows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import IO, Any, Final
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    Notification,
+    Subscription,
+    Tracking,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from events.application import StoreApplication
+from events.readmodel.projection import ConsortiumProjection
+from events.readmodel.recorders import ReadModel
+
+log = logging.getLogger(__name__)
+
+BATCH: Final = 500
+POLL_SECONDS: Final = 0.1
+LEADER_RETRY_SECONDS: Final = 5.0
+
+
+class PollingSubscription(Subscription[ApplicationRecorder]):
+    """A subscription that asks the log for new notifications at short intervals."""
+
+    def __init__(self, recorder: ApplicationRecorder, gt: int | None = None) -> None:
+        super().__init__(recorder=recorder, gt=gt)
+        self._pending: list[Notification] = []
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        super().stop()
+        self._stopped.set()
+
+    def __next__(self) -> Notification:
+        while not self._pending:
+            if self._has_been_stopped:
+                raise StopIteration
+            self._pending = list(
+                self._recorder.select_notifications(
+                    start=self._last_notification_id,
+                    limit=BATCH,
+                    inclusive_of_start=self._last_notification_id is None,
+                )
+            )
+            if not self._pending:
+                self._stopped.wait(POLL_SECONDS)
+        notification = self._pending.pop(0)
+        self._last_notification_id = notification.id
+        return notification
+
+
+class Leadership:
+    """Which process follows the log: whoever holds the database's follower lock."""
+
+    def __init__(self, try_lock: Callable[[], bool]) -> None:
+        self._try_lock = try_lock
+        self.is_leader = False
+
+    def try_lead(self) -> bool:
+        if not self.is_leader:
+            self.is_leader = self._try_lock()
+        return self.is_leader
+
+
+def file_lock(path: str) -> Callable[[], bool]:
+    handle: list[IO[str]] = []
+
+    def try_lock() -> bool:
+        lock_file = open(path, "a")  # noqa: SIM115 - held open while leading
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock_file.close()
+            return False
+        handle.append(lock_file)
+        return True
+
+    return try_lock
+
+
+def advisory_lock(recorder: PostgresApplicationRecorder, key: str) -> Callable[[], bool]:
+    held: list[Any] = []
+
+    def try_lock() -> bool:
+        # A connection of its own, kept open while leading: the lock lives as long as it does.
+        conn = recorder.datastore.pool.getconn()
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked", (key,)).fetchone()
+        conn.commit()
+        if row and row["locked"]:
+            held.append(conn)
+            return True
+        recorder.datastore.pool.putconn(conn)
+        return False
+
+    return try_lock
+
+
+class Follower:
+    """Applies the events of one application to the read model."""
+
+    def __init__(
+        self,
+        app: StoreApplication,
+        view: ReadModel,
+        projection: ConsortiumProjection,
+        leadership: Leadership,
+    ) -> None:
+        self.app = app
+        self.view = view
+        self.projection = projection
+        self.leadership = leadership
+        self._apply_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._subscription: Subscription[Any] | None = None
+        self._stopping = threading.Event()
+
+    # -- positions ------------------------------------------------------------------------
+
+    def position(self) -> int:
+        """The last notification applied to the read model."""
+        return self.view.max_tracking_id(self.app.name) or 0
+
+    def head(self) -> int:
+        """The last notification recorded in the log."""
+        return self.app.recorder.max_notification_id() or 0
+
+    # -- applying -------------------------------------------------------------------------
+
+    def apply(self, notifications: Sequence[Notification]) -> int:
+        applied = 0
+        for notification in notifications:
+            event = self.app.mapper.to_domain_event(notification)
+            try:
+                self.projection.process_event(event, Tracking(self.app.name, notification.id))
+            except IntegrityError:
+                # Tracked already: applied before (by us before a restart, or a former leader).
+                continue
+            applied += 1
+        return applied
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Apply every event recorded so far; return how many were applied."""
+        applied = 0
+        with self._apply_lock:
+            while True:
+                notifications = self.app.recorder.select_notifications(
+                    start=self.position(), limit=BATCH, inclusive_of_start=False
+                )
+                if not notifications:
+                    return applied
+                applied += self.apply(notifications)
+                if progress:
+                    progress(len(notifications))
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Wait until the read model has applied ``position``; catch up if we lead."""
+        if self.position() >= position:
+            return True
+        if self.leadership.try_lead():
+            self.catch_up()
+            return self.position() >= position
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            if self.position() >= position:
+                return True
+        return False
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Forget every row and apply the whole log again."""
+        with self._apply_lock:
+            self.view.clear()
+        return self.catch_up(progress)
+
+    # -- following in the background -----------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._follow, name="read-model", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._subscription is not None:
+            self._subscription.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _subscribe(self) -> Subscription[Any]:
+        recorder = self.app.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            return recorder.subscribe(gt=self.position())
+        return PollingSubscription(recorder, gt=self.position())
+
+    def _follow(self) -> None:
+        while not self._stopping.is_set():
+            if not self.leadership.try_lead():
+                self._stopping.wait(LEADER_RETRY_SECONDS)
+                continue
+            try:
+                self.catch_up()
+                with self._subscribe() as subscription:
+                    self._subscription = subscription
+                    for notification in subscription:
+                        with self._apply_lock:
+                            self.apply([notification])
+            except Exception:
+                log.exception("following the event log failed; retrying")
+                self._stopping.wait(1.0)

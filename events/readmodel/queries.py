@@ -1,0 +1,301 @@
+"""Questions across consortia, answered from the read model: the portfolio with filters,
+sorting and cursor paging; checkpoints; a party's money. Every query sees only the consortia
+the caller may see."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final
+from uuid import UUID
+
+from consortium.access import Principal
+from consortium.errors import InvalidValue
+from consortium.milestones import CheckpointStatus, Question
+from consortium.money import Money
+from events.readmodel.recorders import Tx
+
+_VISIBLE: Final = """(:admin = 1 OR EXISTS (
+    SELECT 1 FROM {t}rm_access a
+    WHERE a.consortium_id = c.consortium_id AND a.account = :account AND a.active = 1))"""
+
+# sort name → (SQL expression, descending)
+SORTS: Final = {
+    "founded": ("c.position", False),
+    "-founded": ("c.position", True),
+    "name": ("c.name", False),
+    "-name": ("c.name", True),
+    "next_checkpoint": ("COALESCE(c.next_checkpoint, '9999-12-31')", False),
+    "updated": ("c.updated_at", False),
+    "-updated": ("c.updated_at", True),
+}
+
+
+def money(cents: int) -> Money:
+    return Money(Decimal(cents) / 100)
+
+
+def _access(who: Principal) -> dict[str, Any]:
+    return {"admin": 1 if who.is_admin else 0, "account": who.email.casefold()}
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    id: UUID
+    name: str
+    challenge: str
+    phase: str
+    founded_at: datetime
+    updated_at: datetime
+    active_members: int
+    committed: Money
+    received_cash: Money
+    received_in_kind: Money
+    spent: Money
+    next_checkpoint: date | None
+
+    @property
+    def received(self) -> Money:
+        return self.received_cash + self.received_in_kind
+
+    @property
+    def available(self) -> Money:
+        return self.received_cash - self.spent
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    phase: str | None = None
+    sector: str | None = None
+    party: str | None = None
+    text: str | None = None
+    checkpoint_before: date | None = None
+
+
+def _encode(key: Any, position: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([key, position]).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[Any, int]:
+    try:
+        key, position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return key, int(position)
+    except (ValueError, TypeError) as error:
+        raise InvalidValue("This cursor was not made by this list.", field="cursor") from error
+
+
+def portfolio(
+    tx: Tx,
+    who: Principal,
+    where: PortfolioFilter,
+    *,
+    sort: str = "founded",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[PortfolioRow], str | None]:
+    key_sql, descending = SORTS[sort]
+    params: dict[str, Any] = {**_access(who), "limit": limit + 1}
+    conditions = [_VISIBLE]
+    if where.phase:
+        conditions.append("c.phase = :phase")
+        params["phase"] = where.phase
+    if where.sector:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM {t}rm_members m WHERE m.consortium_id = c.consortium_id"
+            " AND m.sector = :sector AND m.active = 1)"
+        )
+        params["sector"] = where.sector
+    if where.party:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM {t}rm_members m WHERE m.consortium_id = c.consortium_id"
+            " AND m.party_key = :party)"
+        )
+        params["party"] = where.party.strip().casefold()
+    if where.text:
+        escaped = (
+            where.text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        )
+        conditions.append("c.search LIKE :text ESCAPE '\\'")
+        params["text"] = f"%{escaped}%"
+    if where.checkpoint_before:
+        conditions.append("c.next_checkpoint < :before")
+        params["before"] = where.checkpoint_before.isoformat()
+    if cursor:
+        after_key, after_position = _decode(cursor)
+        op = "<" if descending else ">"
+        conditions.append(
+            f"({key_sql} {op} :after_key OR ({key_sql} = :after_key AND c.position {op} :after))"
+        )
+        params["after_key"], params["after"] = after_key, after_position
+    direction = "DESC" if descending else "ASC"
+    rows = tx.rows(
+        f"SELECT c.*, {key_sql} AS sort_key FROM {{t}}rm_consortia c "  # noqa: S608 - fixed parts
+        f"WHERE {' AND '.join(conditions)} "
+        f"ORDER BY sort_key {direction}, c.position {direction} LIMIT :limit",
+        params,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode(rows[-1]["sort_key"], rows[-1]["position"]) if more else None
+    return [_portfolio_row(r) for r in rows], next_cursor
+
+
+def _portfolio_row(r: dict[str, Any]) -> PortfolioRow:
+    return PortfolioRow(
+        id=UUID(r["consortium_id"]),
+        name=r["name"],
+        challenge=r["challenge"],
+        phase=r["phase"],
+        founded_at=datetime.fromisoformat(r["founded_at"]),
+        updated_at=datetime.fromisoformat(r["updated_at"]),
+        active_members=r["active_members"],
+        committed=money(r["committed_cents"]),
+        received_cash=money(r["received_cash_cents"]),
+        received_in_kind=money(r["received_in_kind_cents"]),
+        spent=money(r["spent_cents"]),
+        next_checkpoint=date.fromisoformat(r["next_checkpoint"]) if r["next_checkpoint"] else None,
+    )
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    consortium_id: UUID
+    consortium_name: str
+    milestone_id: UUID
+    title: str
+    due_date: date
+    status: CheckpointStatus
+    days_left: int
+    questions: tuple[Question, ...]
+    responsible_member_ids: tuple[UUID, ...]
+    replans: int
+
+
+def checkpoint_status(
+    is_open: bool, decision: str | None, phase: str, due: date, today: date, soon_days: int
+) -> CheckpointStatus:
+    if decision == "stop" or (is_open and phase in ("stopped", "closed")):
+        return CheckpointStatus.STOPPED
+    if not is_open:
+        return CheckpointStatus.PASSED
+    if due < today:
+        return CheckpointStatus.OVERDUE
+    if (due - today).days <= soon_days:
+        return CheckpointStatus.DUE_SOON
+    return CheckpointStatus.PLANNED
+
+
+def checkpoints(
+    tx: Tx,
+    who: Principal | None,
+    *,
+    today: date,
+    due_within_days: int,
+    soon_days: int,
+    include_closed: bool = False,
+    consortium_id: UUID | None = None,
+) -> list[CheckpointRow]:
+    """Open checkpoints due by today + days (overdue ones always), of consortia still running;
+    with ``include_closed`` also passed and stopped ones in that window. ``who=None``: all."""
+    horizon = date.fromordinal(today.toordinal() + due_within_days).isoformat()
+    params: dict[str, Any] = {"horizon": horizon}
+    conditions = ["k.due_date <= :horizon"]
+    if not include_closed:
+        conditions.append("k.is_open = 1 AND c.phase NOT IN ('stopped', 'closed')")
+    if who is not None:
+        conditions.append(_VISIBLE)
+        params.update(_access(who))
+    if consortium_id is not None:
+        conditions.append("c.consortium_id = :c")
+        params["c"] = str(consortium_id)
+    rows = tx.rows(
+        "SELECT k.*, c.name AS consortium_name, c.phase FROM {t}rm_checkpoints k "  # noqa: S608
+        "JOIN {t}rm_consortia c ON c.consortium_id = k.consortium_id "
+        f"WHERE {' AND '.join(conditions)} ORDER BY k.due_date, c.name, k.milestone_id",
+        params,
+    )
+    found = []
+    for r in rows:
+        due = date.fromisoformat(r["due_date"])
+        found.append(
+            CheckpointRow(
+                consortium_id=UUID(r["consortium_id"]),
+                consortium_name=r["consortium_name"],
+                milestone_id=UUID(r["milestone_id"]),
+                title=r["title"],
+                due_date=due,
+                status=checkpoint_status(
+                    bool(r["is_open"]), r["decision"], r["phase"], due, today, soon_days
+                ),
+                days_left=(due - today).days,
+                questions=tuple(Question(k, t) for k, t in json.loads(r["questions"])),
+                responsible_member_ids=tuple(UUID(m) for m in r["responsible"].split(",") if m),
+                replans=r["replans"],
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Membership:
+    consortium_id: UUID
+    consortium_name: str
+    member_id: UUID
+    active: bool
+
+
+@dataclass(frozen=True)
+class PartyLine:
+    member_id: UUID
+    year: int
+    committed: Money
+    received_cash: Money
+    received_in_kind: Money
+
+
+def party_money(tx: Tx, who: Principal, party: str) -> tuple[list[Membership], list[PartyLine]]:
+    """A party's memberships, and its pledges and contributions per member and year."""
+    params = {**_access(who), "party": party.strip().casefold()}
+    members = tx.rows(
+        "SELECT m.member_id, m.consortium_id, m.active, c.name FROM {t}rm_members m "  # noqa: S608
+        "JOIN {t}rm_consortia c ON c.consortium_id = m.consortium_id "
+        f"WHERE m.party_key = :party AND {_VISIBLE} ORDER BY c.position, m.member_id",
+        params,
+    )
+    lines: dict[tuple[str, int], dict[str, Any]] = {}
+    for m in members:
+        ids = {"m": m["member_id"]}
+        for p in tx.rows("SELECT year, cents FROM {t}rm_pledges WHERE member_id = :m", ids):
+            _line(lines, m, p["year"])["committed"] += p["cents"]
+        for r in tx.rows(
+            "SELECT year, kind, SUM(cents) AS cents FROM {t}rm_contributions "
+            "WHERE member_id = :m AND reversed = 0 GROUP BY year, kind",
+            ids,
+        ):
+            _line(lines, m, r["year"])[r["kind"]] += int(r["cents"])
+    memberships = [
+        Membership(UUID(m["consortium_id"]), m["name"], UUID(m["member_id"]), bool(m["active"]))
+        for m in members
+    ]
+    return memberships, [
+        PartyLine(
+            member_id=UUID(member_id),
+            year=year,
+            committed=money(v["committed"]),
+            received_cash=money(v["cash"]),
+            received_in_kind=money(v["in_kind"]),
+        )
+        for (member_id, year), v in sorted(lines.items())
+    ]
+
+
+def _line(
+    lines: dict[tuple[str, int], dict[str, Any]], member: dict[str, Any], year: int
+) -> dict[str, Any]:
+    key = (member["member_id"], year)
+    if key not in lines:
+        lines[key] = {**member, "committed": 0, "cash": 0, "in_kind": 0}
+    return lines[key]

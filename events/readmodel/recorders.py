@@ -1,0 +1,104 @@
+"""The read model's storage: eventsourcing tracking recorders that also hold our tables.
+
+One class per backend, both behind :class:`ReadModel`: a transaction (:class:`Tx`) in which
+rows are written and the tracking record inserted together. SQL is written once, with
+``:name`` parameters and a ``{t}`` table prefix, and adapted to each backend here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Final
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from events.readmodel.tables import CREATE, TABLES
+
+_NAMED: Final = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class Tx:
+    """A cursor in one read-model transaction, speaking the portable SQL dialect."""
+
+    def __init__(self, cursor: Any, prefix: str, postgres: bool, recorder: ReadModel) -> None:
+        self.cursor = cursor
+        self.prefix = prefix
+        self.postgres = postgres
+        self.recorder = recorder
+        self.position: int | None = None  # of the event being applied, if any
+
+    def _sql(self, sql: str) -> str:
+        sql = sql.replace("{t}", self.prefix)
+        return _NAMED.sub(r"%(\1)s", sql) if self.postgres else sql
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self.cursor.execute(self._sql(sql), dict(params or {}))
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.execute(sql, params)
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def track(self, tracking: Tracking) -> None:
+        self.recorder.track(self, tracking)
+
+
+class ReadModel(TrackingRecorder):
+    """Tables of the read model, with the tracking of what has been applied to them."""
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def track(self, tx: Tx, tracking: Tracking) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Empty every table and forget what was applied (for a rebuild)."""
+        raise NotImplementedError
+
+
+class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *(s.format(t="") for s in CREATE)]
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield Tx(cursor, "", postgres=False, recorder=self)
+
+    def track(self, tx: Tx, tracking: Tracking) -> None:
+        self._insert_tracking(tx.cursor, tracking)
+
+    def clear(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            cursor.execute("DELETE FROM tracking")
+
+
+class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prefix = f'"{self.datastore.schema}".'
+        schema = Identifier(self.datastore.schema)
+        self.sql_create_statements.extend(
+            SQL(s.replace("{t}", "{schema}.")).format(schema=schema) for s in CREATE
+        )
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield Tx(cursor, self.prefix, postgres=True, recorder=self)
+
+    def track(self, tx: Tx, tracking: Tracking) -> None:
+        self._insert_tracking(tx.cursor, tracking)
+
+    def clear(self) -> None:
+        schema = Identifier(self.datastore.schema)
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in (*TABLES, self.tracking_table_name):
+                cursor.execute(SQL("DELETE FROM {}.{}").format(schema, Identifier(table)))

@@ -1,0 +1,133 @@
+"""The read side as the rest of the service uses it: fresh enough queries, and following.
+
+Reads are read-your-writes by default: before answering, a query waits (briefly) until the read
+model has applied everything recorded when the query arrived; a writer's own write is therefore
+always in the list it reads next, whichever process served the write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Final, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import Environment
+
+from consortium.access import Principal
+from events.application import StoreApplication
+from events.readmodel import queries
+from events.readmodel.follower import Follower, Leadership, advisory_lock, file_lock
+from events.readmodel.projection import ConsortiumProjection
+from events.readmodel.recorders import PostgresReadModel, ReadModel, SQLiteReadModel, Tx
+from events.settings import StoreSettings
+
+T = TypeVar("T")
+
+FRESHNESS_TIMEOUT: Final = 3.0
+
+
+class StaleReadModel(Exception):
+    """The read model did not catch up in time (is the projection process running?)."""
+
+
+class ReadSide:
+    def __init__(self, settings: StoreSettings, app: StoreApplication, *, may_lead: bool) -> None:
+        env = Environment(ConsortiumProjection.name, dict(settings.env))
+        factory = InfrastructureFactory.construct(env)
+        view_class = PostgresReadModel if settings.is_postgres else SQLiteReadModel
+        self.view: ReadModel = cast(ReadModel, factory.tracking_recorder(view_class))
+        self._factory = factory
+        recorder = app.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            schema = settings.env.get("POSTGRES_SCHEMA") or "public"
+            try_lock = advisory_lock(recorder, f"{schema}:read-model")
+        else:
+            try_lock = file_lock(_lock_path(settings))
+        if not may_lead:
+            try_lock = _never
+        self.follower = Follower(
+            app, self.view, ConsortiumProjection(self.view), Leadership(try_lock)
+        )
+
+    # -- freshness ------------------------------------------------------------------------
+
+    def fresh(self, position: int | None = None, timeout: float = FRESHNESS_TIMEOUT) -> None:
+        """Wait until the read model has applied ``position`` (default: the log's head)."""
+        target = self.follower.head() if position is None else position
+        if not self.follower.wait_for(target, timeout):
+            raise StaleReadModel(
+                f"The lists are behind (at {self.follower.position()} of {target}); "
+                "please try again in a moment."
+            )
+
+    def _read(self, query: Callable[[Tx], T], position: int | None) -> T:
+        self.fresh(position)
+        with self.view.transaction(commit=False) as tx:
+            return query(tx)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def portfolio(
+        self,
+        who: Principal,
+        where: queries.PortfolioFilter,
+        *,
+        sort: str,
+        cursor: str | None,
+        limit: int,
+        position: int | None = None,
+    ) -> tuple[list[queries.PortfolioRow], str | None]:
+        return self._read(
+            lambda tx: queries.portfolio(tx, who, where, sort=sort, cursor=cursor, limit=limit),
+            position,
+        )
+
+    def checkpoints(
+        self,
+        who: Principal | None,
+        *,
+        today: date,
+        due_within_days: int,
+        soon_days: int,
+        include_closed: bool = False,
+        consortium_id: UUID | None = None,
+        position: int | None = None,
+    ) -> list[queries.CheckpointRow]:
+        return self._read(
+            lambda tx: queries.checkpoints(
+                tx,
+                who,
+                today=today,
+                due_within_days=due_within_days,
+                soon_days=soon_days,
+                include_closed=include_closed,
+                consortium_id=consortium_id,
+            ),
+            position,
+        )
+
+    def party_money(
+        self, who: Principal, party: str, position: int | None = None
+    ) -> tuple[list[queries.Membership], list[queries.PartyLine]]:
+        return self._read(lambda tx: queries.party_money(tx, who, party), position)
+
+    # -- life -----------------------------------------------------------------------------
+
+    def start_following(self) -> None:
+        self.follower.start()
+
+    def close(self) -> None:
+        self.follower.stop()
+        self._factory.close()
+
+
+def _never() -> bool:
+    """Leadership for processes that leave following to the projection process."""
+    return False
+
+
+def _lock_path(settings: StoreSettings) -> str:
+    return settings.env["SQLITE_DBNAME"] + ".read-model.lock"
