@@ -4,7 +4,8 @@ Public methods are commands: they check the rules against the current state and 
 record an event. Each event's ``apply`` is the only code that changes state, and it runs again
 on every replay, so it holds no rule and consults nothing outside the event. The concerns live
 in mixins: ``Membership`` (members), ``Budget`` (money), ``Milestones`` (checkpoints),
-``Access`` (roles); this module holds founding and phases.
+``Reminders`` (who was reminded of what), ``Access`` (roles); this module holds founding and
+phases.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from consortium.membership import Membership
 from consortium.milestones import Milestone, Milestones
 from consortium.phases import Phase, check_phase_change, next_phase
 from consortium.recording import ConsortiumEvent, RecordingAggregate
+from consortium.reminders import Reminder, ReminderPolicy, Reminders
 from consortium.text import (
     MAX_CHALLENGE,
     MAX_DESCRIPTION,
@@ -40,7 +42,7 @@ __all__ = ["MAX_CHALLENGE", "MAX_DESCRIPTION", "MAX_NAME", "MAX_REASON", "Consor
 MAX_YEARS_BACK = 10
 
 
-class Consortium(Membership, Budget, Milestones, Access, RecordingAggregate):
+class Consortium(Membership, Budget, Milestones, Reminders, Access, RecordingAggregate):
     """A samenwerkingsverband around one societal challenge."""
 
     class Founded(Aggregate.Created, ConsortiumEvent):
@@ -67,6 +69,8 @@ class Consortium(Membership, Budget, Milestones, Access, RecordingAggregate):
         self._ledger = Ledger()
         self._grants: tuple[Grant, ...] = ()
         self._milestones: tuple[Milestone, ...] = ()
+        self._reminder_policy = ReminderPolicy()
+        self._reminders: tuple[Reminder, ...] = ()
         self._phase = Phase.EXPLORATION
         self._phase_since: datetime = self.created_on
 

@@ -8,6 +8,7 @@ from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
 from events.readmodel.side import ReadSide
+from events.reminders import ReminderService
 from events.settings import StoreSettings
 
 
@@ -17,6 +18,7 @@ class Store:
     consortia: ConsortiumApplication
     accounts: AccountsApplication
     read: ReadSide
+    reminders: ReminderService
 
     def close(self) -> None:
         self.read.close()
@@ -31,9 +33,12 @@ def open_store(
     model itself, but waits for the projection process (``consortium projections run``)."""
     settings = settings or StoreSettings.from_environ()
     consortia = ConsortiumApplication(settings, clock)
+    accounts = AccountsApplication(settings, clock)
+    read = ReadSide(settings, consortia, may_lead=may_lead)
     return Store(
         settings=settings,
         consortia=consortia,
-        accounts=AccountsApplication(settings, clock),
-        read=ReadSide(settings, consortia, may_lead=may_lead),
+        accounts=accounts,
+        read=read,
+        reminders=ReminderService(consortia, accounts, read),
     )

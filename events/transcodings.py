@@ -32,6 +32,7 @@ from consortium.milestones import (
 )
 from consortium.money import Money
 from consortium.phases import Phase
+from consortium.reminders import Reminder, ReminderPolicy
 
 
 class MoneyAsDict(Transcoding):
@@ -111,6 +112,8 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Evaluation, "evaluation"),
     (Replan, "replan"),
     (Milestone, "milestone"),
+    (ReminderPolicy, "reminder_policy"),
+    (Reminder, "reminder"),
 )
 
 

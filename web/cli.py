@@ -8,6 +8,7 @@ import sys
 import threading
 import uuid
 from datetime import timedelta
+from importlib import metadata
 
 import click
 
@@ -26,7 +27,25 @@ def _cli_caller() -> Caller:
     return Caller.system(actor=f"cli:{user}", request_id=f"cli-{uuid.uuid4().hex}")
 
 
-@click.group()
+class PluginGroup(click.Group):
+    """The command group, with the commands other packages declare as entry points."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(e.name for e in _plugins())})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for entry in _plugins():
+            if entry.name == cmd_name:
+                command: click.Command = entry.load()
+                return command
+        return super().get_command(ctx, cmd_name)
+
+
+def _plugins() -> list[metadata.EntryPoint]:
+    return list(metadata.entry_points(group="consortium.commands"))
+
+
+@click.group(cls=PluginGroup)
 def main() -> None:
     """Consortium: the shared ledger, calendar and memory of joint innovation initiatives."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -40,4 +42,13 @@ class Server(BaseApplication):  # type: ignore[misc]
 def serve(bind: str, workers: int) -> None:
     # Create the tables once, before the workers start, so they never race to do it.
     open_store().close()
-    Server(bind, workers).run()
+    scanner = None
+    if not os.environ.get("CONSORTIUM_BROKER_URL"):
+        # No broker: the reminder scanner runs as a process of its own beside the web.
+        scanner = subprocess.Popen([sys.executable, "-m", "workers", "embedded"])
+    try:
+        Server(bind, workers).run()
+    finally:
+        if scanner is not None:
+            scanner.terminate()
+            scanner.wait(timeout=10)

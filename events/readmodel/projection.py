@@ -45,6 +45,9 @@ class ConsortiumProjection(Projection[ReadModel]):
             C.MilestonePlanned,
             C.MilestoneReplanned,
             C.CheckpointEvaluated,
+            C.ReminderPolicyChanged,
+            C.ReminderScheduled,
+            C.ReminderDelivered,
         )
     )
 
@@ -222,6 +225,33 @@ class ConsortiumProjection(Projection[ReadModel]):
             },
         )
         _next_checkpoint(tx, event.originator_id)
+
+    @apply.register
+    def _(self, event: C.ReminderPolicyChanged, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_consortia
+               SET reminder_offsets = :offsets, escalate_to_funders = :funders
+               WHERE consortium_id = :c""",
+            {
+                "offsets": ",".join(str(o) for o in event.offsets),
+                "funders": 1 if event.escalate_to_funders else 0,
+                "c": str(event.originator_id),
+            },
+        )
+
+    @apply.register
+    def _(self, event: C.ReminderScheduled, tx: Tx) -> None:
+        tx.execute(
+            """INSERT INTO {t}rm_reminders (reminder_key, consortium_id, scheduled_at, delivered)
+               VALUES (:key, :c, :at, 0)""",
+            {"key": event.key, "c": str(event.originator_id), "at": event.timestamp.isoformat()},
+        )
+
+    @apply.register
+    def _(self, event: C.ReminderDelivered, tx: Tx) -> None:
+        tx.execute(
+            "UPDATE {t}rm_reminders SET delivered = 1 WHERE reminder_key = :key", {"key": event.key}
+        )
 
 
 def _count_members(tx: Tx, consortium_id: Any) -> None:

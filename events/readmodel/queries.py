@@ -172,6 +172,8 @@ class CheckpointRow:
     questions: tuple[Question, ...]
     responsible_member_ids: tuple[UUID, ...]
     replans: int
+    reminder_offsets: tuple[int, ...] = (14, 3, 0)
+    escalate_to_funders: bool = False
 
 
 def checkpoint_status(
@@ -212,7 +214,8 @@ def checkpoints(
         conditions.append("c.consortium_id = :c")
         params["c"] = str(consortium_id)
     rows = tx.rows(
-        "SELECT k.*, c.name AS consortium_name, c.phase FROM {t}rm_checkpoints k "  # noqa: S608
+        "SELECT k.*, c.name AS consortium_name, c.phase, c.reminder_offsets, "  # noqa: S608
+        "c.escalate_to_funders FROM {t}rm_checkpoints k "
         "JOIN {t}rm_consortia c ON c.consortium_id = k.consortium_id "
         f"WHERE {' AND '.join(conditions)} ORDER BY k.due_date, c.name, k.milestone_id",
         params,
@@ -234,6 +237,8 @@ def checkpoints(
                 questions=tuple(Question(k, t) for k, t in json.loads(r["questions"])),
                 responsible_member_ids=tuple(UUID(m) for m in r["responsible"].split(",") if m),
                 replans=r["replans"],
+                reminder_offsets=tuple(int(o) for o in r["reminder_offsets"].split(",") if o),
+                escalate_to_funders=bool(r["escalate_to_funders"]),
             )
         )
     return found
@@ -299,3 +304,42 @@ def _line(
     if key not in lines:
         lines[key] = {**member, "committed": 0, "cash": 0, "in_kind": 0}
     return lines[key]
+
+
+def contact_addresses(tx: Tx, member_ids: tuple[UUID, ...]) -> list[str]:
+    """The contact addresses of those members that still take part and gave one."""
+    addresses = []
+    for member_id in member_ids:
+        for row in tx.rows(
+            "SELECT contact_email FROM {t}rm_members WHERE member_id = :m AND active = 1",
+            {"m": str(member_id)},
+        ):
+            if row["contact_email"]:
+                addresses.append(row["contact_email"])
+    return addresses
+
+
+def accounts_with_role(tx: Tx, consortium_id: UUID, role: str) -> list[str]:
+    rows = tx.rows(
+        "SELECT DISTINCT account FROM {t}rm_access "
+        "WHERE consortium_id = :c AND role = :role AND active = 1 ORDER BY account",
+        {"c": str(consortium_id), "role": role},
+    )
+    return [r["account"] for r in rows]
+
+
+def scheduled_keys(tx: Tx, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for key in keys:
+        if tx.rows("SELECT 1 AS x FROM {t}rm_reminders WHERE reminder_key = :k", {"k": key}):
+            found.add(key)
+    return found
+
+
+def undelivered(tx: Tx, scheduled_before: str) -> list[tuple[UUID, str]]:
+    rows = tx.rows(
+        "SELECT consortium_id, reminder_key FROM {t}rm_reminders "
+        "WHERE delivered = 0 AND scheduled_at < :before ORDER BY scheduled_at",
+        {"before": scheduled_before},
+    )
+    return [(UUID(r["consortium_id"]), r["reminder_key"]) for r in rows]

@@ -114,6 +114,10 @@ class ReadSide:
     ) -> tuple[list[queries.Membership], list[queries.PartyLine]]:
         return self._read(lambda tx: queries.party_money(tx, who, party), position)
 
+    def read(self, query: Callable[[Tx], T], position: int | None = None) -> T:
+        """Run a query of :mod:`events.readmodel.queries` on fresh rows."""
+        return self._read(query, position)
+
     # -- life -----------------------------------------------------------------------------
 
     def start_following(self) -> None:

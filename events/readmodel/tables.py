@@ -16,6 +16,7 @@ TABLES: Final = (
     "rm_pledges",
     "rm_contributions",
     "rm_checkpoints",
+    "rm_reminders",
 )
 
 CREATE: Final = (
@@ -33,7 +34,9 @@ CREATE: Final = (
         received_cash_cents BIGINT NOT NULL DEFAULT 0,
         received_in_kind_cents BIGINT NOT NULL DEFAULT 0,
         spent_cents BIGINT NOT NULL DEFAULT 0,
-        next_checkpoint TEXT
+        next_checkpoint TEXT,
+        reminder_offsets TEXT NOT NULL DEFAULT '14,3,0',
+        escalate_to_funders INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS rm_consortia_position ON {t}rm_consortia (position)",
     "CREATE INDEX IF NOT EXISTS rm_consortia_name ON {t}rm_consortia (name, position)",
@@ -89,4 +92,11 @@ CREATE: Final = (
     )""",
     "CREATE INDEX IF NOT EXISTS rm_checkpoints_due ON {t}rm_checkpoints (is_open, due_date)",
     "CREATE INDEX IF NOT EXISTS rm_checkpoints_consortium ON {t}rm_checkpoints (consortium_id)",
+    """CREATE TABLE IF NOT EXISTS {t}rm_reminders (
+        reminder_key TEXT PRIMARY KEY,
+        consortium_id TEXT NOT NULL,
+        scheduled_at TEXT NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX IF NOT EXISTS rm_reminders_pending ON {t}rm_reminders (delivered, scheduled_at)",
 )

@@ -278,6 +278,25 @@ CASES = [
         lambda w: f"{c(w)}/milestones/{w.redone_milestone}/evaluations/1",
         READ,
     ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/reminders",
+        lambda w: f"{c(w)}/reminders",
+        READ,
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/reminder-policy",
+        lambda w: f"{c(w)}/reminder-policy",
+        READ,
+    ),
+    Case(
+        "PUT",
+        "/api/v1/consortia/<uuid:consortium_id>/reminder-policy",
+        lambda w: f"{c(w)}/reminder-policy",
+        manage(200),
+        body=lambda w: {"offsets": [21, 7, 1], "escalate_to_funders": True},
+    ),
     Case("GET", "/api/v1/accounts", lambda w: "/api/v1/accounts", admin_only(200)),
     Case(
         "POST",

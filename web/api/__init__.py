@@ -16,6 +16,7 @@ from web.api import (
     history,
     members,
     milestones,
+    reminders,
     roles,
 )
 
@@ -31,6 +32,7 @@ def register_blueprints(api: Api) -> None:
         budget,
         milestones,
         checkpoints,
+        reminders,
         history,
         roles,
         accounts,

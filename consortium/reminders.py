@@ -1,0 +1,237 @@
+"""Reminders of validation checkpoints, as facts of the consortium they concern.
+
+Which reminders are due is decided by the policy (``consortium.reminder_policy``); here the
+consortium records that a reminder was scheduled (once per checkpoint, due date, kind and
+recipient: the key), that a delivery was claimed by one worker, and that it was delivered.
+Because these are events of the aggregate, two scans or two workers at once cannot both
+schedule or both deliver the same reminder: the second one's save conflicts, is retried on the
+fresh state, and then finds the reminder scheduled or claimed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+from uuid import UUID
+
+from consortium.cause import Cause
+from consortium.errors import InvalidValue, NotFound, RuleViolation
+from consortium.recording import ConsortiumEvent
+
+# A claim not followed by a delivery within this time is considered lost (its worker died).
+CLAIM_LEASE: Final = timedelta(minutes=10)
+DEFAULT_OFFSETS: Final = (14, 3, 0)
+MAX_OFFSET: Final = 60
+
+
+class AlreadyScheduled(RuleViolation):
+    pass
+
+
+class AlreadyDelivered(RuleViolation):
+    pass
+
+
+class ClaimedElsewhere(RuleViolation):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPolicy:
+    """Days before the due date to remind (0: on the day), and whether funders hear of an
+    overdue checkpoint too."""
+
+    offsets: tuple[int, ...] = DEFAULT_OFFSETS
+    escalate_to_funders: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "offsets", tuple(sorted(set(self.offsets), reverse=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    key: str
+    milestone_id: UUID
+    due_date: date
+    kind: str  # "reminder" (before or on the day) or "escalation" (overdue)
+    step: int  # days before the due date, or the week overdue
+    recipient: str
+    language: str
+    scheduled_at: datetime
+    claim: str | None = None
+    claimed_at: datetime | None = None
+    delivered_at: datetime | None = None
+    message_id: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+def reminder_key(milestone_id: UUID, due: date, kind: str, step: int, recipient: str) -> str:
+    return f"{milestone_id}/{due.isoformat()}/{kind}/{step}/{recipient.casefold()}"
+
+
+def check_offsets(offsets: list[int]) -> tuple[int, ...]:
+    if not offsets:
+        raise InvalidValue(
+            "Give at least one day to remind on (0 is the day itself).", field="offsets"
+        )
+    if any(not 0 <= o <= MAX_OFFSET for o in offsets):
+        raise InvalidValue(f"Reminder days lie between 0 and {MAX_OFFSET}.", field="offsets")
+    return tuple(offsets)
+
+
+class Reminders:
+    """Mixin of the Consortium aggregate: its reminder policy and the reminders sent."""
+
+    _reminder_policy: ReminderPolicy
+    _reminders: tuple[Reminder, ...]
+
+    if TYPE_CHECKING:
+
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
+
+    class ReminderPolicyChanged(ConsortiumEvent):
+        offsets: tuple[int, ...]
+        escalate_to_funders: bool
+
+        def apply(self, consortium: Reminders) -> None:
+            consortium._reminder_policy = ReminderPolicy(
+                tuple(self.offsets), self.escalate_to_funders
+            )
+
+    class ReminderScheduled(ConsortiumEvent):
+        key: str
+        milestone_id: UUID
+        due_date: date
+        kind: str
+        step: int
+        recipient: str
+        language: str
+
+        def apply(self, consortium: Reminders) -> None:
+            reminder = Reminder(
+                key=self.key,
+                milestone_id=self.milestone_id,
+                due_date=self.due_date,
+                kind=self.kind,
+                step=self.step,
+                recipient=self.recipient,
+                language=self.language,
+                scheduled_at=self.timestamp,
+            )
+            consortium._reminders = (*consortium._reminders, reminder)
+
+    class ReminderClaimed(ConsortiumEvent):
+        key: str
+        claim: str
+
+        def apply(self, consortium: Reminders) -> None:
+            consortium._change_reminder(
+                self.key,
+                lambda r: replace(
+                    r, claim=self.claim, claimed_at=self.timestamp, attempts=r.attempts + 1
+                ),
+            )
+
+    class ReminderDelivered(ConsortiumEvent):
+        key: str
+        message_id: str
+
+        def apply(self, consortium: Reminders) -> None:
+            consortium._change_reminder(
+                self.key,
+                lambda r: replace(r, delivered_at=self.timestamp, message_id=self.message_id),
+            )
+
+    class ReminderFailed(ConsortiumEvent):
+        key: str
+        error: str
+
+        def apply(self, consortium: Reminders) -> None:
+            consortium._change_reminder(
+                self.key, lambda r: replace(r, last_error=self.error, claim=None, claimed_at=None)
+            )
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def change_reminder_policy(
+        self, *, offsets: list[int], escalate_to_funders: bool, cause: Cause
+    ) -> ReminderPolicy:
+        self._record(
+            self.ReminderPolicyChanged,
+            cause,
+            offsets=check_offsets(offsets),
+            escalate_to_funders=escalate_to_funders,
+        )
+        return self._reminder_policy
+
+    def schedule_reminder(
+        self,
+        *,
+        milestone_id: UUID,
+        due_date: date,
+        kind: str,
+        step: int,
+        recipient: str,
+        language: str,
+        cause: Cause,
+    ) -> Reminder:
+        key = reminder_key(milestone_id, due_date, kind, step, recipient)
+        if any(r.key == key for r in self._reminders):
+            raise AlreadyScheduled(f"Reminder {key} was scheduled already.")
+        self._record(
+            self.ReminderScheduled,
+            cause,
+            key=key,
+            milestone_id=milestone_id,
+            due_date=due_date,
+            kind=kind,
+            step=step,
+            recipient=recipient.casefold(),
+            language=language,
+        )
+        return self.reminder(key)
+
+    def claim_reminder(self, key: str, *, claim: str, cause: Cause) -> Reminder:
+        """One worker claims the delivery; another may take over once the lease ran out."""
+        reminder = self.reminder(key)
+        if reminder.delivered_at is not None:
+            raise AlreadyDelivered(f"Reminder {key} was delivered already.")
+        if (
+            reminder.claim is not None
+            and reminder.claim != claim
+            and reminder.claimed_at is not None
+            and cause.at - reminder.claimed_at < CLAIM_LEASE
+        ):
+            raise ClaimedElsewhere(f"Reminder {key} is being delivered by another worker.")
+        self._record(self.ReminderClaimed, cause, key=key, claim=claim)
+        return self.reminder(key)
+
+    def reminder_delivered(self, key: str, *, message_id: str, cause: Cause) -> Reminder:
+        if self.reminder(key).delivered_at is None:
+            self._record(self.ReminderDelivered, cause, key=key, message_id=message_id)
+        return self.reminder(key)
+
+    def reminder_failed(self, key: str, *, error: str, cause: Cause) -> Reminder:
+        self._record(self.ReminderFailed, cause, key=key, error=error[:500])
+        return self.reminder(key)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        return self._reminder_policy
+
+    @property
+    def reminders(self) -> tuple[Reminder, ...]:
+        return self._reminders
+
+    def reminder(self, key: str) -> Reminder:
+        for r in self._reminders:
+            if r.key == key:
+                return r
+        raise NotFound(f"This consortium has no reminder {key}.")
+
+    def _change_reminder(self, key: str, change: Any) -> None:
+        self._reminders = tuple(change(r) if r.key == key else r for r in self._reminders)

@@ -1,0 +1,204 @@
+"""Use cases of reminders: find what is due (the scan), and record each delivery's claim and
+outcome. Sending itself is the workers' business; this module never talks to a mail server.
+
+The scan reads the checkpoint read model (an index on open checkpoints by due date), never
+replays every consortium, so its cost follows the number of checkpoints near their date.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Final
+from uuid import UUID
+
+from consortium.aggregate import Consortium
+from consortium.errors import ConsortiumNotFound, RuleViolation
+from consortium.reminder_policy import DueReminder, due_reminder, next_reminder_date
+from consortium.reminders import (
+    CLAIM_LEASE,
+    MAX_OFFSET,
+    AlreadyDelivered,
+    AlreadyScheduled,
+    Reminder,
+    ReminderPolicy,
+    reminder_key,
+)
+from events.accounts import AccountsApplication
+from events.caller import Caller
+from events.consortia import ConsortiumApplication, may_manage
+from events.milestones import DUE_SOON_DAYS
+from events.readmodel import queries
+from events.readmodel.queries import CheckpointRow
+from events.readmodel.recorders import Tx
+from events.readmodel.side import ReadSide
+
+log = logging.getLogger(__name__)
+
+SYSTEM: Final = Caller.system("system:reminders", "reminder-scan")
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder the scan scheduled (or found undelivered): deliver it."""
+
+    consortium_id: UUID
+    key: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    milestone_id: UUID
+    title: str
+    due_date: date
+    next_reminder_on: date | None
+
+
+class ReminderService:
+    def __init__(
+        self, consortia: ConsortiumApplication, accounts: AccountsApplication, read: ReadSide
+    ) -> None:
+        self.consortia = consortia
+        self.accounts = accounts
+        self.read = read
+
+    # -- the scan ---------------------------------------------------------------------------
+
+    def scan(self, today: date | None = None) -> list[Due]:
+        """Schedule every reminder due today that was not scheduled yet; also return those
+        scheduled earlier whose delivery seems lost. Safe to run in several processes at once."""
+        today = today or self.consortia.today()
+        candidates = self.read.checkpoints(
+            None, today=today, due_within_days=MAX_OFFSET, soon_days=DUE_SOON_DAYS
+        )
+        due: list[Due] = []
+        for checkpoint in candidates:
+            reminder = due_reminder(checkpoint.due_date, today, checkpoint.reminder_offsets)
+            if reminder is None:
+                continue
+            recipients = self._recipients(checkpoint, reminder)
+            keys = {
+                reminder_key(
+                    checkpoint.milestone_id, checkpoint.due_date, reminder.kind, reminder.step, r
+                ): r
+                for r in recipients
+            }
+            done = self.read.read(partial(queries.scheduled_keys, keys=list(keys)))
+            for key, recipient in keys.items():
+                if key not in done and self._schedule(checkpoint, reminder, recipient):
+                    due.append(Due(checkpoint.consortium_id, key))
+        lost_before = (self.consortia.clock() - CLAIM_LEASE).isoformat()
+        lost = self.read.read(lambda tx: queries.undelivered(tx, lost_before))
+        due.extend(Due(c, k) for c, k in lost if Due(c, k) not in due)
+        return due
+
+    def _recipients(self, checkpoint: CheckpointRow, reminder: DueReminder) -> list[str]:
+        consortium_id = checkpoint.consortium_id
+
+        def find(tx: Tx) -> list[str]:
+            managers = queries.accounts_with_role(tx, consortium_id, "programme_manager")
+            if reminder.kind == "escalation":
+                funders = (
+                    queries.accounts_with_role(tx, consortium_id, "funder")
+                    if checkpoint.escalate_to_funders
+                    else []
+                )
+                return managers + funders
+            return queries.contact_addresses(tx, checkpoint.responsible_member_ids) + managers
+
+        found = self.read.read(find)
+        return list(dict.fromkeys(a.casefold() for a in found if "@" in a))
+
+    def _language(self, email: str) -> str:
+        account = self.accounts.find_account(email)
+        return account.language.value if account is not None else "nl"
+
+    def _schedule(self, checkpoint: CheckpointRow, reminder: DueReminder, recipient: str) -> bool:
+        try:
+            self.consortia._change(
+                checkpoint.consortium_id,
+                SYSTEM,
+                may_manage,
+                lambda c, cause: c.schedule_reminder(
+                    milestone_id=checkpoint.milestone_id,
+                    due_date=checkpoint.due_date,
+                    kind=reminder.kind,
+                    step=reminder.step,
+                    recipient=recipient,
+                    language=self._language(recipient),
+                    cause=cause,
+                ),
+            )
+        except AlreadyScheduled:
+            return False
+        return True
+
+    # -- deliveries -------------------------------------------------------------------------
+
+    def claim(
+        self, consortium_id: UUID, key: str, claim: str
+    ) -> tuple[Consortium, Reminder] | None:
+        """Claim a delivery; None when it was delivered already (nothing to do)."""
+        try:
+            reminder = self.consortia._change(
+                consortium_id,
+                SYSTEM,
+                may_manage,
+                lambda c, cause: c.claim_reminder(key, claim=claim, cause=cause),
+            )
+        except AlreadyDelivered:
+            return None
+        return self.consortia.consortium(consortium_id, SYSTEM), reminder
+
+    def delivered(self, consortium_id: UUID, key: str, message_id: str) -> None:
+        self.consortia._change(
+            consortium_id,
+            SYSTEM,
+            may_manage,
+            lambda c, cause: c.reminder_delivered(key, message_id=message_id, cause=cause),
+        )
+
+    def failed(self, consortium_id: UUID, key: str, error: str) -> None:
+        try:
+            self.consortia._change(
+                consortium_id,
+                SYSTEM,
+                may_manage,
+                lambda c, cause: c.reminder_failed(key, error=error, cause=cause),
+            )
+        except (RuleViolation, ConsortiumNotFound):
+            log.exception("could not record the failure of reminder %s", key)
+
+    # -- what users see ---------------------------------------------------------------------
+
+    def overview(
+        self, consortium_id: UUID, caller: Caller
+    ) -> tuple[Consortium, ReminderPolicy, list[Planned]]:
+        consortium = self.consortia.consortium(consortium_id, caller)
+        today = self.consortia.today()
+        policy = consortium.reminder_policy
+        planned = [
+            Planned(
+                m.id,
+                m.title,
+                m.due_date,
+                next_reminder_date(m.due_date, today, policy.offsets) if m.is_open else None,
+            )
+            for m in consortium.milestones
+            if m.is_open and not consortium.phase.is_finished
+        ]
+        return consortium, policy, planned
+
+    def change_policy(
+        self, consortium_id: UUID, *, offsets: list[int], escalate_to_funders: bool, caller: Caller
+    ) -> ReminderPolicy:
+        return self.consortia._change(
+            consortium_id,
+            caller,
+            may_manage,
+            lambda c, cause: c.change_reminder_policy(
+                offsets=offsets, escalate_to_funders=escalate_to_funders, cause=cause
+            ),
+        )

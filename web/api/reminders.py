@@ -1,0 +1,49 @@
+"""Reminders of a consortium: what was sent, to whom and when; what is planned next; the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from consortium.reminders import ReminderPolicy
+from web.auth import current_caller, store
+from web.schemas.common import Problem
+from web.schemas.reminders import ReminderPolicyIn, ReminderPolicyOut, RemindersOut
+
+blp = Blueprint(
+    "reminders",
+    __name__,
+    url_prefix="/api/v1/consortia/<uuid:consortium_id>",
+    description="Reminders before validation checkpoints, and escalations when overdue.",
+)
+
+
+@blp.route("/reminders")
+class Reminders(MethodView):
+    @blp.response(200, RemindersOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID) -> dict[str, Any]:
+        """Every reminder scheduled (delivered or not yet), and the next one per checkpoint."""
+        consortium, policy, planned = store().reminders.overview(consortium_id, current_caller())
+        return {"policy": policy, "sent": list(consortium.reminders), "planned": planned}
+
+
+@blp.route("/reminder-policy")
+class ReminderPolicyView(MethodView):
+    @blp.response(200, ReminderPolicyOut)
+    @blp.alt_response(404, schema=Problem)
+    def get(self, consortium_id: UUID) -> ReminderPolicy:
+        """When this consortium's people are reminded."""
+        return store().consortia.consortium(consortium_id, current_caller()).reminder_policy
+
+    @blp.arguments(ReminderPolicyIn)
+    @blp.response(200, ReminderPolicyOut)
+    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(404, schema=Problem)
+    def put(self, data: dict[str, Any], consortium_id: UUID) -> ReminderPolicy:
+        """Change the days to remind on (default 14, 3 and 0) and whether funders hear of
+        overdue checkpoints."""
+        return store().reminders.change_policy(consortium_id, **data, caller=current_caller())

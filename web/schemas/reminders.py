@@ -1,0 +1,49 @@
+"""Schemas of the reminder policy and the reminders sent and planned."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from consortium.reminders import MAX_OFFSET
+from web.schemas.fields import Instant, StrictSchema
+
+
+class ReminderPolicyIn(StrictSchema):
+    offsets = ma.fields.List(
+        ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=MAX_OFFSET)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=10),
+        metadata={"description": "Days before the due date to remind (0: on the day)."},
+    )
+    escalate_to_funders = ma.fields.Boolean(load_default=False)
+
+
+class ReminderPolicyOut(ma.Schema):
+    offsets = ma.fields.List(ma.fields.Integer())
+    escalate_to_funders = ma.fields.Boolean()
+
+
+class ReminderOut(ma.Schema):
+    milestone_id = ma.fields.UUID()
+    due_date = ma.fields.Date()
+    kind = ma.fields.String(metadata={"description": "reminder or escalation"})
+    step = ma.fields.Integer(metadata={"description": "Days before due, or the overdue week."})
+    recipient = ma.fields.String()
+    language = ma.fields.String()
+    scheduled_at = Instant()
+    delivered_at = Instant(allow_none=True)
+    attempts = ma.fields.Integer()
+    last_error = ma.fields.String(allow_none=True)
+
+
+class PlannedOut(ma.Schema):
+    milestone_id = ma.fields.UUID()
+    title = ma.fields.String()
+    due_date = ma.fields.Date()
+    next_reminder_on = ma.fields.Date(allow_none=True)
+
+
+class RemindersOut(ma.Schema):
+    policy = ma.fields.Nested(ReminderPolicyOut)
+    sent = ma.fields.List(ma.fields.Nested(ReminderOut))
+    planned = ma.fields.List(ma.fields.Nested(PlannedOut))

@@ -1,0 +1,40 @@
+"""Delivering one reminder: claim it, send it, record that it was delivered.
+
+Run by a Celery task (with retries) or, without a broker, by the embedded scanner. Safe to run
+twice for the same reminder: the claim lets one runner through, and a reminder already
+delivered is not sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from events.bootstrap import Store
+from events.reminders import Due
+from workers.mail import Mailer
+from workers.messages import compose, message_id
+
+log = logging.getLogger(__name__)
+
+
+def base_url() -> str:
+    return os.environ.get("CONSORTIUM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
+    """Deliver a reminder; False when it had been delivered already. Errors propagate (after
+    being recorded) so that the caller can retry."""
+    claimed = store.reminders.claim(due.consortium_id, due.key, claim)
+    if claimed is None:
+        return False
+    consortium, reminder = claimed
+    message = compose(consortium, consortium.milestone(reminder.milestone_id), reminder, base_url())
+    try:
+        mailer.send(message)
+    except Exception as error:
+        store.reminders.failed(due.consortium_id, due.key, f"{type(error).__name__}: {error}")
+        raise
+    store.reminders.delivered(due.consortium_id, due.key, message_id(due.key))
+    log.info("delivered reminder %s", due.key)
+    return True

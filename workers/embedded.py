@@ -1,0 +1,47 @@
+"""Reminders without a broker: one process scans at intervals and delivers at once.
+
+``consortium serve`` starts it beside the web when CONSORTIUM_BROKER_URL is unset, so a
+newcomer without Redis gets reminders too (in var/outbox/ unless SMTP is configured).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import uuid
+
+from events.bootstrap import Store
+from events.reminders import Due
+from workers import runtime
+from workers.celery_app import SCAN_INTERVAL_SECONDS
+from workers.delivery import deliver
+from workers.mail import Mailer
+
+log = logging.getLogger(__name__)
+
+
+def send_due(store: Store, mailer: Mailer) -> list[tuple[Due, bool]]:
+    """One scan, with every delivery done now: (reminder, whether it was sent now)."""
+    results = []
+    for due in store.reminders.scan():
+        try:
+            sent = deliver(store, mailer, due, claim=f"embedded-{uuid.uuid4().hex}")
+        except Exception:
+            log.exception("delivering %s failed; the next scan tries again", due.key)
+            sent = False
+        results.append((due, sent))
+    return results
+
+
+def run_forever(interval: float = SCAN_INTERVAL_SECONDS) -> None:
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    log.info("embedded reminder scanner: every %.0f seconds", interval)
+    while not stopped.is_set():
+        try:
+            send_due(runtime.store(), runtime.mailer())
+        except Exception:
+            log.exception("reminder scan failed; trying again at the next interval")
+        stopped.wait(interval)

@@ -1,0 +1,32 @@
+"""What a worker process holds: its own store and mailer, opened on first use (after fork)."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+
+from events.bootstrap import Store, open_store
+from workers.mail import Mailer, mailer_from_environ
+
+_lock = threading.Lock()
+_store: Store | None = None
+_mailer: Mailer | None = None
+
+
+def store() -> Store:
+    global _store  # noqa: PLW0603 - one store per worker process
+    with _lock:
+        if _store is None:
+            # Workers read the checkpoint index; they leave following the log to the web or
+            # the projection process, and wait for it when they need fresh rows.
+            _store = open_store()
+            atexit.register(_store.close)
+        return _store
+
+
+def mailer() -> Mailer:
+    global _mailer  # noqa: PLW0603
+    with _lock:
+        if _mailer is None:
+            _mailer = mailer_from_environ()
+        return _mailer

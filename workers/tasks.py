@@ -1,0 +1,41 @@
+"""Celery tasks: thin, idempotent wrappers around the reminder use cases."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+from uuid import UUID
+
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+from events.reminders import Due
+from workers import runtime
+from workers.delivery import deliver
+
+log = get_task_logger(__name__)
+
+
+@shared_task(name="workers.tasks.scan_due_reminders")
+def scan_due_reminders() -> int:
+    """Schedule what is due and hand each delivery to a worker (after it was recorded)."""
+    found = runtime.store().reminders.scan()
+    for due in found:
+        deliver_reminder.delay(str(due.consortium_id), due.key)
+    log.info("scan: %d reminders to deliver", len(found))
+    return len(found)
+
+
+@shared_task(
+    bind=True,
+    name="workers.tasks.deliver_reminder",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=2,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=12,
+)
+def deliver_reminder(self: Any, consortium_id: str, key: str) -> bool:
+    # The task id is the claim: a retry or a redelivery of this task may take over its claim.
+    due = Due(UUID(consortium_id), key)
+    return deliver(runtime.store(), runtime.mailer(), due, claim=self.request.id or key)
