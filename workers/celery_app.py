@@ -25,6 +25,8 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
     task_ignore_result=True,
+    # One queue per deployment (or per test run) sharing a Redis server.
+    task_default_queue=os.environ.get("CONSORTIUM_QUEUE", "consortium"),
     timezone="Europe/Amsterdam",
     enable_utc=True,
     broker_connection_retry_on_startup=True,
