@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
 
 from events.bootstrap import Store, open_store
+from events.readmodel.side import follows_elsewhere
 from web.api import register_blueprints
 from web.auth import init_auth
 from web.body import init_body_rules
@@ -34,7 +34,7 @@ def create_app(
     config: dict[str, Any] | None = None,
 ) -> Flask:
     settings = settings or WebSettings.from_environ()
-    external = os.environ.get("CONSORTIUM_READ_MODEL", "").lower() == "external"
+    external = follows_elsewhere()
     if store is None:
         store = open_store(may_lead=not external)
         atexit.register(store.close)

@@ -6,6 +6,7 @@ import atexit
 import threading
 
 from events.bootstrap import Store, open_store
+from events.readmodel.side import follows_elsewhere
 from workers.mail import Mailer, mailer_from_environ
 
 _lock = threading.Lock()
@@ -17,9 +18,9 @@ def store() -> Store:
     global _store  # noqa: PLW0603 - one store per worker process
     with _lock:
         if _store is None:
-            # Workers read the checkpoint index; they leave following the log to the web or
-            # the projection process, and wait for it when they need fresh rows.
-            _store = open_store()
+            # Workers read the checkpoint index; where a projection process follows the log,
+            # they never take that over, and wait for it when they need fresh rows.
+            _store = open_store(may_lead=not follows_elsewhere())
             atexit.register(_store.close)
         return _store
 

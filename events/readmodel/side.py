@@ -7,7 +7,8 @@ always in the list it reads next, whichever process served the write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final, TypeVar, cast
 from uuid import UUID
@@ -27,6 +28,13 @@ from events.settings import StoreSettings
 T = TypeVar("T")
 
 FRESHNESS_TIMEOUT: Final = 3.0
+
+
+def follows_elsewhere(environ: Mapping[str, str] | None = None) -> bool:
+    """CONSORTIUM_READ_MODEL=external: a projection process of its own follows the log, so this
+    process must never take that over (it only reads, and waits for that process)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("CONSORTIUM_READ_MODEL", "").strip().lower() == "external"
 
 
 class StaleReadModel(Exception):
