@@ -3,6 +3,10 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
+# psycopg needs the PostgreSQL client library (libpq) of the system.
+RUN apt-get update \
+ && apt-get install --yes --no-install-recommends libpq5 \
+ && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY consortium ./consortium
 COPY events ./events

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+import psycopg
 
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
@@ -26,15 +30,45 @@ class Store:
         self.accounts.close()
 
 
+@contextmanager
+def tables_lock(settings: StoreSettings) -> Iterator[None]:
+    """Make processes that start together create the tables one at a time.
+
+    Every store creates its tables if they are missing; on PostgreSQL that includes
+    CREATE OR REPLACE FUNCTION, which fails when run concurrently ("tuple concurrently updated"),
+    so web, worker and projection processes starting at once take turns under an advisory lock.
+    """
+    if not settings.is_postgres:
+        yield
+        return
+    env = settings.env
+    key = f"{env.get('POSTGRES_SCHEMA') or 'public'}:consortium-tables"
+    with psycopg.connect(
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD") or None,
+        dbname=env["POSTGRES_DBNAME"],
+        autocommit=True,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
+
 def open_store(
     settings: StoreSettings | None = None, clock: Clock = utc_now, *, may_lead: bool = True
 ) -> Store:
     """Build the store. ``may_lead=False``: this process never applies events to the read
     model itself, but waits for the projection process (``consortium projections run``)."""
     settings = settings or StoreSettings.from_environ()
-    consortia = ConsortiumApplication(settings, clock)
-    accounts = AccountsApplication(settings, clock)
-    read = ReadSide(settings, consortia, may_lead=may_lead)
+    with tables_lock(settings):
+        consortia = ConsortiumApplication(settings, clock)
+        accounts = AccountsApplication(settings, clock)
+        read = ReadSide(settings, consortia, may_lead=may_lead)
     return Store(
         settings=settings,
         consortia=consortia,

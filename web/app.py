@@ -16,16 +16,30 @@ from web.auth import init_auth
 from web.body import init_body_rules
 from web.config import WebSettings
 from web.docs import docs_config, init_docs
-from web.problems import handle_http_exception, init_problems
+from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
+from web.schemas.common import Problem
 from web.schemas.fields import AsOf, Instant, MoneyField
 
 
 class ProblemApi(Api):  # type: ignore[misc]
-    """flask-smorest's Api, answering its errors as problem+json like the rest of the app."""
+    """flask-smorest's Api, answering and documenting its errors as problem+json."""
+
+    ERROR_SCHEMA = Problem
+    DEFAULT_RESPONSE_CONTENT_TYPE: str = "application/json"
 
     def handle_http_exception(self, error: Any) -> Any:
         return handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        # The library documents its shared error responses as application/json; ours are
+        # application/problem+json, so document them so.
+        default = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
 
 def create_app(

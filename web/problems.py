@@ -87,7 +87,9 @@ def _pointer(location: str, path: tuple[str, ...]) -> str:
 def _walk(messages: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
     if isinstance(messages, Mapping):
         for key, value in messages.items():
-            step = () if key == "_schema" else (str(key),)
+            # "_schema" is the object itself; "value" is marshmallow's name for the value of a
+            # map entry (the entry's key already names it).
+            step = () if key in ("_schema", "value") else (str(key),)
             yield from _walk(value, path + step)
     elif isinstance(messages, list | tuple):
         for item in messages:
@@ -132,7 +134,7 @@ def _from_domain_error(error: DomainError) -> Response:
     elif isinstance(error, RuleViolation):
         status = 409
     # What the rule concerned (e.g. "available": "400.00") goes along as extension members.
-    context = {k: v if isinstance(v, int | str) else str(v) for k, v in error.context.items()}
+    context = {k: _json_value(v) for k, v in error.context.items()}
     return problem(status, error.message, title=error.title, extensions=context)
 
 
@@ -143,6 +145,12 @@ def _from_store_busy(error: StoreBusy | StaleReadModel) -> Response:
 def _from_unexpected(error: Exception) -> Response:
     log.exception("unexpected error in %s %s", request.method, request.path)
     return problem(500, "Something went wrong on our side; it was logged. Please try again.")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value if isinstance(value, int | str | bool) else str(value)
 
 
 def handle_http_exception(error: HTTPException) -> Response:

@@ -17,6 +17,7 @@ from consortium.errors import NotAllowed
 from events.accounts import AccountNotFound
 from web.api.paging import page_body
 from web.auth import current_account, current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.accounts import (
     AccountChangeIn,
     AccountIn,
@@ -64,7 +65,7 @@ class Me(MethodView):
 class Accounts(MethodView):
     @blp.arguments(PageArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, AccountPage)
-    @blp.alt_response(403, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every account (administrators)."""
         require_admin()
@@ -73,8 +74,8 @@ class Accounts(MethodView):
 
     @blp.arguments(AccountIn)
     @blp.response(201, AccountOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any]) -> tuple[Account, int, dict[str, str]]:
         """Open an account (administrators). Roles in consortia are granted per consortium."""
         require_admin()
@@ -85,15 +86,15 @@ class Accounts(MethodView):
 @blp.route("/accounts/<uuid:account_id>")
 class AccountById(MethodView):
     @blp.response(200, AccountOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, account_id: UUID) -> Account:
         """One account: your own, or any for administrators."""
         return visible_account(account_id)
 
     @blp.arguments(AccountChangeIn)
     @blp.response(200, AccountOut)
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def patch(self, data: dict[str, Any], account_id: UUID) -> Account:
         """Change name and language (your own); active, is_admin, may_found (administrators)."""
         visible_account(account_id)
@@ -108,8 +109,8 @@ class AccountById(MethodView):
 class AccountPassword(MethodView):
     @blp.arguments(PasswordIn)
     @blp.response(204)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     def put(self, data: dict[str, Any], account_id: UUID) -> None:
         """Set the password for the web pages (kept only as an argon2id hash)."""
         visible_account(account_id)
@@ -119,7 +120,7 @@ class AccountPassword(MethodView):
 @blp.route("/accounts/<uuid:account_id>/tokens")
 class AccountTokens(MethodView):
     @blp.response(200, TokenList)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, account_id: UUID) -> dict[str, Any]:
         """The account's tokens (never their secrets)."""
         visible_account(account_id)
@@ -127,7 +128,7 @@ class AccountTokens(MethodView):
 
     @blp.arguments(TokenIn)
     @blp.response(201, IssuedTokenOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], account_id: UUID) -> tuple[dict[str, Any], int, Any]:
         """Issue a token; its secret is in this response only."""
         account = visible_account(account_id)
@@ -156,7 +157,7 @@ class AccountTokens(MethodView):
 @blp.route("/accounts/<uuid:account_id>/tokens/<uuid:token_id>")
 class AccountTokenById(MethodView):
     @blp.response(200, TokenOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, account_id: UUID, token_id: UUID) -> ApiToken:
         """One token (never its secret)."""
         visible_account(account_id)
@@ -166,7 +167,7 @@ class AccountTokenById(MethodView):
 @blp.route("/accounts/<uuid:account_id>/tokens/<uuid:token_id>/revoke")
 class AccountTokenRevoke(MethodView):
     @blp.response(200, TokenOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def post(self, account_id: UUID, token_id: UUID) -> ApiToken:
         """Revoke a token; it stops working at once."""
         visible_account(account_id)

@@ -16,6 +16,7 @@ from consortium.budget_view import Figures, YearFigures
 from events.caller import Caller
 from events.readmodel.queries import Membership, PartyLine
 from web.auth import current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import BudgetOut, PartyMoneyOut, figures_dict
 from web.schemas.common import Problem
 from web.schemas.consortia import AsOfArgs
@@ -32,7 +33,7 @@ blp = Blueprint(
 class Budget(MethodView):
     @blp.arguments(AsOfArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, BudgetOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Committed, received (cash and in kind), spent and available: in total, per year and
         per member; with `?as_of=` every figure as it stood then."""

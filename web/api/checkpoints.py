@@ -14,6 +14,7 @@ from events.milestones import DUE_SOON_DAYS
 from events.readmodel.queries import CheckpointRow
 from web.auth import current_caller, store
 from web.calendar import checkpoint_calendar
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.milestones import CheckpointArgs, CheckpointList
 
@@ -75,7 +76,7 @@ class CheckpointsFeed(MethodView):
 @blp.route("/consortia/<uuid:consortium_id>/calendar.ics")
 class ConsortiumFeed(MethodView):
     @blp.response(200, content_type=ICS, description="iCalendar (RFC 5545).")
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> Response:
         """The open checkpoints of one consortium; a re-planned one keeps its UID."""
         consortium = store().consortia.consortium(consortium_id, current_caller())

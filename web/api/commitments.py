@@ -14,6 +14,7 @@ from consortium.ledger import Commitment
 from events.idempotency import StoredResponse
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.money import CommitmentIn, CommitmentOut, PledgeArgs, PledgeList
 
@@ -36,7 +37,7 @@ def created(consortium_id: UUID, commitment: Commitment) -> StoredResponse:
 class Commitments(MethodView):
     @blp.arguments(PledgeArgs, location="query", unknown="raise")
     @blp.response(200, PledgeList)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Current pledges per member and year, each with its revisions (oldest first)."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
@@ -58,9 +59,9 @@ class Commitments(MethodView):
 
     @blp.arguments(CommitmentIn)
     @blp.response(201, CommitmentOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     @blp.doc(**IDEMPOTENT)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> Any:
         """Pledge an amount for a year; pledging again for that year revises it (with a reason)."""
@@ -81,7 +82,7 @@ class Commitments(MethodView):
 @blp.route("/<uuid:commitment_id>")
 class CommitmentById(MethodView):
     @blp.response(200, CommitmentOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, commitment_id: UUID) -> Commitment:
         """One revision of a pledge."""
         commitment = (

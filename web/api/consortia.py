@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from consortium.aggregate import Consortium
 from events.readmodel.queries import PortfolioFilter
 from web.auth import current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.consortia import (
     AsOfArgs,
@@ -77,7 +78,7 @@ class Consortia(MethodView):
 
     @blp.arguments(ConsortiumIn)
     @blp.response(201, ConsortiumOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any]) -> tuple[ConsortiumAt, int, dict[str, str]]:
         """Found a consortium; it starts in the exploration phase."""
         consortium = store().consortia.found(**data, caller=current_caller())
@@ -88,7 +89,7 @@ class Consortia(MethodView):
 class ConsortiumById(MethodView):
     @blp.arguments(AsOfArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, ConsortiumOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
         """The consortium now, or with `?as_of=` as it stood at that moment."""
         as_of = args["as_of"]
@@ -103,8 +104,8 @@ class ConsortiumById(MethodView):
 class ConsortiumPhase(MethodView):
     @blp.arguments(PhaseChangeIn)
     @blp.response(200, ConsortiumOut)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
         """Move to the next phase, or stop the consortium (a reason is then required)."""
         consortium = store().consortia.move_to_phase(

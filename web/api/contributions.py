@@ -16,6 +16,7 @@ from events.idempotency import StoredResponse
 from web.api.paging import page_body
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.money import (
     ContributionArgs,
@@ -52,7 +53,7 @@ def _location(consortium_id: UUID, contribution_id: UUID) -> str:
 class Contributions(MethodView):
     @blp.arguments(ContributionArgs, location="query", unknown="raise")
     @blp.response(200, ContributionPage)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Contributions in the order they were logged, filtered, a page at a time."""
         ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
@@ -71,9 +72,9 @@ class Contributions(MethodView):
 
     @blp.arguments(ContributionIn)
     @blp.response(201, ContributionOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     @blp.doc(**IDEMPOTENT)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> Any:
         """Log money received (cash) or work given (in_kind, valued by hours × rate or as a
@@ -106,7 +107,7 @@ class Contributions(MethodView):
 @blp.route("/<uuid:contribution_id>")
 class ContributionById(MethodView):
     @blp.response(200, ContributionOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, contribution_id: UUID) -> dict[str, Any]:
         """One contribution, with its reversal if it was reversed."""
         ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
@@ -119,7 +120,7 @@ class ContributionById(MethodView):
 @blp.route("/<uuid:contribution_id>/reversal")
 class ContributionReversal(MethodView):
     @blp.response(200, ReversalOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, contribution_id: UUID) -> Reversal:
         """The reversal of a contribution, if it was reversed."""
         ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
@@ -132,8 +133,8 @@ class ContributionReversal(MethodView):
 
     @blp.arguments(ReversalIn)
     @blp.response(201, ReversalOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     @blp.doc(**IDEMPOTENT)
     def post(self, data: dict[str, Any], consortium_id: UUID, contribution_id: UUID) -> Any:
         """Reverse a contribution booked by mistake (once); it stays in the ledger, marked."""

@@ -13,6 +13,7 @@ from consortium.cost_sharing import Share
 from events.idempotency import StoredResponse
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import CostSharingIn, CostSharingOut
 from web.schemas.common import Problem
 
@@ -31,9 +32,9 @@ class CostSharing(MethodView):
     @blp.alt_response(
         201, schema=CostSharingOut, description="With commit_year: the shares were pledged."
     )
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     @blp.doc(**IDEMPOTENT)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> Any:
         """Divide an amount over members; the shares add up to the amount to the cent (largest

@@ -14,6 +14,7 @@ from consortium.ledger import Expenditure
 from events.idempotency import StoredResponse
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.money import ExpenditureIn, ExpenditureList, ExpenditureOut
 
@@ -28,7 +29,7 @@ blp = Blueprint(
 @blp.route("")
 class Expenditures(MethodView):
     @blp.response(200, ExpenditureList)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every expenditure, in the order recorded."""
         return {
@@ -39,9 +40,11 @@ class Expenditures(MethodView):
 
     @blp.arguments(ExpenditureIn)
     @blp.response(201, ExpenditureOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem, description="Not enough cash available.")
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(
+        409, schema=Problem, content_type=PROBLEM, description="Not enough cash available."
+    )
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     @blp.doc(**IDEMPOTENT)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> Any:
         """Record spending; refused (409, with the amount available) beyond cash in hand."""
@@ -71,7 +74,7 @@ class Expenditures(MethodView):
 @blp.route("/<uuid:expenditure_id>")
 class ExpenditureById(MethodView):
     @blp.response(200, ExpenditureOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, expenditure_id: UUID) -> Expenditure:
         """One expenditure."""
         ledger = store().consortia.consortium(consortium_id, current_caller()).ledger

@@ -17,6 +17,7 @@ from flask_smorest import Blueprint
 from consortium.money import Money
 from web.api.paging import page_body
 from web.auth import current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.consortia import HistoryArgs, HistoryPage
 from web.schemas.fields import AMSTERDAM
@@ -77,7 +78,7 @@ def entry(event: Any) -> HistoryEntry:
 class History(MethodView):
     @blp.arguments(HistoryArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, HistoryPage)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Events oldest first; follow `next` for more."""
         page = store().consortia.history(

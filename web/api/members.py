@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from consortium.members import Member
 from web.auth import current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.members import MemberIn, MemberLeaveIn, MemberList, MemberOut
 
@@ -25,15 +26,15 @@ blp = Blueprint(
 @blp.route("")
 class Members(MethodView):
     @blp.response(200, MemberList)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every membership, current and past, in the order they began."""
         return {"items": store().consortia.consortium(consortium_id, current_caller()).members}
 
     @blp.arguments(MemberIn)
     @blp.response(201, MemberOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Member, int, dict[str, str]]:
         """Admit a party as member (lead, partner, funder or adopter)."""
         member = store().consortia.admit_member(consortium_id, **data, caller=current_caller())
@@ -44,7 +45,7 @@ class Members(MethodView):
 @blp.route("/<uuid:member_id>")
 class MemberById(MethodView):
     @blp.response(200, MemberOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, member_id: UUID) -> Member:
         """One membership, also after the member left."""
         return store().consortia.consortium(consortium_id, current_caller()).member(member_id)
@@ -54,8 +55,8 @@ class MemberById(MethodView):
 class MemberLeave(MethodView):
     @blp.arguments(MemberLeaveIn, required=False)
     @blp.response(200, MemberOut)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID, member_id: UUID) -> Member:
         """The member leaves; its history stays. The last lead cannot leave."""
         return store().consortia.member_leaves(

@@ -17,6 +17,7 @@ from events.idempotency import StoredResponse
 from events.milestones import DUE_SOON_DAYS
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.milestones import (
     EvaluationIn,
@@ -70,7 +71,7 @@ def _location(consortium_id: UUID, milestone_id: UUID) -> dict[str, str]:
 @blp.route("")
 class Milestones(MethodView):
     @blp.response(200, MilestoneList)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every milestone, in the order planned, with its checkpoint's status today."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
@@ -78,10 +79,10 @@ class Milestones(MethodView):
 
     @blp.arguments(MilestoneIn)
     @blp.response(201, MilestoneOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Any, int, dict[str, str]]:
         """Plan a milestone with its checkpoint (the three questions, plus your own)."""
         milestone = store().consortia.plan_milestone(consortium_id, **data, caller=current_caller())
@@ -91,7 +92,7 @@ class Milestones(MethodView):
 @blp.route("/<uuid:milestone_id>")
 class MilestoneById(MethodView):
     @blp.response(200, MilestoneOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, milestone_id: UUID) -> MilestoneOnDay:
         """One milestone, with its re-plans and evaluations."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
@@ -102,9 +103,9 @@ class MilestoneById(MethodView):
 class MilestoneReplan(MethodView):
     @blp.arguments(ReplanIn)
     @blp.response(200, MilestoneOut)
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID, milestone_id: UUID) -> MilestoneOnDay:
         """Move the checkpoint to another date, with a reason (until it is evaluated)."""
         milestone = store().consortia.replan_milestone(
@@ -116,7 +117,7 @@ class MilestoneReplan(MethodView):
 @blp.route("/<uuid:milestone_id>/evaluations")
 class Evaluations(MethodView):
     @blp.response(200, EvaluationOut(many=True))
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, milestone_id: UUID) -> Any:
         """The evaluations of this checkpoint (more than one only after a redo)."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
@@ -124,10 +125,10 @@ class Evaluations(MethodView):
 
     @blp.arguments(EvaluationIn)
     @blp.response(201, EvaluationResultOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     @blp.doc(**IDEMPOTENT)
     def post(self, data: dict[str, Any], consortium_id: UUID, milestone_id: UUID) -> Any:
         """Answer every question and decide: go (tranche released, phase moves on when the
@@ -173,7 +174,7 @@ class Evaluations(MethodView):
 @blp.route("/<uuid:milestone_id>/evaluations/<int:number>")
 class EvaluationByNumber(MethodView):
     @blp.response(200, EvaluationOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, milestone_id: UUID, number: int) -> Any:
         """One evaluation, by its number (1 for the first)."""
         consortium = store().consortia.consortium(consortium_id, current_caller())

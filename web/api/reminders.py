@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from consortium.reminders import ReminderPolicy
 from web.auth import current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.reminders import ReminderPolicyIn, ReminderPolicyOut, RemindersOut
 
@@ -24,7 +25,7 @@ blp = Blueprint(
 @blp.route("/reminders")
 class Reminders(MethodView):
     @blp.response(200, RemindersOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every reminder scheduled (delivered or not yet), and the next one per checkpoint."""
         consortium, policy, planned = store().reminders.overview(consortium_id, current_caller())
@@ -34,15 +35,15 @@ class Reminders(MethodView):
 @blp.route("/reminder-policy")
 class ReminderPolicyView(MethodView):
     @blp.response(200, ReminderPolicyOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> ReminderPolicy:
         """When this consortium's people are reminded."""
         return store().consortia.consortium(consortium_id, current_caller()).reminder_policy
 
     @blp.arguments(ReminderPolicyIn)
     @blp.response(200, ReminderPolicyOut)
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def put(self, data: dict[str, Any], consortium_id: UUID) -> ReminderPolicy:
         """Change the days to remind on (default 14, 3 and 0) and whether funders hear of
         overdue checkpoints."""

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from consortium.access import Grant
 from consortium.errors import InvalidValue
 from web.auth import current_caller, store
+from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.accounts import GrantIn, GrantList, GrantOut
 from web.schemas.common import Problem
 
@@ -26,17 +27,17 @@ blp = Blueprint(
 @blp.route("")
 class Roles(MethodView):
     @blp.response(200, GrantList)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every grant, revoked ones included."""
         return {"items": store().consortia.consortium(consortium_id, current_caller()).grants}
 
     @blp.arguments(GrantIn)
     @blp.response(201, GrantOut, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
-    @blp.alt_response(409, schema=Problem)
-    @blp.alt_response(422, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Grant, int, Any]:
         """Grant a role to an account (administrators and the consortium's programme managers).
         A member_representative is bound to one member (member_id)."""
@@ -56,7 +57,7 @@ class Roles(MethodView):
 @blp.route("/<uuid:grant_id>")
 class RoleById(MethodView):
     @blp.response(200, GrantOut)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, grant_id: UUID) -> Grant:
         """One grant."""
         return store().consortia.consortium(consortium_id, current_caller()).grant(grant_id)
@@ -65,8 +66,8 @@ class RoleById(MethodView):
 @blp.route("/<uuid:grant_id>/revoke")
 class RoleRevoke(MethodView):
     @blp.response(200, GrantOut)
-    @blp.alt_response(403, schema=Problem)
-    @blp.alt_response(404, schema=Problem)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def post(self, consortium_id: UUID, grant_id: UUID) -> Grant:
         """Revoke a grant; the account loses the role at once. The record stays."""
         return store().consortia.revoke_role(consortium_id, grant_id, caller=current_caller())

@@ -92,6 +92,10 @@ def figures_dict(figures: Any) -> dict[str, Any]:
     return {name: getattr(figures, name) for name in FiguresOut._declared_fields}
 
 
+# Weights are relative; no key needs more than this (it keeps the arithmetic bounded).
+MAX_WEIGHT = 10**12
+
+
 class CostSharingIn(StrictSchema):
     amount = MoneyField(required=True)
     currency = CURRENCY
@@ -103,7 +107,9 @@ class CostSharingIn(StrictSchema):
     )
     weights = ma.fields.Dict(
         keys=ma.fields.UUID(),
-        values=ma.fields.Decimal(allow_nan=False, validate=ma.validate.Range(min=0)),
+        values=ma.fields.Decimal(
+            allow_nan=False, validate=ma.validate.Range(min=0, max=MAX_WEIGHT)
+        ),
         load_default=None,
         metadata={"description": "{member_id: number} for the `weights` key."},
     )

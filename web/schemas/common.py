@@ -25,10 +25,14 @@ class Problem(ma.Schema):
     errors = ma.fields.List(ma.fields.Nested(ProblemError))
 
 
+# Positions and versions are 64-bit integers in the databases.
+MAX_POSITION = 2**62
+
+
 class PageArgs(StrictSchema):
     cursor = ma.fields.Integer(
         load_default=None,
-        validate=ma.validate.Range(min=0),
+        validate=ma.validate.Range(min=0, max=MAX_POSITION),
         metadata={"description": "Where the previous page ended (its `next_cursor`)."},
     )
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))

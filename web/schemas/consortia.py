@@ -8,7 +8,7 @@ from consortium.aggregate import MAX_CHALLENGE, MAX_DESCRIPTION, MAX_NAME, MAX_R
 from consortium.members import Sector
 from consortium.phases import Phase
 from events.readmodel.queries import SORTS
-from web.schemas.common import PageOut
+from web.schemas.common import MAX_POSITION, PageOut
 from web.schemas.fields import AsOf, Instant, MoneyField, StrictSchema
 from web.schemas.members import MemberOut
 
@@ -129,7 +129,7 @@ class ConsortiumPage(ma.Schema):
 class HistoryArgs(StrictSchema):
     after = ma.fields.Integer(
         load_default=0,
-        validate=ma.validate.Range(min=0),
+        validate=ma.validate.Range(min=0, max=MAX_POSITION),
         metadata={"description": "Show events after this version (the previous `next_cursor`)."},
     )
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))

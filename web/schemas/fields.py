@@ -68,11 +68,12 @@ class AsOf(ma.fields.Field[datetime]):
                 end = datetime.combine(day + timedelta(days=1), time(), AMSTERDAM)
                 return (end - timedelta(microseconds=1)).astimezone(UTC)
             moment = datetime.fromisoformat(_restore_plus(text))
-        except ValueError:
+            if moment.tzinfo is None:
+                raise self.make_error("naive")
+            return moment.astimezone(UTC)
+        except (ValueError, OverflowError):
+            # The very ends of the calendar (year 1, 9999) cannot be moved to UTC or a day on.
             raise self.make_error("invalid") from None
-        if moment.tzinfo is None:
-            raise self.make_error("naive")
-        return moment.astimezone(UTC)
 
 
 def _restore_plus(text: str) -> str:

@@ -7,10 +7,11 @@ from typing import Any
 
 import marshmallow as ma
 
+from consortium.budget import MAX_HOURS
 from consortium.ledger import ContributionKind
 from consortium.money import CURRENCIES
 from consortium.text import MAX_DESCRIPTION, MAX_REASON, MAX_REFERENCE
-from web.schemas.common import PageOut
+from web.schemas.common import MAX_POSITION, PageOut
 from web.schemas.fields import Instant, MoneyField, StrictSchema
 
 CURRENCY = ma.fields.String(
@@ -24,7 +25,9 @@ def year_field(**kwargs: Any) -> ma.fields.Integer:
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1900, max=2200), **kwargs)
 
 
-def _two_decimals(value: Decimal) -> None:
+def _hours(value: Decimal) -> None:
+    if not Decimal(0) < value <= MAX_HOURS:
+        raise ma.ValidationError(f"Hours lie between 0 and {MAX_HOURS}.")
     if value != value.quantize(Decimal("0.01")):
         raise ma.ValidationError("At most two decimals.")
 
@@ -91,7 +94,7 @@ class ContributionIn(StrictSchema):
     hours = ma.fields.Decimal(
         load_default=None,
         allow_none=True,
-        validate=_two_decimals,
+        validate=_hours,
         metadata={"description": "In kind: hours of work, valued at `rate` per hour."},
     )
     rate = MoneyField(load_default=None, allow_none=True)
@@ -128,7 +131,7 @@ class ContributionArgs(StrictSchema):
     member_id = ma.fields.UUID(load_default=None)
     year = year_field(load_default=None)
     kind = ma.fields.Enum(ContributionKind, by_value=True, load_default=None)
-    cursor = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    cursor = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=MAX_POSITION))
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
 
 
