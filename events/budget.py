@@ -6,22 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.budget_view import BudgetView, budget_view, tranche_lines
-from consortium.cause import Cause
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import ContributionNotFound, NotFound
 from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
 from consortium.money import Money
-from events.application import StoreApplication
 from events.caller import Caller
+from events.consortium_base import ConsortiumBase, may_manage
 from events.idempotency import IdempotencyClaim
-
-T = TypeVar("T")
 
 
 def _acts_for(member_id: UUID) -> Callable[[Consortium, Principal], None]:
@@ -39,28 +35,8 @@ def _may_reverse(contribution_id: UUID) -> Callable[[Consortium, Principal], Non
     return check
 
 
-def _may_manage(consortium: Consortium, who: Principal) -> None:
-    consortium.check_can_manage(who)
-
-
-class BudgetUseCases(StoreApplication):
+class BudgetUseCases(ConsortiumBase):
     """Budget use cases of :class:`~events.consortia.ConsortiumApplication`."""
-
-    if TYPE_CHECKING:
-
-        def consortium(self, consortium_id: UUID, caller: Caller) -> Consortium: ...
-        def consortium_as_of(
-            self, consortium_id: UUID, instant: datetime, caller: Caller
-        ) -> Consortium: ...
-        def all_consortia(self) -> Iterator[Consortium]: ...
-        def _change(
-            self,
-            consortium_id: UUID,
-            caller: Caller,
-            check: Callable[[Consortium, Principal], None],
-            act: Callable[[Consortium, Cause], T],
-            claim: IdempotencyClaim | None = None,
-        ) -> T: ...
 
     def pledge(
         self,
@@ -147,7 +123,7 @@ class BudgetUseCases(StoreApplication):
         return self._change(
             consortium_id,
             caller,
-            _may_manage,
+            may_manage,
             lambda c, cause: c.record_expenditure(
                 amount=amount,
                 on=on,
@@ -179,7 +155,7 @@ class BudgetUseCases(StoreApplication):
         return self._change(
             consortium_id,
             caller,
-            _may_manage,
+            may_manage,
             lambda c, cause: c.pledge_cost_shares(
                 amount=amount,
                 key=key,

@@ -3,44 +3,24 @@ the consortia a caller may see."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import Final
 from uuid import UUID
 
-from consortium.access import Principal
-from consortium.aggregate import Consortium
-from consortium.cause import AMSTERDAM, Cause
+from consortium.cause import AMSTERDAM
 from consortium.milestones import AnswerValue, Decision, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
-from events.application import StoreApplication
 from events.caller import Caller
+from events.consortium_base import ConsortiumBase, may_manage
 from events.idempotency import IdempotencyClaim
-
-T = TypeVar("T")
 
 # A checkpoint is "due soon" from the first reminder on (see workers' reminder policy).
 DUE_SOON_DAYS: Final = 14
 
 
-def _may_manage(consortium: Consortium, who: Principal) -> None:
-    consortium.check_can_manage(who)
-
-
-class MilestoneUseCases(StoreApplication):
+class MilestoneUseCases(ConsortiumBase):
     """Milestone use cases of :class:`~events.consortia.ConsortiumApplication`."""
-
-    if TYPE_CHECKING:
-
-        def _change(
-            self,
-            consortium_id: UUID,
-            caller: Caller,
-            check: Callable[[Consortium, Principal], None],
-            act: Callable[[Consortium, Cause], T],
-            claim: IdempotencyClaim | None = None,
-        ) -> T: ...
 
     def plan_milestone(
         self,
@@ -58,7 +38,7 @@ class MilestoneUseCases(StoreApplication):
         return self._change(
             consortium_id,
             caller,
-            _may_manage,
+            may_manage,
             lambda c, cause: c.plan_milestone(
                 title=title,
                 due_date=due_date,
@@ -83,7 +63,7 @@ class MilestoneUseCases(StoreApplication):
         return self._change(
             consortium_id,
             caller,
-            _may_manage,
+            may_manage,
             lambda c, cause: c.replan_milestone(
                 milestone_id, due_date=due_date, reason=reason, cause=cause
             ),
@@ -105,7 +85,7 @@ class MilestoneUseCases(StoreApplication):
         return self._change(
             consortium_id,
             caller,
-            _may_manage,
+            may_manage,
             lambda c, cause: c.evaluate_checkpoint(
                 milestone_id,
                 answers=answers,
