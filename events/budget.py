@@ -49,7 +49,7 @@ class BudgetUseCases(ConsortiumBase):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Commitment:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             _acts_for(member_id),
@@ -74,7 +74,7 @@ class BudgetUseCases(ConsortiumBase):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Contribution:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             _acts_for(member_id),
@@ -101,7 +101,7 @@ class BudgetUseCases(ConsortiumBase):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Reversal:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             _may_reverse(contribution_id),
@@ -120,7 +120,7 @@ class BudgetUseCases(ConsortiumBase):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Expenditure:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -152,7 +152,7 @@ class BudgetUseCases(ConsortiumBase):
             return self.consortium(consortium_id, caller).share_costs(
                 amount=amount, key=key, member_ids=member_ids, weights=weights
             )
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,

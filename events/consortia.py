@@ -61,7 +61,7 @@ class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
         population: int | None,
         caller: Caller,
     ) -> Member:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -78,7 +78,7 @@ class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
     def member_leaves(
         self, consortium_id: UUID, member_id: UUID, *, reason: str | None, caller: Caller
     ) -> Member:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -88,7 +88,7 @@ class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
     def move_to_phase(
         self, consortium_id: UUID, phase: Phase, *, reason: str | None, caller: Caller
     ) -> Consortium:
-        self._change(
+        self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -105,7 +105,7 @@ class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
         member_id: UUID | None,
         caller: Caller,
     ) -> Grant:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -115,7 +115,7 @@ class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
         )
 
     def revoke_role(self, consortium_id: UUID, grant_id: UUID, *, caller: Caller) -> Grant:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,

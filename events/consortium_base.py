@@ -90,7 +90,7 @@ class ConsortiumBase(StoreApplication):
     def _consortium(self, consortium_id: UUID) -> Consortium:
         return self._load(consortium_id, Consortium, ConsortiumNotFound)
 
-    def _change(
+    def act_on(
         self,
         consortium_id: UUID,
         caller: Caller,

@@ -35,7 +35,7 @@ class MilestoneUseCases(ConsortiumBase):
         responsible_member_ids: list[UUID] | None,
         caller: Caller,
     ) -> Milestone:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -60,7 +60,7 @@ class MilestoneUseCases(ConsortiumBase):
         reason: str,
         caller: Caller,
     ) -> Milestone:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -82,7 +82,7 @@ class MilestoneUseCases(ConsortiumBase):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Milestone:
-        return self._change(
+        return self.act_on(
             consortium_id,
             caller,
             may_manage,

@@ -117,7 +117,7 @@ class ReminderService:
 
     def _schedule(self, checkpoint: CheckpointRow, reminder: DueReminder, recipient: str) -> bool:
         try:
-            self.consortia._change(
+            self.consortia.act_on(
                 checkpoint.consortium_id,
                 SYSTEM,
                 may_manage,
@@ -142,7 +142,7 @@ class ReminderService:
     ) -> tuple[Consortium, Reminder] | None:
         """Claim a delivery; None when it was delivered already (nothing to do)."""
         try:
-            reminder = self.consortia._change(
+            reminder = self.consortia.act_on(
                 consortium_id,
                 SYSTEM,
                 may_manage,
@@ -153,7 +153,7 @@ class ReminderService:
         return self.consortia.consortium(consortium_id, SYSTEM), reminder
 
     def delivered(self, consortium_id: UUID, key: str, message_id: str) -> None:
-        self.consortia._change(
+        self.consortia.act_on(
             consortium_id,
             SYSTEM,
             may_manage,
@@ -162,7 +162,7 @@ class ReminderService:
 
     def failed(self, consortium_id: UUID, key: str, error: str) -> None:
         try:
-            self.consortia._change(
+            self.consortia.act_on(
                 consortium_id,
                 SYSTEM,
                 may_manage,
@@ -194,7 +194,7 @@ class ReminderService:
     def change_policy(
         self, consortium_id: UUID, *, offsets: list[int], escalate_to_funders: bool, caller: Caller
     ) -> ReminderPolicy:
-        return self.consortia._change(
+        return self.consortia.act_on(
             consortium_id,
             caller,
             may_manage,
