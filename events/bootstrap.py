@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import psycopg
-
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
+from events.postgres import connect
 from events.readmodel.side import ReadSide
 from events.reminders import ReminderService
 from events.settings import StoreSettings
@@ -41,17 +40,8 @@ def tables_lock(settings: StoreSettings) -> Iterator[None]:
     if not settings.is_postgres:
         yield
         return
-    env = settings.env
-    key = f"{env.get('POSTGRES_SCHEMA') or 'public'}:consortium-tables"
-    with psycopg.connect(
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env.get("POSTGRES_PASSWORD") or None,
-        dbname=env["POSTGRES_DBNAME"],
-        autocommit=True,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
-    ) as conn:
+    key = f"{settings.env.get('POSTGRES_SCHEMA') or 'public'}:consortium-tables"
+    with connect(settings) as conn:
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
         try:
             yield

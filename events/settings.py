@@ -83,8 +83,10 @@ class StoreSettings:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],
             "POSTGRES_CONNECT_TIMEOUT": "10",
-            "POSTGRES_POOL_SIZE": "10",
-            "POSTGRES_MAX_OVERFLOW": "20",
+            # Connections kept open per pool; a process has three pools (consortia, accounts,
+            # read model), and a deployment several processes: keep PostgreSQL's limit in mind.
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_PRE_PING": "y",
         }
         return cls(url=url, env=env)

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Protocol
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -65,50 +65,73 @@ class PollingSubscription(Subscription[ApplicationRecorder]):
         return notification
 
 
+class Lock(Protocol):
+    def try_acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
 class Leadership:
     """Which process follows the log: whoever holds the database's follower lock."""
 
-    def __init__(self, try_lock: Callable[[], bool]) -> None:
-        self._try_lock = try_lock
+    def __init__(self, lock: Lock | None) -> None:
+        self._lock = lock  # None: this process never leads
         self.is_leader = False
 
     def try_lead(self) -> bool:
-        if not self.is_leader:
-            self.is_leader = self._try_lock()
+        if not self.is_leader and self._lock is not None:
+            self.is_leader = self._lock.try_acquire()
         return self.is_leader
 
+    def step_down(self) -> None:
+        if self.is_leader and self._lock is not None:
+            self._lock.release()
+        self.is_leader = False
 
-def file_lock(path: str) -> Callable[[], bool]:
-    handle: list[IO[str]] = []
 
-    def try_lock() -> bool:
-        lock_file = open(path, "a")  # noqa: SIM115 - held open while leading
+class FileLock:
+    """An exclusive lock on a file beside the SQLite database (released when the file closes)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._file: IO[str] | None = None
+
+    def try_acquire(self) -> bool:
+        handle = open(self.path, "a")  # noqa: SIM115 - held open while leading
         try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            lock_file.close()
+            handle.close()
             return False
-        handle.append(lock_file)
+        self._file = handle
         return True
 
-    return try_lock
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
-def advisory_lock(recorder: PostgresApplicationRecorder, key: str) -> Callable[[], bool]:
-    held: list[Any] = []
+class AdvisoryLock:
+    """A PostgreSQL advisory lock, held by a connection of its own for as long as we lead."""
 
-    def try_lock() -> bool:
-        # A connection of its own, kept open while leading: the lock lives as long as it does.
-        conn = recorder.datastore.pool.getconn()
-        row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s)) AS locked", (key,)).fetchone()
-        conn.commit()
-        if row and row["locked"]:
-            held.append(conn)
+    def __init__(self, connect: Callable[[], Any], key: str) -> None:
+        self._connect = connect
+        self.key = key
+        self._conn: Any = None
+
+    def try_acquire(self) -> bool:
+        conn = self._connect()
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self.key,)).fetchone()
+        if row and row[0]:
+            self._conn = conn
             return True
-        recorder.datastore.pool.putconn(conn)
+        conn.close()
         return False
 
-    return try_lock
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()  # ends the session, and with it the lock
+            self._conn = None
 
 
 class Follower:
@@ -200,6 +223,7 @@ class Follower:
             self._subscription.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.leadership.step_down()
 
     def _subscribe(self) -> Subscription[Any]:
         recorder = self.app.recorder
@@ -220,5 +244,7 @@ class Follower:
                         with self._apply_lock:
                             self.apply([notification])
             except Exception:
+                if self._stopping.is_set():
+                    return  # the store is closing under us: nothing to report
                 log.exception("following the event log failed; retrying")
                 self._stopping.wait(1.0)

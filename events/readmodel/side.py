@@ -10,17 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import partial
 from typing import Final, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
 
 from consortium.access import Principal
 from events.application import StoreApplication
+from events.postgres import connect
 from events.readmodel import queries
-from events.readmodel.follower import Follower, Leadership, advisory_lock, file_lock
+from events.readmodel.follower import AdvisoryLock, FileLock, Follower, Leadership, Lock
 from events.readmodel.projection import ConsortiumProjection
 from events.readmodel.recorders import PostgresReadModel, ReadModel, SQLiteReadModel, Tx
 from events.settings import StoreSettings
@@ -48,17 +49,13 @@ class ReadSide:
         view_class = PostgresReadModel if settings.is_postgres else SQLiteReadModel
         self.view: ReadModel = cast(ReadModel, factory.tracking_recorder(view_class))
         self._factory = factory
-        recorder = app.recorder
-        if isinstance(recorder, PostgresApplicationRecorder):
+        lock: Lock | None = None
+        if may_lead and settings.is_postgres:
             schema = settings.env.get("POSTGRES_SCHEMA") or "public"
-            try_lock = advisory_lock(recorder, f"{schema}:read-model")
-        else:
-            try_lock = file_lock(_lock_path(settings))
-        if not may_lead:
-            try_lock = _never
-        self.follower = Follower(
-            app, self.view, ConsortiumProjection(self.view), Leadership(try_lock)
-        )
+            lock = AdvisoryLock(partial(connect, settings), f"{schema}:read-model")
+        elif may_lead:
+            lock = FileLock(settings.env["SQLITE_DBNAME"] + ".read-model.lock")
+        self.follower = Follower(app, self.view, ConsortiumProjection(self.view), Leadership(lock))
 
     # -- freshness ------------------------------------------------------------------------
 
@@ -134,12 +131,3 @@ class ReadSide:
     def close(self) -> None:
         self.follower.stop()
         self._factory.close()
-
-
-def _never() -> bool:
-    """Leadership for processes that leave following to the projection process."""
-    return False
-
-
-def _lock_path(settings: StoreSettings) -> str:
-    return settings.env["SQLITE_DBNAME"] + ".read-model.lock"
