@@ -109,7 +109,11 @@ class BudgetView:
         return sum((t.amount for t in self.tranches if t.status == "planned"), _ZERO)
 
 
-def tranche_lines(milestones: Iterable[Milestone], ledger: Ledger) -> tuple[TrancheLine, ...]:
+def tranche_lines(
+    milestones: Iterable[Milestone], ledger: Ledger, *, consortium_finished: bool = False
+) -> tuple[TrancheLine, ...]:
+    """Every tranche: released once its gate passed; cancelled when its milestone or the whole
+    consortium stopped (or closed) before that; planned otherwise."""
     lines = []
     for m in milestones:
         if m.tranche is None:
@@ -118,7 +122,7 @@ def tranche_lines(milestones: Iterable[Milestone], ledger: Ledger) -> tuple[Tran
             "released"
             if m.is_passed
             else "cancelled"
-            if m.last_decision is Decision.STOP
+            if m.last_decision is Decision.STOP or consortium_finished
             else "planned"
         )
         spent = sum((e.amount for e in ledger.expenditures if e.milestone_id == m.id), _ZERO)

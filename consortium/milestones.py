@@ -65,6 +65,28 @@ class CheckpointStatus(Enum):
     STOPPED = "stopped"
 
 
+def checkpoint_status(
+    *,
+    is_open: bool,
+    decision: str | None,
+    consortium_finished: bool,
+    due: date,
+    today: date,
+    soon_days: int,
+) -> CheckpointStatus:
+    """The one rule for a checkpoint's status, used by the aggregate and the read model alike:
+    an open checkpoint of a stopped or closed consortium is stopped too."""
+    if decision == Decision.STOP.value or (is_open and consortium_finished):
+        return CheckpointStatus.STOPPED
+    if not is_open:
+        return CheckpointStatus.PASSED
+    if due < today:
+        return CheckpointStatus.OVERDUE
+    if (due - today).days <= soon_days:
+        return CheckpointStatus.DUE_SOON
+    return CheckpointStatus.PLANNED
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     question: str  # the question's key
@@ -82,6 +104,10 @@ class Evaluation:
     clears_conditions_of: tuple[UUID, ...]
     evaluated_at: datetime
     evaluated_by: str
+
+    def __post_init__(self) -> None:
+        for name in ("answers", "clears_conditions_of"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,16 +158,18 @@ class Milestone:
             return self.evaluations[-1].conditions
         return None
 
-    def status(self, today: date, soon_days: int) -> CheckpointStatus:
-        if self.last_decision is Decision.STOP:
-            return CheckpointStatus.STOPPED
-        if self.is_passed:
-            return CheckpointStatus.PASSED
-        if self.due_date < today:
-            return CheckpointStatus.OVERDUE
-        if (self.due_date - today).days <= soon_days:
-            return CheckpointStatus.DUE_SOON
-        return CheckpointStatus.PLANNED
+    def status(
+        self, today: date, soon_days: int, *, consortium_finished: bool = False
+    ) -> CheckpointStatus:
+        decision = self.last_decision.value if self.last_decision else None
+        return checkpoint_status(
+            is_open=self.is_open,
+            decision=decision,
+            consortium_finished=consortium_finished,
+            due=self.due_date,
+            today=today,
+            soon_days=soon_days,
+        )
 
     def question(self, reference: str) -> Question | None:
         wanted = reference.strip().casefold()
@@ -339,7 +367,10 @@ class Milestones:
         _check_decision(decision, given, conditions, new_due_date, cause.today)
         cleared = tuple(clears_conditions_of or ())
         for other_id in cleared:
-            other = self.milestone(other_id)
+            try:
+                other = self.milestone(other_id)
+            except NotFound as error:
+                raise InvalidValue(error.message, field="clears_conditions_of") from None
             if other.open_conditions is None or other_id == milestone_id:
                 raise InvalidValue(
                     f"Milestone {other.title!r} has no open conditions to clear.",
@@ -413,10 +444,14 @@ class Milestones:
         )
 
     def tranches_due_per_year(self) -> dict[int, Money]:
-        """Planned needs: tranches of milestones not stopped, by the year they are due."""
+        """Needs per year: the tranches of milestones due that year, released or still to be
+        decided; those of a stopped milestone, and the undecided ones of a consortium that
+        stopped or closed, will never be released and are no need."""
         needs: dict[int, Money] = {}
         for m in self._milestones:
-            if m.tranche is not None and m.last_decision is not Decision.STOP:
+            released = m.is_passed
+            undecided = m.is_open and not self._phase.is_finished
+            if m.tranche is not None and (released or undecided):
                 needs[m.due_date.year] = needs.get(m.due_date.year, Money.zero()) + m.tranche
         return needs
 

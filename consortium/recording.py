@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Snapshot as LibrarySnapshot
 
 from consortium.cause import Cause
 
@@ -26,6 +27,17 @@ class ConsortiumEvent(Aggregate.Event):
 
 class RecordingAggregate(Aggregate):
     """Base of aggregates whose events carry a Cause and whose state is immutable."""
+
+    class Snapshot(LibrarySnapshot):
+        """A snapshot's state comes back from JSON with lists where the aggregate had tuples;
+        they are made tuples again, so a snapshot restores exactly what a replay builds."""
+
+        def mutate(self, _: None) -> Any:
+            aggregate = super().mutate(None)
+            for name, value in vars(aggregate).items():
+                if isinstance(value, list) and name != "_pending_events":
+                    object.__setattr__(aggregate, name, tuple(value))
+            return aggregate
 
     def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None:
         # An event is never dated before its predecessor, so versions and times agree

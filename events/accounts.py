@@ -14,6 +14,7 @@ from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from consortium.accounts import Account, ApiToken, Language
@@ -83,7 +84,10 @@ class AccountsApplication(StoreApplication):
             may_found=may_found,
             cause=self.cause(caller),
         )
-        self.save(account)
+        try:
+            self.save(account)
+        except IntegrityError:  # opened at the same moment by another request
+            raise AccountExists(f"An account for {email} exists already.", email=email) from None
         return account
 
     def find_account(self, email: str) -> Account | None:

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
 from consortium.cause import Cause
 from events.caller import Caller, Clock, utc_now
@@ -76,6 +76,9 @@ class StoreApplication(Application[UUID]):
             super().take_snapshot(aggregate_id, version, projector_func)
         except IntegrityError:
             log.info("snapshot of %s at version %s exists already", aggregate_id, version)
+        except PersistenceError:
+            # e.g. "database is locked": the next interval takes a snapshot again.
+            log.warning("no snapshot of %s at version %s", aggregate_id, version, exc_info=True)
 
     def _check_not_done(self, claim: IdempotencyClaim) -> None:
         done = self._find(claim.record_id, IdempotentRequest)

@@ -205,5 +205,9 @@ def budget_of(consortium: Consortium) -> BudgetView:
         consortium.ledger,
         consortium.members,
         needs_per_year=consortium.tranches_due_per_year(),
-        tranches=tranche_lines(consortium.milestones, consortium.ledger),
+        tranches=tranche_lines(
+            consortium.milestones,
+            consortium.ledger,
+            consortium_finished=consortium.phase.is_finished,
+        ),
     )

@@ -22,6 +22,10 @@ __all__ = ["ConsortiumApplication", "Page", "may_manage", "may_read"]
 class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
+    # The name picks the tables (consortia_events, consortia_snapshots) and the read model's
+    # tracking: never change it. The library names a class without one after the class itself.
+    name = "Consortia"
+
     # -- commands ---------------------------------------------------------------------------
 
     def found(

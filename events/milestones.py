@@ -7,7 +7,8 @@ from datetime import date
 from typing import Final
 from uuid import UUID
 
-from consortium.cause import AMSTERDAM
+from consortium.aggregate import Consortium
+from consortium.cause import AMSTERDAM, Cause
 from consortium.milestones import AnswerValue, Decision, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
@@ -81,12 +82,12 @@ class MilestoneUseCases(ConsortiumBase):
         clears_conditions_of: list[UUID] | None,
         caller: Caller,
         claim: IdempotencyClaim | None = None,
-    ) -> Milestone:
-        return self.act_on(
-            consortium_id,
-            caller,
-            may_manage,
-            lambda c, cause: c.evaluate_checkpoint(
+    ) -> tuple[Milestone, Consortium]:
+        """Evaluate; answers the milestone and the consortium as they are after it (a decision
+        may release a tranche, move the phase on or stop the consortium)."""
+
+        def evaluate(c: Consortium, cause: Cause) -> tuple[Milestone, Consortium]:
+            milestone = c.evaluate_checkpoint(
                 milestone_id,
                 answers=answers,
                 decision=decision,
@@ -94,9 +95,10 @@ class MilestoneUseCases(ConsortiumBase):
                 new_due_date=new_due_date,
                 clears_conditions_of=clears_conditions_of,
                 cause=cause,
-            ),
-            claim,
-        )
+            )
+            return milestone, c
+
+        return self.act_on(consortium_id, caller, may_manage, evaluate, claim)
 
     def today(self) -> date:
         """Today in the Netherlands, by the application's clock."""

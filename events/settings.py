@@ -73,12 +73,18 @@ class StoreSettings:
             raise SettingsError(
                 f"{DATABASE_URL_VARIABLE}: use postgresql://user@host:5432/dbname, not {url!r}."
             )
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise SettingsError(
+                f"{DATABASE_URL_VARIABLE}: the port must be a number, in {url!r}."
+            ) from None
         query = parse_qs(parts.query)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": dbname,
             "POSTGRES_HOST": parts.hostname,
-            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_PORT": str(port),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],

@@ -66,4 +66,5 @@ def postgres_schema() -> Iterator[StoreSettings]:
 
 @contextmanager
 def sqlite_file(directory: Path) -> Iterator[StoreSettings]:
-    yield StoreSettings.from_url(f"sqlite:///{directory / 'store.sqlite3'}")
+    # sqlite:// and then the absolute path (which starts with the third slash).
+    yield StoreSettings.from_url(f"sqlite://{directory / 'store.sqlite3'}")

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from consortium.access import Principal
 from consortium.errors import InvalidValue
-from consortium.milestones import CheckpointStatus, Question
+from consortium.milestones import CheckpointStatus, Question, checkpoint_status
 from consortium.money import Money
 from events.readmodel.recorders import Tx
 
@@ -176,20 +176,6 @@ class CheckpointRow:
     escalate_to_funders: bool = False
 
 
-def checkpoint_status(
-    is_open: bool, decision: str | None, phase: str, due: date, today: date, soon_days: int
-) -> CheckpointStatus:
-    if decision == "stop" or (is_open and phase in ("stopped", "closed")):
-        return CheckpointStatus.STOPPED
-    if not is_open:
-        return CheckpointStatus.PASSED
-    if due < today:
-        return CheckpointStatus.OVERDUE
-    if (due - today).days <= soon_days:
-        return CheckpointStatus.DUE_SOON
-    return CheckpointStatus.PLANNED
-
-
 def checkpoints(
     tx: Tx,
     who: Principal | None,
@@ -231,7 +217,12 @@ def checkpoints(
                 title=r["title"],
                 due_date=due,
                 status=checkpoint_status(
-                    bool(r["is_open"]), r["decision"], r["phase"], due, today, soon_days
+                    is_open=bool(r["is_open"]),
+                    decision=r["decision"],
+                    consortium_finished=r["phase"] in ("stopped", "closed"),
+                    due=due,
+                    today=today,
+                    soon_days=soon_days,
                 ),
                 days_left=(due - today).days,
                 questions=tuple(Question(k, t) for k, t in json.loads(r["questions"])),

@@ -11,6 +11,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from consortium.aggregate import Consortium
 from consortium.errors import NotFound
 from consortium.milestones import CheckpointStatus, Milestone
 from events.idempotency import StoredResponse
@@ -44,21 +45,24 @@ class MilestoneOnDay:
 
     milestone: Milestone
     today: date
+    consortium_finished: bool
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.milestone, name)
 
     @property
     def status(self) -> CheckpointStatus:
-        return self.milestone.status(self.today, DUE_SOON_DAYS)
+        return self.milestone.status(
+            self.today, DUE_SOON_DAYS, consortium_finished=self.consortium_finished
+        )
 
     @property
     def days_left(self) -> int:
         return (self.milestone.due_date - self.today).days
 
 
-def on_today(milestone: Milestone) -> MilestoneOnDay:
-    return MilestoneOnDay(milestone, store().consortia.today())
+def on_today(milestone: Milestone, consortium: Consortium) -> MilestoneOnDay:
+    return MilestoneOnDay(milestone, store().consortia.today(), consortium.phase.is_finished)
 
 
 def _location(consortium_id: UUID, milestone_id: UUID) -> dict[str, str]:
@@ -75,7 +79,7 @@ class Milestones(MethodView):
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every milestone, in the order planned, with its checkpoint's status today."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
-        return {"items": [on_today(m) for m in consortium.milestones]}
+        return {"items": [on_today(m, consortium) for m in consortium.milestones]}
 
     @blp.arguments(MilestoneIn)
     @blp.response(201, MilestoneOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -85,8 +89,10 @@ class Milestones(MethodView):
     @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> tuple[Any, int, dict[str, str]]:
         """Plan a milestone with its checkpoint (the three questions, plus your own)."""
-        milestone = store().consortia.plan_milestone(consortium_id, **data, caller=current_caller())
-        return on_today(milestone), 201, _location(consortium_id, milestone.id)
+        caller = current_caller()
+        milestone = store().consortia.plan_milestone(consortium_id, **data, caller=caller)
+        consortium = store().consortia.consortium(consortium_id, caller)
+        return on_today(milestone, consortium), 201, _location(consortium_id, milestone.id)
 
 
 @blp.route("/<uuid:milestone_id>")
@@ -96,7 +102,7 @@ class MilestoneById(MethodView):
     def get(self, consortium_id: UUID, milestone_id: UUID) -> MilestoneOnDay:
         """One milestone, with its re-plans and evaluations."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
-        return on_today(consortium.milestone(milestone_id))
+        return on_today(consortium.milestone(milestone_id), consortium)
 
 
 @blp.route("/<uuid:milestone_id>/replan")
@@ -108,10 +114,11 @@ class MilestoneReplan(MethodView):
     @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID, milestone_id: UUID) -> MilestoneOnDay:
         """Move the checkpoint to another date, with a reason (until it is evaluated)."""
+        caller = current_caller()
         milestone = store().consortia.replan_milestone(
-            consortium_id, milestone_id, **data, caller=current_caller()
+            consortium_id, milestone_id, **data, caller=caller
         )
-        return on_today(milestone)
+        return on_today(milestone, store().consortia.consortium(consortium_id, caller))
 
 
 @blp.route("/<uuid:milestone_id>/evaluations")
@@ -134,14 +141,14 @@ class Evaluations(MethodView):
         """Answer every question and decide: go (tranche released, phase moves on when the
         milestone closes one), go_with_conditions, redo (new_due_date) or stop."""
 
-        def render(milestone: Milestone) -> StoredResponse:
+        def render(evaluated: tuple[Milestone, Consortium]) -> StoredResponse:
+            milestone, consortium = evaluated
             evaluation = milestone.evaluations[-1]
-            consortium = store().consortia.consortium(consortium_id, current_caller())
             body = EvaluationResultOut().dump(
                 {
                     **{f: getattr(evaluation, f) for f in evaluation.__dataclass_fields__},
                     "milestone_id": milestone.id,
-                    "milestone_status": on_today(milestone).status,
+                    "milestone_status": on_today(milestone, consortium).status,
                     "tranche_released": milestone.tranche if evaluation.decision.passes else None,
                     "consortium_phase": consortium.phase,
                 }
