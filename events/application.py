@@ -56,6 +56,7 @@ class StoreApplication(Application[UUID]):
         # Writers in this process take turns per aggregate, so they do not waste retries on
         # each other; writers in other processes are handled by the retry on conflict.
         self._write_locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+        self._jitter = random.Random()  # its own generator: never disturbs anyone's seeded one
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -132,7 +133,7 @@ class StoreApplication(Application[UUID]):
                     self.save(aggregate, *records)
                 except IntegrityError:
                     log.debug("write conflict on %s, attempt %d", aggregate_id, attempt)
-                    time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))
+                    time.sleep(self._jitter.uniform(0, min(0.1, 0.002 * 2**attempt)))
                     continue
                 return aggregate, result
         raise StoreBusy(f"Too many simultaneous changes to {aggregate_id}; please try again.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,10 +36,13 @@ def tables_lock(settings: StoreSettings) -> Iterator[None]:
 
     Every store creates its tables if they are missing; on PostgreSQL that includes
     CREATE OR REPLACE FUNCTION, which fails when run concurrently ("tuple concurrently updated"),
-    so web, worker and projection processes starting at once take turns under an advisory lock.
+    and on SQLite the tracking table's first row races; so web, worker and projection processes
+    starting at once take turns: under an advisory lock, or a file lock beside the SQLite file.
     """
     if not settings.is_postgres:
-        yield
+        with open(settings.env["SQLITE_DBNAME"] + ".setup.lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+            yield
         return
     key = f"{settings.env.get('POSTGRES_SCHEMA') or 'public'}:consortium-tables"
     with connect(settings) as conn:

@@ -152,6 +152,7 @@ class Follower:
         self._thread: threading.Thread | None = None
         self._subscription: Subscription[Any] | None = None
         self._stopping = threading.Event()
+        self._subscribing = threading.Lock()
 
     # -- positions ------------------------------------------------------------------------
 
@@ -166,16 +167,22 @@ class Follower:
     # -- applying -------------------------------------------------------------------------
 
     def apply(self, notifications: Sequence[Notification]) -> int:
-        applied = 0
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            try:
-                self.projection.process_event(event, Tracking(self.app.name, notification.id))
-            except IntegrityError:
-                # Tracked already: applied before (by us before a restart, or a former leader).
-                continue
-            applied += 1
-        return applied
+        """Apply the notifications after the tracked position, in one transaction."""
+        done = self.position()
+        batch = [
+            (self.app.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
+            for n in notifications
+            if n.id > done
+        ]
+        try:
+            self.projection.process_events(batch)
+        except IntegrityError:
+            if self.position() > done:
+                # Applied meanwhile by another follower (a former leader): nothing of this
+                # batch was written; the next round starts from the new position.
+                return 0
+            raise  # a real failure: nothing was written, and nothing is skipped
+        return len(batch)
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event recorded so far; return how many were applied."""
@@ -219,8 +226,9 @@ class Follower:
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._subscription is not None:
-            self._subscription.stop()
+        with self._subscribing:
+            if self._subscription is not None:
+                self._subscription.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.leadership.step_down()
@@ -239,7 +247,10 @@ class Follower:
             try:
                 self.catch_up()
                 with self._subscribe() as subscription:
-                    self._subscription = subscription
+                    with self._subscribing:
+                        self._subscription = subscription
+                    if self._stopping.is_set():
+                        return
                     for notification in subscription:
                         with self._apply_lock:
                             self.apply([notification])

@@ -8,6 +8,7 @@ belongs to.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
@@ -52,18 +53,28 @@ class ConsortiumProjection(Projection[ReadModel]):
     )
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.process_events([(domain_event, tracking)])
+
+    def process_events(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
+        """Apply events in one transaction, tracked by the last one: all of them or none.
+
+        The caller gives events that follow the tracked position without a gap; a batch that
+        overlaps what was applied already fails on its tracking record and changes nothing."""
+        if not batch:
+            return
         with self.view.transaction(commit=True) as tx:
-            tx.position = tracking.notification_id
-            self.apply(domain_event, tx)
-            if not isinstance(domain_event, C.Founded):
-                tx.execute(
-                    "UPDATE {t}rm_consortia SET updated_at = :at WHERE consortium_id = :c",
-                    {
-                        "at": domain_event.timestamp.isoformat(),
-                        "c": str(domain_event.originator_id),
-                    },
-                )
-            tx.track(tracking)
+            for domain_event, tracking in batch:
+                tx.position = tracking.notification_id
+                self.apply(domain_event, tx)
+                if not isinstance(domain_event, C.Founded):
+                    tx.execute(
+                        "UPDATE {t}rm_consortia SET updated_at = :at WHERE consortium_id = :c",
+                        {
+                            "at": domain_event.timestamp.isoformat(),
+                            "c": str(domain_event.originator_id),
+                        },
+                    )
+            tx.track(batch[-1][1])
 
     @singledispatchmethod
     def apply(self, event: Any, tx: Tx) -> None:

@@ -1,0 +1,139 @@
+"""The `consortium` command: API tokens and the sample data, on a SQLite file (SQLite only)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from flask.testing import FlaskClient
+
+from events.bootstrap import open_store
+from events.settings import StoreSettings
+from tests.api.support import CONSORTIA, all_pages
+from tests.conftest import Api
+from web.app import create_app
+from web.cli import main
+from web.config import WebSettings
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)  # whatever falls back to ./var lands here, not in the repository
+    return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+
+
+def consortium(database_url: str, *args: str) -> Result:
+    result = CliRunner(env={"CONSORTIUM_DATABASE_URL": database_url}).invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def new_token(database_url: str, email: str = "beheer@consortium.example") -> str:
+    return consortium(database_url, "token", "create", "--email", email, "--admin").stdout.strip()
+
+
+@pytest.fixture
+def app_client(database_url: str) -> Iterator[FlaskClient]:
+    """A client of an app on the same database as the commands."""
+    store = open_store(StoreSettings.from_url(database_url))
+    try:
+        yield create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+    finally:
+        store.close()
+
+
+def test_token_create_prints_the_token_as_its_only_line(database_url: str) -> None:
+    result = consortium(
+        database_url, "token", "create", "--email", "beheer@consortium.example", "--admin"
+    )
+
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("cst_")
+
+
+def test_the_console_script_prints_only_the_token_on_stdout(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("consortium")
+    environment = {
+        **os.environ,
+        "CONSORTIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+
+    completed = subprocess.run(
+        [str(script), "token", "create", "--email", "beheer@consortium.example", "--admin"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=60,
+    )
+
+    assert len(completed.stdout.splitlines()) == 1
+
+
+def test_a_created_token_authenticates(database_url: str, app_client: FlaskClient) -> None:
+    token = new_token(database_url)
+
+    response = app_client.get(CONSORTIA, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 200
+
+
+def test_an_admin_token_may_found_a_consortium(database_url: str, app_client: FlaskClient) -> None:
+    api = Api(app_client, new_token(database_url))
+
+    response = api.post(CONSORTIA, json={"name": "Slimme wijk", "challenge": "Eenzaamheid"})
+
+    assert response.status_code == 201
+
+
+def test_each_token_create_prints_a_new_token(database_url: str) -> None:
+    assert new_token(database_url) != new_token(database_url)
+
+
+def test_an_existing_account_is_not_made_administrator_by_token_create(database_url: str) -> None:
+    consortium(database_url, "token", "create", "--email", "lid@utrecht.example")
+
+    result = CliRunner(env={"CONSORTIUM_DATABASE_URL": database_url}).invoke(
+        main, ["token", "create", "--email", "lid@utrecht.example", "--admin"]
+    )
+
+    assert result.exit_code != 0
+    assert result.stdout == ""
+
+
+def test_demo_loads_the_sample_consortia(database_url: str, app_client: FlaskClient) -> None:
+    consortium(database_url, "demo")
+
+    portfolio = all_pages(Api(app_client, new_token(database_url)), CONSORTIA)
+
+    assert len(portfolio) > 1
+
+
+def test_demo_covers_several_phases(database_url: str, app_client: FlaskClient) -> None:
+    consortium(database_url, "demo")
+
+    portfolio = all_pages(Api(app_client, new_token(database_url)), CONSORTIA)
+
+    assert len({item["phase"] for item in portfolio}) > 2
+
+
+def test_demo_run_twice_adds_nothing(database_url: str, app_client: FlaskClient) -> None:
+    consortium(database_url, "demo")
+    api = Api(app_client, new_token(database_url))
+    once = all_pages(api, CONSORTIA)
+
+    consortium(database_url, "demo")
+
+    assert all_pages(api, CONSORTIA) == once
+
+
+def test_demo_run_twice_says_the_sample_exists(database_url: str) -> None:
+    consortium(database_url, "demo")
+
+    assert "exist already" in consortium(database_url, "demo").stdout
