@@ -215,7 +215,7 @@ class Follower:
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Forget every row and apply the whole log again."""
         with self._apply_lock:
-            self.view.clear()
+            self.view.clear(self.app.name)
         return self.catch_up(progress)
 
     # -- following in the background -----------------------------------------------------

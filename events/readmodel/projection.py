@@ -91,7 +91,8 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "position": tx.position,
                 "name": event.name,
                 "challenge": event.challenge,
-                "search": f"{event.name} {event.challenge}".casefold(),
+                # A separator no one types, so a search never matches across the two texts.
+                "search": f"{event.name}\x1f{event.challenge}".casefold(),
                 "at": event.timestamp.isoformat(),
             },
         )

@@ -75,16 +75,26 @@ class PortfolioFilter:
     checkpoint_before: date | None = None
 
 
-def _encode(key: Any, position: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([key, position]).encode()).decode().rstrip("=")
+def _encode(sort: str, key: Any, position: int) -> str:
+    text = json.dumps([sort, key, position])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[Any, int]:
+def _decode(cursor: str, sort: str) -> tuple[Any, int]:
+    """The position a cursor stands for; only a cursor of this very sort is accepted."""
     try:
-        key, position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return key, int(position)
+        made_for, key, position = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        )
     except (ValueError, TypeError) as error:
         raise InvalidValue("This cursor was not made by this list.", field="cursor") from error
+    key_type = int if sort.endswith("founded") else str
+    if made_for != sort or not isinstance(key, key_type) or not isinstance(position, int):
+        raise InvalidValue(
+            "This cursor was made for another list or order; start again without it.",
+            field="cursor",
+        )
+    return key, position
 
 
 def portfolio(
@@ -124,7 +134,7 @@ def portfolio(
         conditions.append("c.next_checkpoint < :before")
         params["before"] = where.checkpoint_before.isoformat()
     if cursor:
-        after_key, after_position = _decode(cursor)
+        after_key, after_position = _decode(cursor, sort)
         op = "<" if descending else ">"
         conditions.append(
             f"({key_sql} {op} :after_key OR ({key_sql} = :after_key AND c.position {op} :after))"
@@ -139,7 +149,7 @@ def portfolio(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = _encode(rows[-1]["sort_key"], rows[-1]["position"]) if more else None
+    next_cursor = _encode(sort, rows[-1]["sort_key"], rows[-1]["position"]) if more else None
     return [_portfolio_row(r) for r in rows], next_cursor
 
 

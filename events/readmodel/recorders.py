@@ -56,8 +56,9 @@ class ReadModel(TrackingRecorder):
     def track(self, tx: Tx, tracking: Tracking) -> None:
         raise NotImplementedError
 
-    def clear(self) -> None:
-        """Empty every table and forget what was applied (for a rebuild)."""
+    def clear(self, application_name: str) -> None:
+        """Empty every table and forget what was applied of that application (for a rebuild);
+        the library's own rows in the tracking table (its migration marker) stay."""
         raise NotImplementedError
 
 
@@ -73,11 +74,11 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
     def track(self, tx: Tx, tracking: Tracking) -> None:
         self._insert_tracking(tx.cursor, tracking)
 
-    def clear(self) -> None:
+    def clear(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             for table in TABLES:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-            cursor.execute("DELETE FROM tracking")
+            cursor.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
 
 
 class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
@@ -97,8 +98,14 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
     def track(self, tx: Tx, tracking: Tracking) -> None:
         self._insert_tracking(tx.cursor, tracking)
 
-    def clear(self) -> None:
+    def clear(self, application_name: str) -> None:
         schema = Identifier(self.datastore.schema)
         with self.datastore.transaction(commit=True) as cursor:
-            for table in (*TABLES, self.tracking_table_name):
+            for table in TABLES:
                 cursor.execute(SQL("DELETE FROM {}.{}").format(schema, Identifier(table)))
+            cursor.execute(
+                SQL("DELETE FROM {}.{} WHERE application_name = %s").format(
+                    schema, Identifier(self.tracking_table_name)
+                ),
+                (application_name,),
+            )

@@ -40,6 +40,9 @@ CREATE: Final = (
     )""",
     "CREATE INDEX IF NOT EXISTS rm_consortia_position ON {t}rm_consortia (position)",
     "CREATE INDEX IF NOT EXISTS rm_consortia_name ON {t}rm_consortia (name, position)",
+    "CREATE INDEX IF NOT EXISTS rm_consortia_updated ON {t}rm_consortia (updated_at, position)",
+    """CREATE INDEX IF NOT EXISTS rm_consortia_next_checkpoint
+       ON {t}rm_consortia ((COALESCE(next_checkpoint, '9999-12-31')), position)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_members (
         member_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
