@@ -5,16 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from benchmarks import api_writes, load_time
+from benchmarks import api_writes, load_time, portfolio
 from benchmarks.common import argument_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = argument_parser("Run every benchmark (load_time, then api_writes).").parse_args(argv)
+    args = argument_parser("Run every benchmark (load_time, api_writes, portfolio).").parse_args(
+        argv
+    )
     passed = ["--quick"] if args.quick else []
     status = 0
     for benchmark in (load_time, api_writes):
         status = max(status, benchmark.main(passed))
+    portfolio.main(quick=args.quick)
     return status
 
 

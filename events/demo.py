@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
 
 from consortium.aggregate import Consortium
+from consortium.cost_sharing import KeyKind
+from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
+from consortium.money import Money
 from consortium.phases import Phase
 from events.bootstrap import Store
 from events.caller import Caller
@@ -124,6 +130,8 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
                 caller=caller,
             )
             members[party.name] = member.id
+        if sample.name == SAMPLES[0].name:
+            _money_and_milestones(store, consortium.id, members, caller)
         for phase in sample.phases:
             app.move_to_phase(consortium.id, phase, reason=None, caller=caller)
         for name in sample.leaving:
@@ -134,3 +142,86 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
             )
         founded.append(app.consortium(consortium.id, caller))
     return founded
+
+
+def _money_and_milestones(
+    store: Store, consortium_id: UUID, members: dict[str, UUID], caller: Caller
+) -> None:
+    """The first sample gets a budget over four years and a checkpoint due soon."""
+    app = store.consortia
+    today = app.today()
+    year = today.year
+    municipalities = [members["Gemeente Utrecht"], members["Gemeente Amersfoort"]]
+    for offset in range(4):
+        app.share_costs(
+            consortium_id,
+            amount=Money(Decimal(120_000)),
+            key=KeyKind.POPULATION,
+            member_ids=municipalities,
+            weights=None,
+            commit_year=year + offset,
+            caller=caller,
+        )
+    app.pledge(
+        consortium_id,
+        member_id=members["Provincie Utrecht"],
+        year=year,
+        amount=Money(Decimal(50_000)),
+        reason=None,
+        caller=caller,
+    )
+    for name, amount in (("Gemeente Utrecht", 40_000), ("Provincie Utrecht", 50_000)):
+        app.log_contribution(
+            consortium_id,
+            member_id=members[name],
+            kind=ContributionKind.CASH,
+            amount=Money(Decimal(amount)),
+            on=today,
+            year=None,
+            reference="Eerste storting",
+            hours=None,
+            rate=None,
+            caller=caller,
+        )
+    app.log_contribution(
+        consortium_id,
+        member_id=members["Universiteit Utrecht"],
+        kind=ContributionKind.IN_KIND,
+        amount=Money(Decimal("9600.00")),
+        on=today,
+        year=None,
+        reference="Onderzoek naar gebruik van het wijkplatform",
+        hours=Decimal(120),
+        rate=Money(Decimal(80)),
+        caller=caller,
+    )
+    app.record_expenditure(
+        consortium_id,
+        amount=Money(Decimal(15_000)),
+        on=today,
+        description="Sensoren voor 40 woningen",
+        milestone_id=None,
+        caller=caller,
+    )
+    app.plan_milestone(
+        consortium_id,
+        title="Pilot Overvecht geëvalueerd",
+        due_date=today + timedelta(days=10),
+        description="Werkt het wijkplatform voor mantelzorgers?",
+        questions=["Zijn de mantelzorgers tevreden?"],
+        tranche=Money(Decimal(60_000)),
+        closes_phase=Phase.PILOT,
+        responsible_member_ids=[members["Gemeente Utrecht"], members["Universiteit Utrecht"]],
+        caller=caller,
+    )
+    app.plan_milestone(
+        consortium_id,
+        title="Opschaling naar Amersfoort",
+        due_date=today + timedelta(days=180),
+        description=None,
+        questions=None,
+        tranche=Money(Decimal(120_000)),
+        closes_phase=None,
+        responsible_member_ids=[members["Gemeente Amersfoort"]],
+        caller=caller,
+    )
