@@ -70,7 +70,7 @@ class Access:
     if TYPE_CHECKING:
 
         def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
-        def member(self, member_id: UUID) -> Member: ...
+        def active_member(self, member_id: UUID) -> Member: ...
 
     class RoleGranted(ConsortiumEvent):
         grant_id: UUID
@@ -113,7 +113,10 @@ class Access:
                     "A member representative is bound to one member: give member_id.",
                     field="member_id",
                 )
-            self.member(member_id)
+            try:
+                self.active_member(member_id)
+            except (NotFound, RuleViolation) as error:
+                raise InvalidValue(error.message, field="member_id") from None
         elif member_id is not None:
             raise InvalidValue(
                 "Only a member representative is bound to a member.", field="member_id"

@@ -29,7 +29,10 @@ class Language(Enum):
 
 
 def normalise_email(email: str) -> str:
-    checked = check_contact_email(email.strip() if isinstance(email, str) else email)
+    try:
+        checked = check_contact_email(email.strip() if isinstance(email, str) else email)
+    except InvalidValue as error:
+        raise InvalidValue(error.message, field="email") from None
     if checked is None:  # pragma: no cover - check_contact_email only passes None through
         raise InvalidValue("An account needs an email address.", field="email")
     return checked.casefold()

@@ -25,7 +25,7 @@ class Cause:
         if self.at.tzinfo is None:
             raise ValueError("A cause needs a timezone-aware time.")
         object.__setattr__(self, "at", self.at.astimezone(UTC))
-        if not self.actor:
+        if not self.actor or not self.actor.strip():
             raise ValueError("A cause needs an actor.")
 
     @property

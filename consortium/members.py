@@ -65,9 +65,15 @@ def check_party(party: str) -> str:
     return party
 
 
+MAX_EMAIL_LENGTH: Final = 254
+
+
 def check_contact_email(email: str | None) -> str | None:
     if email is None:
         return None
+    email = email.strip()
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise InvalidValue("An email address has at most 254 characters.", field="contact_email")
     if not _EMAIL.fullmatch(email):
         raise InvalidValue(f"{email!r} is not an email address.", field="contact_email")
     return email

@@ -72,8 +72,11 @@ class Membership:
     ) -> Member:
         check_finished(self._phase)
         party = check_party(party)
-        if any(m.is_active and m.party.casefold() == party.casefold() for m in self._members):
-            raise AlreadyMember(f"{party} is already a member of this consortium.", party=party)
+        for m in self._members:
+            if m.is_active and m.party.casefold() == party.casefold():
+                raise AlreadyMember(
+                    f"{m.party} is already a member of this consortium.", member_id=m.id
+                )
         member_id = uuid4()
         self._record(
             self.MemberAdmitted,

@@ -14,7 +14,9 @@ CURRENCIES: Final = frozenset({"EUR"})
 CENT: Final = Decimal("0.01")
 # No consortium handles a trillion euros; anything above is a typing error, not a budget.
 MAX_AMOUNT: Final = Decimal("1000000000000.00")
-_TEXT: Final = re.compile(r"-?\d{1,15}(\.\d{1,2})?")
+_TEXT: Final = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,2})?", re.ASCII)
+# Digits before the decimal point beyond which no sum of real money goes (and quantize fails).
+_MAX_DIGITS: Final = 20
 
 
 @total_ordering
@@ -39,9 +41,13 @@ class Money:
         amount = Decimal(amount)
         if not amount.is_finite():
             raise InvalidValue("An amount must be a finite number.", field="amount")
+        if amount.adjusted() >= _MAX_DIGITS:
+            raise InvalidValue("The amount is far too large to be real.", field="amount")
         rounded = amount.quantize(CENT)
         if rounded != amount:
             raise InvalidValue("An amount has at most two decimals (cents).", field="amount")
+        if not rounded:
+            rounded = abs(rounded)  # no "-0.00"
         if self.currency not in CURRENCIES:
             raise InvalidValue(
                 f"Unknown currency {self.currency!r}; amounts are in EUR.", field="currency"
@@ -66,6 +72,8 @@ class Money:
         return cls(Decimal(0), currency)
 
     def _same_currency(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"Money cannot be combined with {type(other).__name__}.")
         if self.currency != other.currency:
             raise InvalidValue(f"Cannot combine {self.currency} with {other.currency}.")
 
