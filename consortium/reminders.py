@@ -17,6 +17,8 @@ from uuid import UUID
 
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
+from consortium.milestones import Milestone
+from consortium.phases import Phase
 from consortium.recording import ConsortiumEvent
 
 # A claim not followed by a delivery within this time is considered lost (its worker died).
@@ -26,10 +28,6 @@ MAX_OFFSET: Final = 60
 
 
 class AlreadyScheduled(RuleViolation):
-    pass
-
-
-class AlreadyDelivered(RuleViolation):
     pass
 
 
@@ -65,6 +63,13 @@ class Reminder:
     message_id: str | None = None
     attempts: int = 0
     last_error: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+
+    @property
+    def is_settled(self) -> bool:
+        """Delivered, or cancelled because it no longer applied: nothing left to do."""
+        return self.delivered_at is not None or self.cancelled_at is not None
 
 
 def reminder_key(milestone_id: UUID, due: date, kind: str, step: int, recipient: str) -> str:
@@ -86,10 +91,12 @@ class Reminders:
 
     _reminder_policy: ReminderPolicy
     _reminders: tuple[Reminder, ...]
+    _phase: Phase
 
     if TYPE_CHECKING:
 
         def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
+        def milestone(self, milestone_id: UUID) -> Milestone: ...
 
     class ReminderPolicyChanged(ConsortiumEvent):
         offsets: tuple[int, ...]
@@ -144,6 +151,19 @@ class Reminders:
                 lambda r: replace(r, delivered_at=self.timestamp, message_id=self.message_id),
             )
 
+    class ReminderCancelled(ConsortiumEvent):
+        """A reminder not sent because it no longer applied (the checkpoint was evaluated or
+        re-planned, or the consortium stopped) before it could be delivered."""
+
+        key: str
+        reason: str
+
+        def apply(self, consortium: Reminders) -> None:
+            consortium._change_reminder(
+                self.key,
+                lambda r: replace(r, cancelled_at=self.timestamp, cancel_reason=self.reason),
+            )
+
     class ReminderFailed(ConsortiumEvent):
         key: str
         error: str
@@ -193,11 +213,17 @@ class Reminders:
         )
         return self.reminder(key)
 
-    def claim_reminder(self, key: str, *, claim: str, cause: Cause) -> Reminder:
-        """One worker claims the delivery; another may take over once the lease ran out."""
+    def claim_reminder(self, key: str, *, claim: str, cause: Cause) -> Reminder | None:
+        """One worker claims the delivery; another may take over once the lease ran out.
+        None: nothing to send, because it was delivered already or no longer applies (the
+        latter is recorded, so nobody tries again)."""
         reminder = self.reminder(key)
-        if reminder.delivered_at is not None:
-            raise AlreadyDelivered(f"Reminder {key} was delivered already.")
+        if reminder.is_settled:
+            return None
+        obsolete = self._obsolete(reminder)
+        if obsolete is not None:
+            self._record(self.ReminderCancelled, cause, key=key, reason=obsolete)
+            return None
         if (
             reminder.claim is not None
             and reminder.claim != claim
@@ -209,7 +235,7 @@ class Reminders:
         return self.reminder(key)
 
     def reminder_delivered(self, key: str, *, message_id: str, cause: Cause) -> Reminder:
-        if self.reminder(key).delivered_at is None:
+        if not self.reminder(key).is_settled:
             self._record(self.ReminderDelivered, cause, key=key, message_id=message_id)
         return self.reminder(key)
 
@@ -232,6 +258,16 @@ class Reminders:
             if r.key == key:
                 return r
         raise NotFound(f"This consortium has no reminder {key}.")
+
+    def _obsolete(self, reminder: Reminder) -> str | None:
+        if self._phase.is_finished:
+            return f"the consortium is {self._phase.value}"
+        milestone = self.milestone(reminder.milestone_id)
+        if not milestone.is_open:
+            return "the checkpoint was evaluated"
+        if milestone.due_date != reminder.due_date:
+            return f"the checkpoint was moved to {milestone.due_date.isoformat()}"
+        return None
 
     def _change_reminder(self, key: str, change: Any) -> None:
         self._reminders = tuple(change(r) if r.key == key else r for r in self._reminders)

@@ -20,7 +20,6 @@ from consortium.reminder_policy import DueReminder, due_reminder, next_reminder_
 from consortium.reminders import (
     CLAIM_LEASE,
     MAX_OFFSET,
-    AlreadyDelivered,
     AlreadyScheduled,
     Reminder,
     ReminderPolicy,
@@ -140,15 +139,15 @@ class ReminderService:
     def claim(
         self, consortium_id: UUID, key: str, claim: str
     ) -> tuple[Consortium, Reminder] | None:
-        """Claim a delivery; None when it was delivered already (nothing to do)."""
-        try:
-            reminder = self.consortia.act_on(
-                consortium_id,
-                SYSTEM,
-                may_manage,
-                lambda c, cause: c.claim_reminder(key, claim=claim, cause=cause),
-            )
-        except AlreadyDelivered:
+        """Claim a delivery; None when there is nothing to send (delivered already, or no
+        longer applies: then it is cancelled)."""
+        reminder = self.consortia.act_on(
+            consortium_id,
+            SYSTEM,
+            may_manage,
+            lambda c, cause: c.claim_reminder(key, claim=claim, cause=cause),
+        )
+        if reminder is None:
             return None
         return self.consortia.consortium(consortium_id, SYSTEM), reminder
 

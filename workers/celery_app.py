@@ -3,9 +3,11 @@
     celery -A workers worker      runs deliveries
     celery -A workers beat        schedules the reminder scan every few minutes
 
-Tasks are acknowledged only after they ran (acks_late) and given back when their worker dies
-(reject_on_worker_lost), so a killed worker's task runs again elsewhere; the tasks are
-idempotent, so running again never sends twice.
+Tasks are acknowledged only after they ran (acks_late). A task whose worker process dies is
+given back: at once when a pool child dies (reject_on_worker_lost), and when the whole worker
+is killed, by the broker once the task stayed unacknowledged for the visibility timeout
+(CONSORTIUM_BROKER_VISIBILITY_TIMEOUT, 300 seconds). The tasks are idempotent: running again
+never sends twice, and the redelivered task (same id, so the same claim) takes over.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from typing import Final
 from celery import Celery
 
 SCAN_INTERVAL_SECONDS: Final = float(os.environ.get("CONSORTIUM_SCAN_INTERVAL", "300"))
+# Longer than any delivery takes, and than the longest retry wait (a task waiting for its retry
+# is held unacknowledged; were it given back meanwhile, it would run twice at once).
+VISIBILITY_TIMEOUT: Final = int(os.environ.get("CONSORTIUM_BROKER_VISIBILITY_TIMEOUT", "300"))
+RETRY_BACKOFF_MAX: Final = max(1, min(120, VISIBILITY_TIMEOUT // 3))
 
 broker = os.environ.get("CONSORTIUM_BROKER_URL") or "memory://"
 
@@ -31,7 +37,12 @@ app.conf.update(
     enable_utc=True,
     broker_connection_retry_on_startup=True,
     # A task not acknowledged within this time is given to another worker (Redis transport).
-    broker_transport_options={"visibility_timeout": 3600},
+    broker_transport_options={
+        "visibility_timeout": VISIBILITY_TIMEOUT,
+        # Look for such tasks every tenth of that time (one Redis scan at each look).
+        "unacked_restore_interval": max(1, VISIBILITY_TIMEOUT // 10),
+        "unacked_restore_throttle": 1,
+    },
     beat_schedule={
         "scan-due-reminders": {
             "task": "workers.tasks.scan_due_reminders",

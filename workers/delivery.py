@@ -29,7 +29,8 @@ def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
     if claimed is None:
         return False
     consortium, reminder = claimed
-    message = compose(consortium, consortium.milestone(reminder.milestone_id), reminder, base_url())
+    milestone = consortium.milestone(reminder.milestone_id)
+    message = compose(consortium, milestone, reminder, base_url(), store.consortia.today())
     try:
         mailer.send(message)
     except Exception as error:

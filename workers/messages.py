@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr
 from typing import Final
@@ -54,20 +55,22 @@ def message_id(key: str) -> str:
 
 
 def compose(
-    consortium: Consortium, milestone: Milestone, reminder: Reminder, base_url: str
+    consortium: Consortium, milestone: Milestone, reminder: Reminder, base_url: str, today: date
 ) -> EmailMessage:
+    """The mail for a reminder, sent on ``today`` (a late reminder counts the days left then)."""
     language = reminder.language if reminder.language in TEXT else "nl"
     words = TEXT[language]
+    days_left = (reminder.due_date - today).days
     values = {
         "title": milestone.title,
         "consortium": consortium.name,
         "due": reminder.due_date.strftime("%d-%m-%Y"),
-        "days": reminder.step,
+        "days": days_left,
     }
     if reminder.kind == "escalation":
         subject, intro = words["escalation"], words["intro_escalation"]
     else:
-        subject = words["reminder_0"] if reminder.step == 0 else words["reminder"]
+        subject = words["reminder_0"] if days_left <= 0 else words["reminder"]
         intro = words["intro"]
     questions = [
         DUTCH_QUESTIONS.get(q.key, q.text) if language == "nl" else q.text

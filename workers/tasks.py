@@ -11,6 +11,7 @@ from celery.utils.log import get_task_logger
 
 from events.reminders import Due
 from workers import runtime
+from workers.celery_app import RETRY_BACKOFF_MAX
 from workers.delivery import deliver
 
 log = get_task_logger(__name__)
@@ -31,7 +32,7 @@ def scan_due_reminders() -> int:
     name="workers.tasks.deliver_reminder",
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=2,
-    retry_backoff_max=600,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=12,
 )

@@ -49,6 +49,7 @@ class ConsortiumProjection(Projection[ReadModel]):
             C.ReminderPolicyChanged,
             C.ReminderScheduled,
             C.ReminderDelivered,
+            C.ReminderCancelled,
         )
     )
 
@@ -254,16 +255,29 @@ class ConsortiumProjection(Projection[ReadModel]):
     @apply.register
     def _(self, event: C.ReminderScheduled, tx: Tx) -> None:
         tx.execute(
-            """INSERT INTO {t}rm_reminders (reminder_key, consortium_id, scheduled_at, delivered)
-               VALUES (:key, :c, :at, 0)""",
-            {"key": event.key, "c": str(event.originator_id), "at": event.timestamp.isoformat()},
+            """INSERT INTO {t}rm_reminders (reminder_key, consortium_id, milestone_id, due_date,
+                   scheduled_at, settled)
+               VALUES (:key, :c, :m, :due, :at, 0)""",
+            {
+                "key": event.key,
+                "c": str(event.originator_id),
+                "m": str(event.milestone_id),
+                "due": event.due_date.isoformat(),
+                "at": event.timestamp.isoformat(),
+            },
         )
 
     @apply.register
     def _(self, event: C.ReminderDelivered, tx: Tx) -> None:
-        tx.execute(
-            "UPDATE {t}rm_reminders SET delivered = 1 WHERE reminder_key = :key", {"key": event.key}
-        )
+        _settle(tx, event.key)
+
+    @apply.register
+    def _(self, event: C.ReminderCancelled, tx: Tx) -> None:
+        _settle(tx, event.key)
+
+
+def _settle(tx: Tx, key: str) -> None:
+    tx.execute("UPDATE {t}rm_reminders SET settled = 1 WHERE reminder_key = :key", {"key": key})
 
 
 def _count_members(tx: Tx, consortium_id: Any) -> None:

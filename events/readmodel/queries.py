@@ -338,9 +338,15 @@ def scheduled_keys(tx: Tx, keys: list[str]) -> set[str]:
 
 
 def undelivered(tx: Tx, scheduled_before: str) -> list[tuple[UUID, str]]:
+    """Reminders scheduled before then and not delivered, whose checkpoint is still open on
+    the same date in a running consortium (the others are not sent any more)."""
     rows = tx.rows(
-        "SELECT consortium_id, reminder_key FROM {t}rm_reminders "
-        "WHERE delivered = 0 AND scheduled_at < :before ORDER BY scheduled_at",
+        "SELECT r.consortium_id, r.reminder_key FROM {t}rm_reminders r "
+        "JOIN {t}rm_checkpoints k ON k.milestone_id = r.milestone_id "
+        "JOIN {t}rm_consortia c ON c.consortium_id = r.consortium_id "
+        "WHERE r.settled = 0 AND r.scheduled_at < :before AND k.is_open = 1 "
+        "AND k.due_date = r.due_date AND c.phase NOT IN ('stopped', 'closed') "
+        "ORDER BY r.scheduled_at",
         {"before": scheduled_before},
     )
     return [(UUID(r["consortium_id"]), r["reminder_key"]) for r in rows]

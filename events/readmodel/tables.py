@@ -98,8 +98,10 @@ CREATE: Final = (
     """CREATE TABLE IF NOT EXISTS {t}rm_reminders (
         reminder_key TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
+        milestone_id TEXT NOT NULL,
+        due_date TEXT NOT NULL,
         scheduled_at TEXT NOT NULL,
-        delivered INTEGER NOT NULL DEFAULT 0
+        settled INTEGER NOT NULL DEFAULT 0
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_reminders_pending ON {t}rm_reminders (delivered, scheduled_at)",
+    "CREATE INDEX IF NOT EXISTS rm_reminders_pending ON {t}rm_reminders (settled, scheduled_at)",
 )
