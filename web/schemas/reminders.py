@@ -32,6 +32,10 @@ class ReminderOut(ma.Schema):
     language = ma.fields.String()
     scheduled_at = Instant()
     delivered_at = Instant(allow_none=True)
+    cancelled_at = Instant(allow_none=True)
+    cancel_reason = ma.fields.String(
+        allow_none=True, metadata={"description": "Why it was not sent (e.g. evaluated first)."}
+    )
     attempts = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
 
