@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from benchmarks import api_writes, load_time, portfolio
+from benchmarks import api_writes, budget, load_time, portfolio
 from benchmarks.common import argument_parser
 
 
@@ -17,6 +17,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     for benchmark in (load_time, api_writes):
         status = max(status, benchmark.main(passed))
+    budget.main(quick=args.quick)
     portfolio.main(quick=args.quick)
     return status
 

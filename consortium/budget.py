@@ -20,6 +20,7 @@ from consortium.errors import (
     DomainError,
     InsufficientFunds,
     InvalidValue,
+    MemberNotFound,
     NothingToRevise,
 )
 from consortium.ledger import (
@@ -61,6 +62,8 @@ class Budget:
         def active_member(self, member_id: UUID) -> Member: ...
         @property
         def active_members(self) -> tuple[Member, ...]: ...
+        @property
+        def members(self) -> tuple[Member, ...]: ...
         def check_milestone_for_spending(self, milestone_id: UUID, amount: Money) -> None: ...
 
     # -- events -------------------------------------------------------------------------------
@@ -183,7 +186,7 @@ class Budget:
     ) -> Commitment:
         """A member pledges money for a year, or revises its pledge (a reason is then needed)."""
         check_finished(self._phase)
-        member = self.active_member(member_id)
+        member = self._acting_member(member_id)
         self._check_year(year, cause)
         reason = optional_text(reason, "reason", MAX_REASON)
         current = self._ledger.pledge(member_id, year)
@@ -228,7 +231,7 @@ class Budget:
     ) -> Contribution:
         """Money received from a member, or work it gave in kind, booked against a year."""
         check_finished(self._phase)
-        self.active_member(member_id)
+        self._acting_member(member_id)
         require_positive(amount)
         if on > cause.today:
             raise InvalidValue(
@@ -366,6 +369,14 @@ class Budget:
 
     # -- rules --------------------------------------------------------------------------------
 
+    def _acting_member(self, member_id: UUID) -> Member:
+        """The member money is booked for: one of this consortium (422 otherwise), still in it
+        (409 otherwise)."""
+        try:
+            return self.active_member(member_id)
+        except MemberNotFound as error:
+            raise InvalidValue(error.message, field="member_id") from None
+
     def _check_year(self, year: int, cause: Cause, field: str = "year") -> None:
         last = cause.today.year + MAX_YEARS_AHEAD
         if not self.start_year <= year <= last:
@@ -384,7 +395,9 @@ class Budget:
             if not weights:
                 raise InvalidValue("The weights key needs a weight per member.", field="weights")
             if member_ids is None:
-                member_ids = list(weights)
+                # In the order the members joined, whatever order the client sent the weights.
+                order = {m.id: n for n, m in enumerate(self.members)}
+                member_ids = sorted(weights, key=lambda m: order.get(m, len(order)))
         elif weights:
             raise InvalidValue("Weights are only used with the weights key.", field="weights")
         if member_ids is None:

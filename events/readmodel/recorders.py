@@ -8,11 +8,12 @@ rows are written and the tracking record inserted together. SQL is written once,
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Final
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
@@ -68,8 +69,28 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Tx]:
-        with self.datastore.transaction(commit=commit) as cursor:
-            yield Tx(cursor, "", postgres=False, recorder=self)
+        if not commit:
+            with self.datastore.transaction(commit=False) as cursor:
+                yield Tx(cursor, "", postgres=False, recorder=self)
+            return
+        # A writing transaction takes the write lock at once (BEGIN IMMEDIATE): it reads rows
+        # before it writes, and a deferred one would fail ("database is locked") instead of
+        # waiting when another connection wrote in between.
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                yield Tx(cursor, "", postgres=False, recorder=self)
+            except sqlite3.IntegrityError as error:
+                connection.rollback()
+                raise IntegrityError(error) from error
+            except BaseException:
+                connection.rollback()
+                raise
+            else:
+                connection.commit()
+            finally:
+                cursor.sqlite_cursor.close()
 
     def track(self, tx: Tx, tracking: Tracking) -> None:
         self._insert_tracking(tx.cursor, tracking)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -96,6 +97,12 @@ def figures_dict(figures: Any) -> dict[str, Any]:
 MAX_WEIGHT = 10**12
 
 
+def _at_most_six_decimals(value: Decimal) -> None:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        raise ma.ValidationError("A weight has at most six decimals.")
+
+
 class CostSharingIn(StrictSchema):
     amount = MoneyField(required=True)
     currency = CURRENCY
@@ -108,7 +115,8 @@ class CostSharingIn(StrictSchema):
     weights = ma.fields.Dict(
         keys=ma.fields.UUID(),
         values=ma.fields.Decimal(
-            allow_nan=False, validate=ma.validate.Range(min=0, max=MAX_WEIGHT)
+            allow_nan=False,
+            validate=[ma.validate.Range(min=0, max=MAX_WEIGHT), _at_most_six_decimals],
         ),
         load_default=None,
         metadata={"description": "{member_id: number} for the `weights` key."},

@@ -20,9 +20,12 @@ CURRENCY = ma.fields.String(
 )
 
 
-def year_field(**kwargs: Any) -> ma.fields.Integer:
-    """A calendar year; whether it lies in the consortium's budget years is the domain's rule."""
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1900, max=2200), **kwargs)
+def year_field(*, strict: bool = True, **kwargs: Any) -> ma.fields.Integer:
+    """A calendar year; whether it lies in the consortium's budget years is the domain's rule.
+    Strict (a JSON number, never text) in bodies; a query string's values are text."""
+    return ma.fields.Integer(
+        strict=strict, validate=ma.validate.Range(min=1900, max=2200), **kwargs
+    )
 
 
 def _hours(value: Decimal) -> None:
@@ -70,7 +73,7 @@ class PledgeOut(ma.Schema):
 
 class PledgeArgs(StrictSchema):
     member_id = ma.fields.UUID(load_default=None)
-    year = year_field(load_default=None)
+    year = year_field(strict=False, load_default=None)
 
 
 class PledgeList(ma.Schema):
@@ -129,7 +132,7 @@ class ContributionOut(ma.Schema):
 
 class ContributionArgs(StrictSchema):
     member_id = ma.fields.UUID(load_default=None)
-    year = year_field(load_default=None)
+    year = year_field(strict=False, load_default=None)
     kind = ma.fields.Enum(ContributionKind, by_value=True, load_default=None)
     cursor = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=MAX_POSITION))
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
