@@ -236,13 +236,19 @@ class HistoryWriter:
         self._attempt(lambda: action(consortium_id, founder))
 
     def finish(self) -> None:
-        """Stop a few consortia, close none, and schedule and deliver some reminders."""
+        """Stop a few consortia, close none, schedule reminders and deliver some; some others
+        are cancelled because their consortium stopped before they could be delivered."""
         for consortium_id in self.history.consortia[2::7]:
             founder = self.history.founders[consortium_id]
             self._attempt(partial(self._stop, consortium_id, founder))
-        for due in self.store.reminders.scan()[::2]:
+        found = self.store.reminders.scan()
+        for due in found[::2]:
             if self.store.reminders.claim(due.consortium_id, due.key, "worker-1") is not None:
                 self.store.reminders.delivered(due.consortium_id, due.key, f"<{due.key}@test>")
+        for due in found[1::2]:
+            founder = self.history.founders[due.consortium_id]
+            self._attempt(partial(self._stop, due.consortium_id, founder))
+            self.store.reminders.claim(due.consortium_id, due.key, "worker-2")
 
     # -- actions ------------------------------------------------------------------------
 
