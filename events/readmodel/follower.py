@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 BATCH: Final = 500
 POLL_SECONDS: Final = 0.1
 LEADER_RETRY_SECONDS: Final = 5.0
+STOP_TIMEOUT: Final = 40.0
 
 
 class PollingSubscription(Subscription[ApplicationRecorder]):
@@ -188,7 +189,7 @@ class Follower:
         """Apply every event recorded so far; return how many were applied."""
         applied = 0
         with self._apply_lock:
-            while True:
+            while not self._stopping.is_set():
                 notifications = self.app.recorder.select_notifications(
                     start=self.position(), limit=BATCH, inclusive_of_start=False
                 )
@@ -197,6 +198,7 @@ class Follower:
                 applied += self.apply(notifications)
                 if progress:
                     progress(len(notifications))
+        return applied  # stopping: the store is closing
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Wait until the read model has applied ``position``; catch up if we lead."""
@@ -221,16 +223,24 @@ class Follower:
     # -- following in the background -----------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._follow, name="read-model", daemon=True)
-        self._thread.start()
+        """Follow in a background thread (once: starting again changes nothing)."""
+        with self._subscribing:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._follow, name="read-model", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
+        """Stop following; returns once the thread touches the store no more."""
         self._stopping.set()
         with self._subscribing:
             if self._subscription is not None:
                 self._subscription.stop()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            # Longer than a write may wait for the database's lock (SQLITE_LOCK_TIMEOUT).
+            self._thread.join(timeout=STOP_TIMEOUT)
+            if self._thread.is_alive():
+                log.warning("the read-model follower did not stop in %s s", STOP_TIMEOUT)
         self.leadership.step_down()
 
     def _subscribe(self) -> Subscription[Any]:
@@ -253,6 +263,8 @@ class Follower:
                         return
                     for notification in subscription:
                         with self._apply_lock:
+                            if self._stopping.is_set():
+                                return
                             self.apply([notification])
             except Exception:
                 if self._stopping.is_set():
