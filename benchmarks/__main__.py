@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from benchmarks import api_writes, budget, load_time, portfolio
+from benchmarks import api_writes, budget, load_time, portfolio, reminders
 from benchmarks.common import argument_parser
 
 
@@ -19,6 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = max(status, benchmark.main(passed))
     budget.main(quick=args.quick)
     portfolio.main(quick=args.quick)
+    reminders.main(quick=args.quick)
     return status
 
 
