@@ -398,6 +398,11 @@ class Budget:
                 # In the order the members joined, whatever order the client sent the weights.
                 order = {m.id: n for n, m in enumerate(self.members)}
                 member_ids = sorted(weights, key=lambda m: order.get(m, len(order)))
+            elif set(weights) - set(member_ids):
+                raise InvalidValue(
+                    "A weight is given for a member the amount is not shared over.",
+                    field="weights",
+                )
         elif weights:
             raise InvalidValue("Weights are only used with the weights key.", field="weights")
         if member_ids is None:

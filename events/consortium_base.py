@@ -14,7 +14,7 @@ from eventsourcing.utils import get_topic
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.cause import Cause
-from consortium.errors import ConsortiumNotFound, NotFound
+from consortium.errors import ConsortiumNotFound, InvalidValue, NotFound
 from events.application import StoreApplication
 from events.caller import Caller
 from events.idempotency import IdempotencyClaim
@@ -74,6 +74,8 @@ class ConsortiumBase(StoreApplication):
     def history(
         self, consortium_id: UUID, caller: Caller, *, after_version: int = 0, limit: int = 50
     ) -> Page[Consortium.Event]:
+        if limit < 1:
+            raise InvalidValue("A page holds at least one event.", field="limit")
         self.consortium(consortium_id, caller)
         events: list[Any] = list(self.events.get(consortium_id, gt=after_version, limit=limit + 1))
         more = len(events) > limit

@@ -185,6 +185,20 @@ def test_the_weights_key_divides_by_the_weights_given(consortium: Consortium) ->
     assert amounts(shares) == ["714.28", "285.71"]
 
 
+def test_a_weight_for_a_member_not_shared_over_is_refused(consortium: Consortium) -> None:
+    utrecht, amersfoort, *_ = consortium.members
+
+    with pytest.raises(InvalidValue) as refused:
+        consortium.share_costs(
+            amount=euro("100.00"),
+            key=KeyKind.WEIGHTS,
+            member_ids=[utrecht.id],
+            weights={utrecht.id: Decimal(1), amersfoort.id: Decimal(1)},
+        )
+
+    assert refused.value.field == "weights"
+
+
 def test_a_calculation_records_nothing(consortium: Consortium) -> None:
     version = consortium.version
 

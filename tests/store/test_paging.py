@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from consortium.errors import ConsortiumNotFound
+from consortium.errors import ConsortiumNotFound, InvalidValue
 from events.bootstrap import Store
 from events.caller import Caller
 from events.consortia import Page
@@ -99,6 +99,15 @@ def test_history_after_the_last_version_is_an_empty_last_page(
     page = module_store.consortia.history(histories.even, PM, after_version=20)
 
     assert (list(page.items), page.next_cursor) == ([], None)
+
+
+def test_a_history_page_of_no_events_is_refused_naming_the_limit(
+    module_store: Store, histories: Histories
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        module_store.consortia.history(uuid4(), PM, limit=0)
+
+    assert refused.value.field == "limit"
 
 
 def test_history_of_an_unknown_consortium_is_consortium_not_found(
