@@ -13,10 +13,10 @@ from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
 from events.budget import BudgetUseCases
 from events.caller import Caller
-from events.consortium_base import Page, may_manage, may_read
+from events.consortium_base import Page, may_manage
 from events.milestones import MilestoneUseCases
 
-__all__ = ["ConsortiumApplication", "Page", "may_manage", "may_read"]
+__all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
 class ConsortiumApplication(MilestoneUseCases, BudgetUseCases):

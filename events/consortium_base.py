@@ -40,10 +40,6 @@ def may_manage(consortium: Consortium, who: Principal) -> None:
     consortium.check_can_manage(who)
 
 
-def may_read(consortium: Consortium, who: Principal) -> None:
-    consortium.check_can_read(who)
-
-
 class ConsortiumBase(StoreApplication):
     name = "Consortia"
     snapshotting_intervals = {Consortium: SNAPSHOT_INTERVAL}

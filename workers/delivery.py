@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 
+from consortium.reminders import ClaimedElsewhere
 from events.bootstrap import Store
 from events.reminders import Due
 from workers.mail import Mailer
@@ -25,7 +26,13 @@ def base_url() -> str:
 def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
     """Deliver a reminder; False when it had been delivered already. Errors propagate (after
     being recorded) so that the caller can retry."""
-    claimed = store.reminders.claim(due.consortium_id, due.key, claim)
+    try:
+        claimed = store.reminders.claim(due.consortium_id, due.key, claim)
+    except ClaimedElsewhere:
+        # Another worker is delivering it; should it die, the lease runs out and a scan
+        # hands the reminder out again.
+        log.info("reminder %s is being delivered by another worker", due.key)
+        return False
     if claimed is None:
         return False
     consortium, reminder = claimed
