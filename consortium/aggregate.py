@@ -25,7 +25,7 @@ from consortium.membership import Membership
 from consortium.milestones import Milestone, Milestones
 from consortium.phases import Phase, check_phase_change, next_phase
 from consortium.recording import ConsortiumEvent, RecordingAggregate
-from consortium.reminders import Reminder, ReminderPolicy, Reminders
+from consortium.reminders import Reminder, ReminderPolicy, Reminders, Webhook
 from consortium.text import (
     MAX_CHALLENGE,
     MAX_DESCRIPTION,
@@ -71,6 +71,8 @@ class Consortium(Membership, Budget, Milestones, Reminders, Access, RecordingAgg
         self._milestones: tuple[Milestone, ...] = ()
         self._reminder_policy = ReminderPolicy()
         self._reminders: tuple[Reminder, ...] = ()
+        self._webhook: Webhook | None = None
+        self._webhook_version = 0
         self._phase = Phase.EXPLORATION
         self._phase_since: datetime = self.created_on
 

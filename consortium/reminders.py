@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
 from consortium.milestones import Milestone
-from consortium.phases import Phase
+from consortium.phases import Phase, check_finished
 from consortium.recording import ConsortiumEvent
 
 # A claim not followed by a delivery within this time is considered lost (its worker died).
@@ -72,6 +73,29 @@ class Reminder:
         return self.delivered_at is not None or self.cancelled_at is not None
 
 
+WEBHOOK: Final = "webhook"  # the recipient of a reminder sent to the consortium's webhook
+MAX_URL: Final = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where a consortium's reminders are also posted (signed; the key changes with the URL)."""
+
+    url: str
+    key_version: int
+
+
+def check_webhook_url(url: str) -> str:
+    parts = urlsplit(url.strip()) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidValue(
+            "A webhook is an http(s) address, like https://example.org/hook.", field="url"
+        )
+    if len(url) > MAX_URL:
+        raise InvalidValue(f"A webhook address has at most {MAX_URL} characters.", field="url")
+    return url.strip()
+
+
 def reminder_key(milestone_id: UUID, due: date, kind: str, step: int, recipient: str) -> str:
     return f"{milestone_id}/{due.isoformat()}/{kind}/{step}/{recipient.casefold()}"
 
@@ -91,6 +115,9 @@ class Reminders:
 
     _reminder_policy: ReminderPolicy
     _reminders: tuple[Reminder, ...]
+    # Defaults on the class, so a snapshot taken before webhooks existed still reads.
+    _webhook: Webhook | None = None
+    _webhook_version: int = 0  # only grows, also across removals: an old key never comes back
     _phase: Phase
 
     if TYPE_CHECKING:
@@ -106,6 +133,18 @@ class Reminders:
             consortium._reminder_policy = ReminderPolicy(
                 tuple(self.offsets), self.escalate_to_funders
             )
+
+    class WebhookSet(ConsortiumEvent):
+        url: str
+        key_version: int
+
+        def apply(self, consortium: Reminders) -> None:
+            consortium._webhook = Webhook(self.url, self.key_version)
+            consortium._webhook_version = self.key_version
+
+    class WebhookRemoved(ConsortiumEvent):
+        def apply(self, consortium: Reminders) -> None:
+            consortium._webhook = None
 
     class ReminderScheduled(ConsortiumEvent):
         key: str
@@ -186,6 +225,18 @@ class Reminders:
         )
         return self._reminder_policy
 
+    def set_webhook(self, url: str, *, cause: Cause) -> Webhook:
+        """Post reminders to this address too; every change gives a new signing key."""
+        check_finished(self._phase)
+        version = self._webhook_version + 1
+        self._record(self.WebhookSet, cause, url=check_webhook_url(url), key_version=version)
+        return Webhook(check_webhook_url(url), version)
+
+    def remove_webhook(self, *, cause: Cause) -> None:
+        if self._webhook is None:
+            raise RuleViolation("This consortium has no webhook.")
+        self._record(self.WebhookRemoved, cause)
+
     def schedule_reminder(
         self,
         *,
@@ -246,6 +297,10 @@ class Reminders:
     # -- queries ------------------------------------------------------------------------------
 
     @property
+    def webhook(self) -> Webhook | None:
+        return self._webhook
+
+    @property
     def reminder_policy(self) -> ReminderPolicy:
         return self._reminder_policy
 
@@ -262,6 +317,8 @@ class Reminders:
     def _obsolete(self, reminder: Reminder) -> str | None:
         if self._phase.is_finished:
             return f"the consortium is {self._phase.value}"
+        if reminder.recipient == WEBHOOK and self._webhook is None:
+            return "the webhook was removed"
         milestone = self.milestone(reminder.milestone_id)
         if not milestone.is_open:
             return "the checkpoint was evaluated"

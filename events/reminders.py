@@ -20,9 +20,11 @@ from consortium.reminder_policy import DueReminder, due_reminder, next_reminder_
 from consortium.reminders import (
     CLAIM_LEASE,
     MAX_OFFSET,
+    WEBHOOK,
     AlreadyScheduled,
     Reminder,
     ReminderPolicy,
+    Webhook,
     reminder_key,
 )
 from events.accounts import AccountsApplication
@@ -33,6 +35,7 @@ from events.readmodel import queries
 from events.readmodel.queries import CheckpointRow
 from events.readmodel.recorders import Tx
 from events.readmodel.side import ReadSide
+from events.secret_key import webhook_signing_key
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +111,15 @@ class ReminderService:
             return queries.contact_addresses(tx, checkpoint.responsible_member_ids) + managers
 
         found = self.read.read(find)
-        return list(dict.fromkeys(a.casefold() for a in found if "@" in a))
+        recipients = list(dict.fromkeys(a.casefold() for a in found if "@" in a))
+        if checkpoint.webhook:
+            recipients.append(WEBHOOK)
+        return recipients
 
-    def _language(self, email: str) -> str:
-        account = self.accounts.find_account(email)
+    def _language(self, recipient: str) -> str:
+        if recipient == WEBHOOK:
+            return "en"  # a machine reads it: field names in English
+        account = self.accounts.find_account(recipient)
         return account.language.value if account is not None else "nl"
 
     def _schedule(self, checkpoint: CheckpointRow, reminder: DueReminder, recipient: str) -> bool:
@@ -189,6 +197,19 @@ class ReminderService:
             if m.is_open and not consortium.phase.is_finished
         ]
         return consortium, policy, planned
+
+    def set_webhook(self, consortium_id: UUID, url: str, *, caller: Caller) -> tuple[Webhook, str]:
+        """Post this consortium's reminders to ``url`` too; answers the key that signs them
+        (derived from the service's secret, never stored; a new one with every change)."""
+        webhook = self.consortia.act_on(
+            consortium_id, caller, may_manage, lambda c, cause: c.set_webhook(url, cause=cause)
+        )
+        return webhook, webhook_signing_key(consortium_id, webhook.key_version)
+
+    def remove_webhook(self, consortium_id: UUID, *, caller: Caller) -> None:
+        self.consortia.act_on(
+            consortium_id, caller, may_manage, lambda c, cause: c.remove_webhook(cause=cause)
+        )
 
     def change_policy(
         self, consortium_id: UUID, *, offsets: list[int], escalate_to_funders: bool, caller: Caller

@@ -32,7 +32,7 @@ from consortium.milestones import (
 )
 from consortium.money import Money
 from consortium.phases import Phase
-from consortium.reminders import Reminder, ReminderPolicy
+from consortium.reminders import Reminder, ReminderPolicy, Webhook
 
 
 class MoneyAsDict(Transcoding):
@@ -114,6 +114,7 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Milestone, "milestone"),
     (ReminderPolicy, "reminder_policy"),
     (Reminder, "reminder"),
+    (Webhook, "webhook"),
 )
 
 

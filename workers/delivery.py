@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import os
 
-from consortium.reminders import ClaimedElsewhere
+from consortium.reminders import WEBHOOK, ClaimedElsewhere
 from events.bootstrap import Store
 from events.reminders import Due
+from events.secret_key import webhook_signing_key
 from workers.mail import Mailer
-from workers.messages import compose, message_id
+from workers.messages import compose, message_id, webhook_payload
+from workers.webhook import post
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,19 @@ def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
         return False
     consortium, reminder = claimed
     milestone = consortium.milestone(reminder.milestone_id)
-    message = compose(consortium, milestone, reminder, base_url(), store.consortia.today())
     try:
-        mailer.send(message)
+        if reminder.recipient == WEBHOOK and consortium.webhook is not None:
+            webhook = consortium.webhook
+            post(
+                webhook.url,
+                webhook_payload(consortium, milestone, reminder, base_url()),
+                webhook_signing_key(consortium.id, webhook.key_version),
+                delivery=message_id(due.key).strip("<>"),
+            )
+        else:
+            mailer.send(
+                compose(consortium, milestone, reminder, base_url(), store.consortia.today())
+            )
     except Exception as error:
         store.reminders.failed(due.consortium_id, due.key, f"{type(error).__name__}: {error}")
         raise

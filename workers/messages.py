@@ -97,3 +97,22 @@ def compose(
         subtype="html",
     )
     return message
+
+
+def webhook_payload(
+    consortium: Consortium, milestone: Milestone, reminder: Reminder, base_url: str
+) -> dict[str, object]:
+    """What a webhook receives: the facts of the reminder, in English field names."""
+    return {
+        "type": f"checkpoint.{reminder.kind}",
+        "consortium": {"id": str(consortium.id), "name": consortium.name},
+        "milestone": {
+            "id": str(milestone.id),
+            "title": milestone.title,
+            "due_date": reminder.due_date.isoformat(),
+            "questions": [{"key": q.key, "text": q.text} for q in milestone.questions],
+            "url": f"{base_url}/api/v1/consortia/{consortium.id}/milestones/{milestone.id}",
+        },
+        "step": reminder.step,
+        "reminder": reminder.key,
+    }

@@ -50,6 +50,8 @@ class ConsortiumProjection(Projection[ReadModel]):
             C.ReminderScheduled,
             C.ReminderDelivered,
             C.ReminderCancelled,
+            C.WebhookSet,
+            C.WebhookRemoved,
         )
     )
 
@@ -274,6 +276,21 @@ class ConsortiumProjection(Projection[ReadModel]):
     @apply.register
     def _(self, event: C.ReminderCancelled, tx: Tx) -> None:
         _settle(tx, event.key)
+
+    @apply.register
+    def _(self, event: C.WebhookSet, tx: Tx) -> None:
+        _webhook(tx, event.originator_id, on=True)
+
+    @apply.register
+    def _(self, event: C.WebhookRemoved, tx: Tx) -> None:
+        _webhook(tx, event.originator_id, on=False)
+
+
+def _webhook(tx: Tx, consortium_id: Any, *, on: bool) -> None:
+    tx.execute(
+        "UPDATE {t}rm_consortia SET webhook = :on WHERE consortium_id = :c",
+        {"on": 1 if on else 0, "c": str(consortium_id)},
+    )
 
 
 def _settle(tx: Tx, key: str) -> None:

@@ -184,6 +184,7 @@ class CheckpointRow:
     replans: int
     reminder_offsets: tuple[int, ...] = (14, 3, 0)
     escalate_to_funders: bool = False
+    webhook: bool = False
 
 
 def checkpoints(
@@ -211,7 +212,7 @@ def checkpoints(
         params["c"] = str(consortium_id)
     rows = tx.rows(
         "SELECT k.*, c.name AS consortium_name, c.phase, c.reminder_offsets, "  # noqa: S608
-        "c.escalate_to_funders FROM {t}rm_checkpoints k "
+        "c.escalate_to_funders, c.webhook FROM {t}rm_checkpoints k "
         "JOIN {t}rm_consortia c ON c.consortium_id = k.consortium_id "
         f"WHERE {' AND '.join(conditions)} ORDER BY k.due_date, c.name, k.milestone_id",
         params,
@@ -240,6 +241,7 @@ def checkpoints(
                 replans=r["replans"],
                 reminder_offsets=tuple(int(o) for o in r["reminder_offsets"].split(",") if o),
                 escalate_to_funders=bool(r["escalate_to_funders"]),
+                webhook=bool(r["webhook"]),
             )
         )
     return found

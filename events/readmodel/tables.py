@@ -36,7 +36,8 @@ CREATE: Final = (
         spent_cents BIGINT NOT NULL DEFAULT 0,
         next_checkpoint TEXT,
         reminder_offsets TEXT NOT NULL DEFAULT '14,3,0',
-        escalate_to_funders INTEGER NOT NULL DEFAULT 0
+        escalate_to_funders INTEGER NOT NULL DEFAULT 0,
+        webhook INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS rm_consortia_position ON {t}rm_consortia (position)",
     "CREATE INDEX IF NOT EXISTS rm_consortia_name ON {t}rm_consortia (name, position)",

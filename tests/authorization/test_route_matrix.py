@@ -297,6 +297,25 @@ CASES = [
         manage(200),
         body=lambda w: {"offsets": [21, 7, 1], "escalate_to_funders": True},
     ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/webhook",
+        lambda w: f"{c(w)}/webhook",
+        manage(200),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/consortia/<uuid:consortium_id>/webhook",
+        lambda w: f"{c(w)}/webhook",
+        manage(200),
+        body=lambda w: {"url": "https://hooks.example.org/v2"},
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/consortia/<uuid:consortium_id>/webhook",
+        lambda w: f"{c(w)}/webhook",
+        manage(204),
+    ),
     Case("GET", "/api/v1/accounts", lambda w: "/api/v1/accounts", admin_only(200)),
     Case(
         "POST",

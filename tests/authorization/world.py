@@ -160,6 +160,7 @@ def build_world(store: Store) -> World:
         clears_conditions_of=None,
         caller=pm,
     )
+    store.reminders.set_webhook(c.id, "https://hooks.example.org/consortium", caller=pm)
     return World(
         tokens=tokens,
         accounts=ids,

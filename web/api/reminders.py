@@ -8,11 +8,19 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from consortium.reminders import ReminderPolicy
+from consortium.errors import NotFound
+from consortium.reminders import ReminderPolicy, Webhook
+from events.secret_key import webhook_signing_key
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
-from web.schemas.reminders import ReminderPolicyIn, ReminderPolicyOut, RemindersOut
+from web.schemas.reminders import (
+    ReminderPolicyIn,
+    ReminderPolicyOut,
+    RemindersOut,
+    WebhookIn,
+    WebhookOut,
+)
 
 blp = Blueprint(
     "reminders",
@@ -48,3 +56,45 @@ class ReminderPolicyView(MethodView):
         """Change the days to remind on (default 14, 3 and 0) and whether funders hear of
         overdue checkpoints."""
         return store().reminders.change_policy(consortium_id, **data, caller=current_caller())
+
+
+@blp.route("/webhook")
+class WebhookView(MethodView):
+    @blp.response(200, WebhookOut)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    def get(self, consortium_id: UUID) -> dict[str, Any]:
+        """The webhook reminders are posted to, with its signing key (programme managers)."""
+        caller = current_caller()
+        consortium = store().consortia.consortium(consortium_id, caller)
+        consortium.check_can_manage(caller.principal)
+        if consortium.webhook is None:
+            raise NotFound("This consortium has no webhook.")
+        return _shown(consortium_id, consortium.webhook)
+
+    @blp.arguments(WebhookIn)
+    @blp.response(200, WebhookOut)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    def put(self, data: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
+        """Post reminders to this address too, signed with a new key (shown here)."""
+        webhook, _ = store().reminders.set_webhook(
+            consortium_id, data["url"], caller=current_caller()
+        )
+        return _shown(consortium_id, webhook)
+
+    @blp.response(204)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    def delete(self, consortium_id: UUID) -> None:
+        """Stop posting reminders to the webhook."""
+        store().reminders.remove_webhook(consortium_id, caller=current_caller())
+
+
+def _shown(consortium_id: UUID, webhook: Webhook) -> dict[str, Any]:
+    return {
+        "url": webhook.url,
+        "key_version": webhook.key_version,
+        "signing_key": webhook_signing_key(consortium_id, webhook.key_version),
+    }

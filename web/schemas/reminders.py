@@ -51,3 +51,23 @@ class RemindersOut(ma.Schema):
     policy = ma.fields.Nested(ReminderPolicyOut)
     sent = ma.fields.List(ma.fields.Nested(ReminderOut))
     planned = ma.fields.List(ma.fields.Nested(PlannedOut))
+
+
+class WebhookIn(StrictSchema):
+    url = ma.fields.Url(
+        required=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        metadata={"description": "Where reminders are posted too (JSON, signed)."},
+    )
+
+
+class WebhookOut(ma.Schema):
+    url = ma.fields.String()
+    key_version = ma.fields.Integer(metadata={"description": "Grows with every change."})
+    signing_key = ma.fields.String(
+        metadata={
+            "description": "Verify X-Consortium-Signature (sha256=HMAC of the body) with it. "
+            "Shown when the webhook is set, and to programme managers."
+        }
+    )
