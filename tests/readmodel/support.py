@@ -238,6 +238,16 @@ class HistoryWriter:
     def finish(self) -> None:
         """Stop a few consortia, close none, schedule reminders and deliver some; some others
         are cancelled because their consortium stopped before they could be delivered."""
+        for n, consortium_id in enumerate(self.history.consortia[::3]):
+            founder = self.history.founders[consortium_id]
+            url = f"https://hooks.example.org/{n}"
+            self._attempt(
+                partial(self.store.reminders.set_webhook, consortium_id, url, caller=founder)
+            )
+            if n % 2:
+                self._attempt(
+                    partial(self.store.reminders.remove_webhook, consortium_id, caller=founder)
+                )
         for consortium_id in self.history.consortia[2::7]:
             founder = self.history.founders[consortium_id]
             self._attempt(partial(self._stop, consortium_id, founder))
