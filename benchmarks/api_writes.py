@@ -36,7 +36,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -44,6 +44,7 @@ import requests
 
 from benchmarks.common import (
     Backend,
+    Rate,
     argument_parser,
     backends,
     cache_setting,
@@ -78,22 +79,6 @@ CALLER: Final = Caller.system(ADMIN_EMAIL, "benchmark-api-writes")
 
 def member_body(party: str) -> dict[str, Any]:
     return {"party": party, "sector": "market", "role": "partner"}
-
-
-@dataclass(frozen=True)
-class Rate:
-    admissions: int
-    seconds: float
-    statuses: Counter[int] = field(default_factory=Counter)
-
-    @property
-    def per_second(self) -> float:
-        return self.admissions / self.seconds
-
-    def __str__(self) -> str:
-        text = f"{self.per_second:7.1f}/s ({self.admissions} in {self.seconds:.2f} s)"
-        others = {status: n for status, n in self.statuses.items() if status != 201}
-        return text + (f", other answers: {dict(others)}" if others else "")
 
 
 @dataclass(frozen=True)

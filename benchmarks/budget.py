@@ -35,7 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -46,6 +46,7 @@ from flask.testing import FlaskClient
 
 from benchmarks.common import (
     Backend,
+    Rate,
     argument_parser,
     backends,
     cache_setting,
@@ -123,22 +124,6 @@ class FollowerFailures(logging.Handler):
             return "the read model's follower never failed"
         told = "; ".join(f"{n} × {reason}" for reason, n in self.reasons.most_common())
         return f"the read model's follower failed and retried a second later: {told}"
-
-
-@dataclass(frozen=True)
-class Rate:
-    count: int
-    seconds: float
-    statuses: Counter[int] = field(default_factory=Counter)
-
-    @property
-    def per_second(self) -> float:
-        return self.count / self.seconds
-
-    def __str__(self) -> str:
-        text = f"{self.per_second:7.1f}/s ({self.count} in {self.seconds:.2f} s)"
-        others = {status: n for status, n in self.statuses.items() if status != 201}
-        return text + (f", other answers: {others}" if others else "")
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -40,6 +41,24 @@ class Backend:
     name: str
     url: str
     settings: StoreSettings
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How many requests (or commands) went through in how many seconds, and the answers."""
+
+    count: int
+    seconds: float
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds
+
+    def __str__(self) -> str:
+        text = f"{self.per_second:7.1f}/s ({self.count} in {self.seconds:.2f} s)"
+        others = {status: n for status, n in self.statuses.items() if status != 201}
+        return text + (f", other answers: {dict(others)}" if others else "")
 
 
 def postgres_url() -> str:
