@@ -42,6 +42,13 @@ class Figures:
         """Pledged but not (yet) paid in cash; negative when more was paid than pledged."""
         return self.committed - self.received_cash
 
+    @staticmethod
+    def total(many: Iterable[Figures]) -> Figures:
+        result = Figures()
+        for figures in many:
+            result = result.plus(figures)
+        return result
+
     def plus(self, other: Figures) -> Figures:
         return Figures(
             committed=self.committed + other.committed,
@@ -162,14 +169,10 @@ def budget_view(
     member_rows = []
     for member in members:
         rows = sorted((y, f) for (m, y), f in per_member_year.items() if m == member.id)
-        total = Figures()
-        for _, figures in rows:
-            total = total.plus(figures)
+        total = Figures.total(f for _, f in rows)
         member_rows.append(MemberFigures(member, total, tuple(YearFigures(y, f) for y, f in rows)))
 
-    totals = Figures()
-    for figures in years.values():
-        totals = totals.plus(figures)
+    totals = Figures.total(years.values())
     pledged_years = [y for y, f in years.items() if f.committed.is_positive]
     needs = needs_per_year or {}
     return BudgetView(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -231,12 +230,3 @@ class AccountsApplication(StoreApplication):
     def forget_authentications(self) -> None:
         """After a token or an account changed: check every token against the store again."""
         self._authenticated.clear()
-
-    def all_accounts(self) -> Iterator[Account]:
-        cursor = None
-        while True:
-            page = self.accounts(after=cursor, limit=200)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor

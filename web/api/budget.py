@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -71,7 +70,7 @@ class PartyMoney(MethodView):
                 if line.member_id in ids:
                     year = Figures(line.committed, line.received_cash, line.received_in_kind)
                     years[line.year] = years.get(line.year, Figures()).plus(year)
-            figures = sum_figures(years.values())
+            figures = Figures.total(years.values())
             totals = totals.plus(figures)
             rows.append(
                 {
@@ -84,13 +83,6 @@ class PartyMoney(MethodView):
                 }
             )
         return {"party": party, "totals": totals, "consortia": rows}
-
-
-def sum_figures(figures: Iterable[Figures]) -> Figures:
-    total = Figures()
-    for f in figures:
-        total = total.plus(f)
-    return total
 
 
 def _as_of(party: str, caller: Caller, as_of: datetime) -> tuple[list[Membership], list[PartyLine]]:
