@@ -112,18 +112,23 @@ class StoreApplication(Application[UUID]):
         act: Callable[[A, Cause], T],
         claim: IdempotencyClaim | None = None,
         also_save: Callable[[T], Sequence[Aggregate]] | None = None,
+        authorize: Callable[[A], None] | None = None,
     ) -> tuple[A, T]:
         """Run ``act`` on the aggregate and save, retrying on a write conflict.
 
+        ``authorize`` checks the caller's right on the fresh state first, so that a replayed
+        request passes the same check as a first one (a right revoked in between is refused).
         With an idempotency ``claim``, a request done before raises :class:`AlreadyDone` with
         its first response; otherwise the response is recorded with the events, atomically.
         ``also_save`` names new aggregates the act made, saved in the same transaction.
         """
         with self._write_locks[hash(aggregate_id) % _LOCK_STRIPES]:
             for attempt in range(1, MAX_ATTEMPTS + 1):
+                aggregate = self._load(aggregate_id, kind, not_found)
+                if authorize is not None:
+                    authorize(aggregate)
                 if claim is not None:
                     self._check_not_done(claim)
-                aggregate = self._load(aggregate_id, kind, not_found)
                 cause = self.cause(caller)
                 result = act(aggregate, cause)
                 records: list[Aggregate] = list(also_save(result)) if also_save else []

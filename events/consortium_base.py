@@ -96,14 +96,16 @@ class ConsortiumBase(StoreApplication):
         act: Callable[[Consortium, Cause], T],
         claim: IdempotencyClaim | None = None,
     ) -> T:
-        """Check the caller's right on the fresh state, then act (retried on conflicts)."""
-
-        def checked(consortium: Consortium, cause: Cause) -> T:
-            check(consortium, caller.principal)
-            return act(consortium, cause)
-
+        """Check the caller's right on the fresh state, then act (retried on conflicts). A
+        replayed idempotent request is checked too: the right must still hold."""
         _, result = self._update(
-            consortium_id, Consortium, ConsortiumNotFound, caller, checked, claim
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            act,
+            claim,
+            authorize=lambda consortium: check(consortium, caller.principal),
         )
         return result
 

@@ -255,3 +255,30 @@ def test_retries_racing_each_other_book_once(
     assert len({answer["id"] for _, answer in answers}) == 1
     assert version_of(pm, consortium_id) == before + 1
     assert json_of(pm.get(of(consortium_id, "budget")))["totals"]["received_cash"] == "777.77"
+
+
+def test_a_replay_passes_the_same_access_check_as_a_first_request(
+    store: Store,
+    caller: Caller,
+    client: FlaskClient,
+    pm: Api,
+    consortium_id: str,
+    members: dict[str, str],
+) -> None:
+    grant = store.consortia.grant_role(
+        UUID(consortium_id),
+        account="wethouder@utrecht.example",
+        role=Role.MEMBER_REPRESENTATIVE,
+        member_id=UUID(members[UTRECHT]),
+        caller=caller,
+    )
+    representative = Api(client, issue_token(store, "wethouder@utrecht.example"))
+    gift = {"member_id": members[UTRECHT], "kind": "cash", "amount": "100.00", "date": "2026-03-02"}
+    first = representative.post(of(consortium_id, "contributions"), json=gift, **keyed("K"))
+    store.consortia.revoke_role(UUID(consortium_id), grant.id, caller=caller)
+
+    retry = representative.post(of(consortium_id, "contributions"), json=gift, **keyed("K"))
+
+    assert first.status_code == 201
+    assert retry.status_code in (403, 404)
+    assert REPLAYED not in retry.headers
