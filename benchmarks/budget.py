@@ -60,15 +60,17 @@ from benchmarks.common import (
     verdict,
 )
 from consortium.aggregate import Consortium
+from consortium.budget_view import budget_of
 from consortium.cause import AMSTERDAM
 from consortium.cost_sharing import KeyKind
-from consortium.ledger import ContributionKind
+from consortium.ledger import Contribution, ContributionKind
 from consortium.members import MemberRole, Sector
 from consortium.money import Money
 from events.bootstrap import Store, open_store
-from events.budget import budget_of
 from events.caller import Caller
 from events.consortia import ConsortiumApplication
+from events.readmodel import records
+from events.readmodel.records import ContributionFilter
 from web.app import create_app
 from web.config import WebSettings
 
@@ -278,8 +280,9 @@ def build_consortium(app: ConsortiumApplication, money_events: int) -> UUID:
     ]
     first = consortium.version
     step = 0
+    logged: list[Contribution] = []
     while consortium.version - first < money_events:
-        book(consortium, members, step, app)
+        book(consortium, members, step, app, logged)
         step += 1
         if consortium.version % interval == 0:
             app.events.put(consortium.collect_events())
@@ -291,12 +294,18 @@ def build_consortium(app: ConsortiumApplication, money_events: int) -> UUID:
     return consortium.id
 
 
-def book(consortium: Consortium, members: list[UUID], n: int, app: ConsortiumApplication) -> None:
-    """The n-th of a cycle of money commands (each records one event)."""
+def book(
+    consortium: Consortium,
+    members: list[UUID],
+    n: int,
+    app: ConsortiumApplication,
+    logged: list[Contribution],
+) -> None:
+    """The n-th of a cycle of money commands (each records one event); ``logged`` keeps the
+    contributions, as the store's records do."""
     cause = app.cause(CALLER)
     year = cause.today.year
     municipality = members[n % 3]
-    ledger = consortium.ledger
     kind = n % 8
     if kind == 0:
         consortium.pledge(
@@ -307,27 +316,31 @@ def book(consortium: Consortium, members: list[UUID], n: int, app: ConsortiumApp
             cause=cause,
         )
     elif kind in (1, 2, 7):
-        consortium.log_contribution(
-            member_id=municipality,
-            kind=ContributionKind.CASH,
-            amount=amount(n),
-            on=cause.today,
-            reference=f"Factuur {n}",
-            cause=cause,
+        logged.append(
+            consortium.log_contribution(
+                member_id=municipality,
+                kind=ContributionKind.CASH,
+                amount=amount(n),
+                on=cause.today,
+                reference=f"Factuur {n}",
+                cause=cause,
+            )
         )
     elif kind == 3:
-        consortium.log_contribution(
-            member_id=members[3],
-            kind=ContributionKind.IN_KIND,
-            amount=Money(Decimal("170.00")),
-            on=cause.today,
-            hours=Decimal(2),
-            rate=Money(Decimal("85.00")),
-            cause=cause,
+        logged.append(
+            consortium.log_contribution(
+                member_id=members[3],
+                kind=ContributionKind.IN_KIND,
+                amount=Money(Decimal("170.00")),
+                on=cause.today,
+                hours=Decimal(2),
+                rate=Money(Decimal("85.00")),
+                cause=cause,
+            )
         )
     elif kind == 4:
         consortium.reverse_contribution(
-            ledger.contributions[-2].id, reason="Dubbel geboekt", cause=cause
+            logged[-2], earlier=None, reason="Dubbel geboekt", cause=cause
         )
     elif kind == 5:
         consortium.record_expenditure(
@@ -371,7 +384,11 @@ def build_both(store: Store, large_events: int) -> tuple[UUID, UUID]:
     for consortium_id in (small, large):
         view = budget_of(app.consortium(consortium_id, CALLER))
         rows.append(f"{len(view.years)} years, {sum(len(m.years) for m in view.members)}")
-    entries = len(app.consortium(large, CALLER).ledger.contributions)
+    entries = app.records(
+        lambda tx: len(
+            records.contributions(tx, large, ContributionFilter(), start=0, limit=10**9)[0]
+        )
+    )
     print(
         f"  setup: consortia with {SMALL_EVENTS} and {large_events:,} money events built in "
         f"{built:.1f} s; the large one has {entries:,} contributions, its latest snapshot is at "

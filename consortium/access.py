@@ -19,9 +19,9 @@ from uuid import UUID, uuid4
 from consortium.cause import Cause
 from consortium.errors import (
     ConsortiumNotFound,
+    GrantNotInForce,
     InvalidValue,
     NotAllowed,
-    NotFound,
     RuleViolation,
 )
 from consortium.members import Member
@@ -69,8 +69,8 @@ class Access:
 
     if TYPE_CHECKING:
 
-        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
-        def active_member(self, member_id: UUID) -> Member: ...
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
+        def active_member(self, member_id: UUID, field: str | None = None) -> Member: ...
 
     class RoleGranted(ConsortiumEvent):
         grant_id: UUID
@@ -79,26 +79,13 @@ class Access:
         member_id: UUID | None
 
         def apply(self, consortium: Access) -> None:
-            grant = Grant(
-                id=self.grant_id,
-                account=self.account,
-                role=self.role,
-                member_id=self.member_id,
-                granted_at=self.timestamp,
-                granted_by=self.actor,
-            )
-            consortium._grants = (*consortium._grants, grant)
+            consortium._grants = (*consortium._grants, grant_of(self))
 
     class RoleRevoked(ConsortiumEvent):
         grant_id: UUID
 
         def apply(self, consortium: Access) -> None:
-            consortium._grants = tuple(
-                replace(g, revoked_at=self.timestamp, revoked_by=self.actor)
-                if g.id == self.grant_id
-                else g
-                for g in consortium._grants
-            )
+            consortium._grants = tuple(g for g in consortium._grants if g.id != self.grant_id)
 
     # -- commands -------------------------------------------------------------------------
 
@@ -113,48 +100,44 @@ class Access:
                     "A member representative is bound to one member: give member_id.",
                     field="member_id",
                 )
-            try:
-                self.active_member(member_id)
-            except (NotFound, RuleViolation) as error:
-                raise InvalidValue(error.message, field="member_id") from None
+            self.active_member(member_id, field="member_id")
         elif member_id is not None:
             raise InvalidValue(
                 "Only a member representative is bound to a member.", field="member_id"
             )
         if any(
-            g.is_active and g.account == account and g.role is role and g.member_id == member_id
+            g.account == account and g.role is role and g.member_id == member_id
             for g in self._grants
         ):
             raise RuleViolation(f"{account} has this role in this consortium already.")
-        grant_id = uuid4()
-        self._record(
+        event = self._record(
             self.RoleGranted,
             cause,
-            grant_id=grant_id,
+            grant_id=uuid4(),
             account=account,
             role=role,
             member_id=member_id,
         )
-        return self.grant(grant_id)
+        return grant_of(event)
 
     def revoke_role(self, grant_id: UUID, *, cause: Cause) -> Grant:
         grant = self.grant(grant_id)
-        if not grant.is_active:
-            raise RuleViolation("This role was revoked already.")
-        self._record(self.RoleRevoked, cause, grant_id=grant_id)
-        return self.grant(grant_id)
+        event = self._record(self.RoleRevoked, cause, grant_id=grant_id)
+        return replace(grant, revoked_at=event.timestamp, revoked_by=event.actor)
 
     # -- queries --------------------------------------------------------------------------
 
     @property
     def grants(self) -> tuple[Grant, ...]:
+        """The grants in force (a revoked one is no longer in the consortium's state)."""
         return self._grants
 
     def grant(self, grant_id: UUID) -> Grant:
+        """A grant in force; the use case says whether an unknown one was revoked."""
         for g in self._grants:
             if g.id == grant_id:
                 return g
-        raise NotFound(f"This consortium has no role grant {grant_id}.")
+        raise GrantNotInForce(grant_id)
 
     def roles_of(self, email: str) -> set[Role]:
         return {g.role for g in self._active_grants(email)}
@@ -168,7 +151,7 @@ class Access:
 
     def _active_grants(self, email: str) -> list[Grant]:
         email = email.casefold()
-        return [g for g in self._grants if g.is_active and g.account == email]
+        return [g for g in self._grants if g.account == email]
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -196,3 +179,14 @@ class Access:
         if self.represented_members(who.email):
             raise NotAllowed("You represent another member; you can only act for your own.")
         raise NotAllowed("Only a member's representative or a programme manager may do this.")
+
+
+def grant_of(event: Access.RoleGranted) -> Grant:
+    return Grant(
+        id=event.grant_id,
+        account=event.account,
+        role=event.role,
+        member_id=event.member_id,
+        granted_at=event.timestamp,
+        granted_by=event.actor,
+    )

@@ -25,7 +25,7 @@ from consortium.membership import Membership
 from consortium.milestones import Milestone, Milestones
 from consortium.phases import Phase, check_phase_change, next_phase
 from consortium.recording import ConsortiumEvent, RecordingAggregate
-from consortium.reminders import Reminder, ReminderPolicy, Reminders, Webhook
+from consortium.reminders import ReminderPolicy, Reminders, Webhook
 from consortium.text import (
     MAX_CHALLENGE,
     MAX_DESCRIPTION,
@@ -43,7 +43,16 @@ MAX_YEARS_BACK = 10
 
 
 class Consortium(Membership, Budget, Milestones, Reminders, Access, RecordingAggregate):
-    """A samenwerkingsverband around one societal challenge."""
+    """A samenwerkingsverband around one societal challenge.
+
+    Its state is bounded by its present (current members, grants in force, milestones, running
+    money totals), never by its past: ledger entries, past memberships, revoked grants and the
+    text of evaluations are its events, listed by the read model."""
+
+    class Snapshot(RecordingAggregate.Snapshot):
+        """A snapshot of the bounded shape. Snapshots of the earlier, unbounded shape were of
+        ``RecordingAggregate.Snapshot``; ``consortium migrate`` removes them (they are a cache:
+        the events hold everything)."""
 
     class Founded(Aggregate.Created, ConsortiumEvent):
         name: str
@@ -70,7 +79,6 @@ class Consortium(Membership, Budget, Milestones, Reminders, Access, RecordingAgg
         self._grants: tuple[Grant, ...] = ()
         self._milestones: tuple[Milestone, ...] = ()
         self._reminder_policy = ReminderPolicy()
-        self._reminders: tuple[Reminder, ...] = ()
         self._webhook: Webhook | None = None
         self._webhook_version = 0
         self._phase = Phase.EXPLORATION

@@ -12,21 +12,20 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID, uuid4
 
+from consortium import figures
 from consortium.cause import Cause
 from consortium.cost_sharing import KeyKind, Share, allocate
 from consortium.errors import (
     AlreadyReversed,
-    ContributionNotFound,
-    DomainError,
     InsufficientFunds,
     InvalidValue,
-    MemberNotFound,
+    LegacyReversal,
     NothingToRevise,
 )
+from consortium.figures import ContributionKind
 from consortium.ledger import (
     Commitment,
     Contribution,
-    ContributionKind,
     Expenditure,
     Ledger,
     Reversal,
@@ -58,13 +57,14 @@ class Budget:
 
     if TYPE_CHECKING:
 
-        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
-        def active_member(self, member_id: UUID) -> Member: ...
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
+        def active_member(self, member_id: UUID, field: str | None = None) -> Member: ...
         @property
         def active_members(self) -> tuple[Member, ...]: ...
         @property
         def members(self) -> tuple[Member, ...]: ...
         def check_milestone_for_spending(self, milestone_id: UUID, amount: Money) -> None: ...
+        def _spend_against(self, milestone_id: UUID, amount: Money) -> None: ...
 
     # -- events -------------------------------------------------------------------------------
 
@@ -78,16 +78,8 @@ class Budget:
         reason: str | None
 
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.with_commitment(
-                Commitment(
-                    member_id=self.member_id,
-                    year=self.year,
-                    amount=self.amount,
-                    revision=self.revision,
-                    reason=self.reason,
-                    recorded_at=self.timestamp,
-                    recorded_by=self.actor,
-                )
+            consortium._ledger = consortium._ledger.changed(
+                [figures.pledged(self.member_id, self.year, self.amount)]
             )
 
     class CostSharesPledged(ConsortiumEvent):
@@ -100,20 +92,9 @@ class Budget:
         reason: str
 
         def apply(self, consortium: Budget) -> None:
-            ledger = consortium._ledger
-            for share in self.shares:
-                ledger = ledger.with_commitment(
-                    Commitment(
-                        member_id=share.member_id,
-                        year=self.year,
-                        amount=share.amount,
-                        revision=len(ledger.revisions(share.member_id, self.year)) + 1,
-                        reason=self.reason,
-                        recorded_at=self.timestamp,
-                        recorded_by=self.actor,
-                    )
-                )
-            consortium._ledger = ledger
+            consortium._ledger = consortium._ledger.changed(
+                figures.pledged(s.member_id, self.year, s.amount) for s in self.shares
+            )
 
     class ContributionLogged(ConsortiumEvent):
         contribution_id: UUID
@@ -127,35 +108,47 @@ class Budget:
         rate: Money | None
 
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.with_contribution(
-                Contribution(
-                    id=self.contribution_id,
-                    member_id=self.member_id,
-                    kind=self.kind,
-                    amount=self.amount,
-                    date=self.date,
-                    year=self.year,
-                    reference=self.reference,
-                    hours=self.hours,
-                    rate=self.rate,
-                    logged_at=self.timestamp,
-                    logged_by=self.actor,
-                )
+            consortium._ledger = consortium._ledger.changed(
+                [figures.received(self.member_id, self.year, self.kind, self.amount)]
             )
 
     class ContributionReversed(ConsortiumEvent):
+        """A contribution reversed; it names what the contribution was booked as, so that
+        folding it needs nothing but the event (version 1 did not: see ``events.replay``)."""
+
+        class_version = 2
+
         contribution_id: UUID
         reason: str
+        # Defaults, so a reversal of version 1 reads as recorded (its history unchanged).
+        member_id: UUID | None = None
+        year: int | None = None
+        kind: ContributionKind | None = None
+        amount: Money | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 lacks the four figures: they read as None (see the defaults)."""
 
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.with_reversal(
-                Reversal(
-                    contribution_id=self.contribution_id,
-                    reason=self.reason,
-                    reversed_at=self.timestamp,
-                    reversed_by=self.actor,
-                )
+            if self.member_id is None or self.year is None or self.kind is None:
+                raise LegacyReversal(self.contribution_id)
+            assert self.amount is not None  # noqa: S101 - given with the other three
+            consortium._ledger = consortium._ledger.changed(
+                [figures.reversed_(self.member_id, self.year, self.kind, self.amount)]
             )
+
+        def with_original(self, original: Contribution) -> Budget.ContributionReversed:
+            """This event naming the contribution it reverses (for events of version 1)."""
+            completed = object.__new__(type(self))
+            completed.__dict__.update(
+                vars(self),
+                member_id=original.member_id,
+                year=original.year,
+                kind=original.kind,
+                amount=original.amount,
+            )
+            return completed
 
     class ExpenditureRecorded(ConsortiumEvent):
         expenditure_id: UUID
@@ -166,18 +159,9 @@ class Budget:
         milestone_id: UUID | None
 
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.with_expenditure(
-                Expenditure(
-                    id=self.expenditure_id,
-                    amount=self.amount,
-                    date=self.date,
-                    year=self.year,
-                    description=self.description,
-                    milestone_id=self.milestone_id,
-                    recorded_at=self.timestamp,
-                    recorded_by=self.actor,
-                )
-            )
+            consortium._ledger = consortium._ledger.changed([figures.spent(self.year, self.amount)])
+            if self.milestone_id is not None:
+                consortium._spend_against(self.milestone_id, self.amount)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -204,17 +188,16 @@ class Budget:
                     f"{member.party} pledged {current} euro for {year}; a revision needs a reason.",
                     field="reason",
                 )
-        revision = len(self._ledger.revisions(member_id, year)) + 1
-        self._record(
+        event = self._record(
             self.CommitmentPledged,
             cause,
             member_id=member_id,
             year=year,
             amount=amount,
-            revision=revision,
+            revision=self._ledger.revision_count(member_id, year) + 1,
             reason=reason,
         )
-        return self._ledger.revisions(member_id, year)[-1]
+        return commitment_of(event)
 
     def log_contribution(
         self,
@@ -246,11 +229,10 @@ class Budget:
         year = on.year if year is None else year
         self._check_year(year, cause)
         _check_valuation(kind, amount, hours, rate)
-        contribution_id = uuid4()
-        self._record(
+        event = self._record(
             self.ContributionLogged,
             cause,
-            contribution_id=contribution_id,
+            contribution_id=uuid4(),
             member_id=member_id,
             kind=kind,
             amount=amount,
@@ -260,28 +242,33 @@ class Budget:
             hours=hours,
             rate=rate,
         )
-        return self._ledger.contributions[-1]
+        return contribution_of(event)
 
-    def reverse_contribution(self, contribution_id: UUID, *, reason: str, cause: Cause) -> Reversal:
-        """Correct a contribution booked by mistake; it stays in the ledger, marked reversed."""
+    def reverse_contribution(
+        self, original: Contribution, *, earlier: Reversal | None, reason: str, cause: Cause
+    ) -> Reversal:
+        """Correct a contribution booked by mistake; it stays in the ledger, marked reversed.
+
+        The contribution and its earlier reversal, if any, are looked up by the use case (they
+        are entries of the ledger, not state of the consortium)."""
         check_finished(self._phase)
-        original = self._ledger.contribution(contribution_id)
-        if original is None:
-            raise ContributionNotFound(contribution_id)
-        earlier = self._ledger.reversal_of(contribution_id)
         if earlier is not None:
             raise AlreadyReversed(
                 f"This contribution was reversed already, on {earlier.reversed_at:%Y-%m-%d} "
                 f"by {earlier.reversed_by}.",
-                contribution_id=contribution_id,
+                contribution_id=original.id,
             )
-        self._record(
+        event = self._record(
             self.ContributionReversed,
             cause,
-            contribution_id=contribution_id,
+            contribution_id=original.id,
             reason=required_text(reason, "reason", MAX_REASON),
+            member_id=original.member_id,
+            year=original.year,
+            kind=original.kind,
+            amount=original.amount,
         )
-        return self._ledger.reversals[str(contribution_id)]
+        return reversal_of(event)
 
     def record_expenditure(
         self,
@@ -310,18 +297,17 @@ class Budget:
                 f"{amount} euro cannot be spent.",
                 available=str(available),
             )
-        expenditure_id = uuid4()
-        self._record(
+        event = self._record(
             self.ExpenditureRecorded,
             cause,
-            expenditure_id=expenditure_id,
+            expenditure_id=uuid4(),
             amount=amount,
             date=on,
             year=on.year,
             description=description,
             milestone_id=milestone_id,
         )
-        return self._ledger.expenditures[-1]
+        return expenditure_of(event)
 
     def share_costs(
         self,
@@ -370,12 +356,8 @@ class Budget:
     # -- rules --------------------------------------------------------------------------------
 
     def _acting_member(self, member_id: UUID) -> Member:
-        """The member money is booked for: one of this consortium (422 otherwise), still in it
-        (409 otherwise)."""
-        try:
-            return self.active_member(member_id)
-        except MemberNotFound as error:
-            raise InvalidValue(error.message, field="member_id") from None
+        """The member money is booked for: a current member of this consortium."""
+        return self.active_member(member_id, field="member_id")
 
     def _check_year(self, year: int, cause: Cause, field: str = "year") -> None:
         last = cause.today.year + MAX_YEARS_AHEAD
@@ -409,13 +391,57 @@ class Budget:
             return list(self.active_members)
         if len(set(member_ids)) != len(member_ids):
             raise InvalidValue("A member is listed twice.", field="member_ids")
-        members = []
-        for member_id in member_ids:
-            try:
-                members.append(self.active_member(member_id))
-            except DomainError as error:  # unknown, or left: the key cannot apply
-                raise InvalidValue(error.message, field="member_ids") from None
-        return members
+        return [self.active_member(m, field="member_ids") for m in member_ids]
+
+
+def commitment_of(event: Budget.CommitmentPledged) -> Commitment:
+    return Commitment(
+        member_id=event.member_id,
+        year=event.year,
+        amount=event.amount,
+        revision=event.revision,
+        reason=event.reason,
+        recorded_at=event.timestamp,
+        recorded_by=event.actor,
+    )
+
+
+def contribution_of(event: Budget.ContributionLogged) -> Contribution:
+    return Contribution(
+        id=event.contribution_id,
+        member_id=event.member_id,
+        kind=event.kind,
+        amount=event.amount,
+        date=event.date,
+        year=event.year,
+        reference=event.reference,
+        hours=event.hours,
+        rate=event.rate,
+        logged_at=event.timestamp,
+        logged_by=event.actor,
+    )
+
+
+def reversal_of(event: Budget.ContributionReversed) -> Reversal:
+    return Reversal(
+        contribution_id=event.contribution_id,
+        reason=event.reason,
+        reversed_at=event.timestamp,
+        reversed_by=event.actor,
+    )
+
+
+def expenditure_of(event: Budget.ExpenditureRecorded) -> Expenditure:
+    return Expenditure(
+        id=event.expenditure_id,
+        amount=event.amount,
+        date=event.date,
+        year=event.year,
+        description=event.description,
+        milestone_id=event.milestone_id,
+        recorded_at=event.timestamp,
+        recorded_by=event.actor,
+    )
 
 
 def _weight(key: KeyKind, member: Member, weights: Mapping[UUID, Decimal] | None) -> Decimal:
@@ -447,7 +473,7 @@ def _check_revised_amount(amount: Money) -> None:
 def _check_valuation(
     kind: ContributionKind, amount: Money, hours: Decimal | None, rate: Money | None
 ) -> None:
-    if kind is ContributionKind.CASH:
+    if not kind.may_be_valued_by_hours:
         if hours is not None or rate is not None:
             field = "hours" if hours is not None else "rate"
             raise InvalidValue("Hours and rate are for contributions in kind.", field=field)

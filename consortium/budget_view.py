@@ -1,7 +1,8 @@
 """The budget of a consortium as users read it: totals, per year, per member, and the horizon.
 
-Computed from the ledger's running totals only, so it costs the same for ten entries as for
-ten thousand. Every figure can be explained from the ledger's entries (the tests check that).
+Computed from the ledger's running totals only (folded by ``consortium.figures``), so it costs
+the same for ten entries as for ten thousand. Every figure can be explained from the ledger's
+entries (the tests check that).
 """
 
 from __future__ import annotations
@@ -13,49 +14,24 @@ from datetime import date
 from typing import Final
 from uuid import UUID
 
-from consortium.ledger import ContributionKind, Ledger
+from consortium.aggregate import Consortium
+from consortium.figures import Figures
+from consortium.ledger import Ledger
 from consortium.members import Member
 from consortium.milestones import Decision, Milestone
 from consortium.money import Money
 
+__all__ = [
+    "BudgetView",
+    "Figures",
+    "MemberFigures",
+    "TrancheLine",
+    "YearFigures",
+    "YearNeed",
+    "budget_of",
+]
+
 _ZERO: Final = Money.zero()
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    committed: Money = _ZERO
-    received_cash: Money = _ZERO
-    received_in_kind: Money = _ZERO
-    spent: Money = _ZERO
-
-    @property
-    def received(self) -> Money:
-        return self.received_cash + self.received_in_kind
-
-    @property
-    def available(self) -> Money:
-        """Cash in hand: received in cash minus spent."""
-        return self.received_cash - self.spent
-
-    @property
-    def outstanding(self) -> Money:
-        """Pledged but not (yet) paid in cash; negative when more was paid than pledged."""
-        return self.committed - self.received_cash
-
-    @staticmethod
-    def total(many: Iterable[Figures]) -> Figures:
-        result = Figures()
-        for figures in many:
-            result = result.plus(figures)
-        return result
-
-    def plus(self, other: Figures) -> Figures:
-        return Figures(
-            committed=self.committed + other.committed,
-            received_cash=self.received_cash + other.received_cash,
-            received_in_kind=self.received_in_kind + other.received_in_kind,
-            spent=self.spent + other.spent,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +93,7 @@ class BudgetView:
 
 
 def tranche_lines(
-    milestones: Iterable[Milestone], ledger: Ledger, *, consortium_finished: bool = False
+    milestones: Iterable[Milestone], *, consortium_finished: bool = False
 ) -> tuple[TrancheLine, ...]:
     """Every tranche: released once its gate passed; cancelled when its milestone or the whole
     consortium stopped (or closed) before that; planned otherwise."""
@@ -132,8 +108,7 @@ def tranche_lines(
             if m.last_decision is Decision.STOP or consortium_finished
             else "planned"
         )
-        spent = sum((e.amount for e in ledger.expenditures if e.milestone_id == m.id), _ZERO)
-        lines.append(TrancheLine(m.id, m.title, m.due_date, m.tranche, status, spent))
+        lines.append(TrancheLine(m.id, m.title, m.due_date, m.tranche, status, m.spent))
     return tuple(lines)
 
 
@@ -143,34 +118,22 @@ def budget_view(
     needs_per_year: Mapping[int, Money] | None = None,
     tranches: tuple[TrancheLine, ...] = (),
 ) -> BudgetView:
-    per_member_year: dict[tuple[UUID, int], Figures] = defaultdict(Figures)
-    spent_per_year: dict[int, Money] = {}
-    for member_id, year, amount in ledger.pledges():
-        f = per_member_year[member_id, year]
-        per_member_year[member_id, year] = Figures(
-            amount, f.received_cash, f.received_in_kind, f.spent
-        )
-    for member_id, year, kind, amount in ledger.receipts():
-        f = per_member_year[member_id, year]
-        if kind is ContributionKind.CASH:
-            f = Figures(f.committed, f.received_cash + amount, f.received_in_kind, f.spent)
-        else:
-            f = Figures(f.committed, f.received_cash, f.received_in_kind + amount, f.spent)
-        per_member_year[member_id, year] = f
-    for year, amount in ledger.spending():
-        spent_per_year[year] = amount
+    """The budget from the ledger's totals; ``members`` are every membership to show a line
+    for (those who left included), in the order they joined."""
+    rows: dict[tuple[UUID | None, int], list[tuple[str, Money]]] = defaultdict(list)
+    for member_id, year, kind, amount in ledger.rows():
+        rows[member_id, year].append((kind, amount))
+    per_member_year = {key: Figures.of_rows(found) for key, found in rows.items()}
 
     years: dict[int, Figures] = defaultdict(Figures)
     for (_, year), figures in per_member_year.items():
         years[year] = years[year].plus(figures)
-    for year, amount in spent_per_year.items():
-        years[year] = years[year].plus(Figures(spent=amount))
 
     member_rows = []
     for member in members:
-        rows = sorted((y, f) for (m, y), f in per_member_year.items() if m == member.id)
-        total = Figures.total(f for _, f in rows)
-        member_rows.append(MemberFigures(member, total, tuple(YearFigures(y, f) for y, f in rows)))
+        lines = sorted((y, f) for (m, y), f in per_member_year.items() if m == member.id)
+        total = Figures.total(f for _, f in lines)
+        member_rows.append(MemberFigures(member, total, tuple(YearFigures(y, f) for y, f in lines)))
 
     totals = Figures.total(years.values())
     pledged_years = [y for y, f in years.items() if f.committed.is_positive]
@@ -185,4 +148,17 @@ def budget_view(
             for y in sorted(needs)
         ),
         tranches=tranches,
+    )
+
+
+def budget_of(consortium: Consortium, members: Iterable[Member] | None = None) -> BudgetView:
+    """The budget of a consortium in memory; ``members`` are the memberships to show a line
+    for (by default its current members: the store also shows those who left)."""
+    return budget_view(
+        consortium.ledger,
+        consortium.members if members is None else members,
+        needs_per_year=consortium.tranches_due_per_year(),
+        tranches=tranche_lines(
+            consortium.milestones, consortium_finished=consortium.phase.is_finished
+        ),
     )

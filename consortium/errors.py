@@ -39,6 +39,14 @@ class RuleViolation(DomainError):
     title = "Not allowed in the current state"
 
 
+class GrantNotInForce(NotFound):
+    """No grant in force has this id: it never existed, or it was revoked (the use case, which
+    can look it up in the records, says which)."""
+
+    def __init__(self, grant_id: object) -> None:
+        super().__init__(f"This consortium has no role grant {grant_id}.", grant_id=grant_id)
+
+
 class ConsortiumIsFinished(RuleViolation):
     pass
 
@@ -69,6 +77,21 @@ class InvalidValue(DomainError, ValueError):
         self.field = field
 
 
+class MemberNotCurrent(MemberNotFound, InvalidValue):
+    """The member is not among the consortium's current members: it never was one, or it left.
+
+    The aggregate keeps only its current members, so it cannot tell which; the use case looks
+    the member up in the consortium's records and says (``MemberHasLeft``, or not found).
+    ``field`` names the input the member id came from, when it came from one (then it is an
+    invalid value of that field, as far as the aggregate can tell)."""
+
+    def __init__(self, member_id: object, field: str | None = None) -> None:
+        DomainError.__init__(
+            self, f"This consortium has no member {member_id}.", member_id=member_id
+        )
+        self.field = field
+
+
 class ContributionNotFound(NotFound):
     def __init__(self, contribution_id: object) -> None:
         super().__init__(
@@ -79,6 +102,15 @@ class ContributionNotFound(NotFound):
 
 class AlreadyReversed(RuleViolation):
     pass
+
+
+class LegacyReversal(LookupError):
+    """A reversal recorded before reversals named their contribution's figures (version 1),
+    met without its contribution: replay it from the consortium's first event."""
+
+    def __init__(self, contribution_id: object) -> None:
+        super().__init__(f"reversal of {contribution_id} needs its contribution to be replayed")
+        self.contribution_id = contribution_id
 
 
 class NothingToRevise(RuleViolation):

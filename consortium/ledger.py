@@ -1,28 +1,41 @@
-"""The ledger of a consortium: pledges, contributions, reversals and spending, with totals.
+"""The ledger of a consortium: its entries as records, and the running totals it keeps.
 
 Entries are facts: a pledge is revised by a new revision with a reason, a contribution is
-corrected by a reversal that points at it; nothing is edited or removed. Totals are kept up to
-date with every entry, so reading the budget never needs a pass over all entries.
+corrected by a reversal that points at it; nothing is edited or removed. The aggregate keeps
+only what its rules need (the totals, and how many revisions each pledge had), so its state is
+bounded by the consortium's present size, not by how many entries it has booked; the entries
+themselves are its events, listed by the read model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
 from typing import Final
 from uuid import UUID, uuid5
 
+from consortium.figures import (
+    COMMITTED,
+    SPENT,
+    Change,
+    ContributionKind,
+    Figures,
+    member_key,
+    member_of,
+)
 from consortium.money import CENT, Money
 
-_ZERO: Final = Money.zero()
-
-
-class ContributionKind(Enum):
-    CASH = "cash"
-    IN_KIND = "in_kind"
+__all__ = [
+    "Commitment",
+    "Contribution",
+    "ContributionKind",
+    "Expenditure",
+    "Ledger",
+    "Reversal",
+    "value_of_hours",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +53,11 @@ class Commitment:
     @property
     def id(self) -> UUID:
         """Member, year and revision name a commitment; its id is derived from them."""
-        return uuid5(self.member_id, f"commitment/{self.year}/{self.revision}")
+        return commitment_id(self.member_id, self.year, self.revision)
+
+
+def commitment_id(member_id: UUID, year: int, revision: int) -> UUID:
+    return uuid5(member_id, f"commitment/{year}/{revision}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,121 +106,85 @@ def value_of_hours(hours: Decimal, rate: Money) -> Money:
     return Money((hours * rate.amount).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _key(*parts: object) -> str:
-    # Mapping keys are text so the state can be written as JSON in snapshots.
-    return "/".join(str(p) for p in parts)
+_Cents = Mapping[str, Mapping[str, Mapping[str, int]]]
+_ZERO: Final = Money.zero()
 
 
-def _add(totals: Mapping[str, Money], key: str, amount: Money) -> dict[str, Money]:
-    return {**totals, key: totals.get(key, _ZERO) + amount}
+def _cents(money: Money) -> int:
+    return int(money.amount * 100)
+
+
+def _money(cents: int) -> Money:
+    return Money(Decimal(cents) / 100)
 
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
-    """Every money fact of one consortium, and running totals derived from them."""
+    """The running totals of one consortium's money, folded from its money events.
 
-    commitments: tuple[Commitment, ...] = ()
-    contributions: tuple[Contribution, ...] = ()
-    reversals: Mapping[str, Reversal] = field(default_factory=dict)
-    expenditures: tuple[Expenditure, ...] = ()
-    # Running totals: the current pledge per member and year, received per member, year and
-    # kind (reversals subtracted), spent per year.
-    pledged: Mapping[str, Money] = field(default_factory=dict)
-    received: Mapping[str, Money] = field(default_factory=dict)
-    spent: Mapping[str, Money] = field(default_factory=dict)
+    ``totals`` holds whole cents by member (hex id, or ``pool``), year and kind, nested so that a
+    snapshot writes each member and year once; ``revisions`` how many revisions each member's
+    pledge for a year has had (the next one is numbered after them).
+    """
 
-    def __post_init__(self) -> None:
-        # Read back from JSON, sequences arrive as lists; keep them immutable tuples.
-        for name in ("commitments", "contributions", "expenditures"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+    totals: _Cents = field(default_factory=dict)
+    revisions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
-    # -- recording (each returns a new ledger) ----------------------------------------------
+    # -- folding ------------------------------------------------------------------------------
 
-    def with_commitment(self, commitment: Commitment) -> Ledger:
-        return replace(
-            self,
-            commitments=(*self.commitments, commitment),
-            pledged={
-                **self.pledged,
-                _key(commitment.member_id, commitment.year): commitment.amount,
-            },
-        )
-
-    def with_contribution(self, contribution: Contribution) -> Ledger:
-        key = _key(contribution.member_id, contribution.year, contribution.kind.value)
-        return replace(
-            self,
-            contributions=(*self.contributions, contribution),
-            received=_add(self.received, key, contribution.amount),
-        )
-
-    def with_reversal(self, reversal: Reversal) -> Ledger:
-        original = self.contribution(reversal.contribution_id)
-        if original is None:  # pragma: no cover - the command checks before recording
-            raise LookupError(f"no contribution {reversal.contribution_id} to reverse")
-        key = _key(original.member_id, original.year, original.kind.value)
-        return replace(
-            self,
-            reversals={**self.reversals, str(reversal.contribution_id): reversal},
-            received=_add(self.received, key, -original.amount),
-        )
-
-    def with_expenditure(self, expenditure: Expenditure) -> Ledger:
-        return replace(
-            self,
-            expenditures=(*self.expenditures, expenditure),
-            spent=_add(self.spent, _key(expenditure.year), expenditure.amount),
-        )
+    def changed(self, changes: Iterable[Change]) -> Ledger:
+        totals = {m: {y: dict(k) for y, k in years.items()} for m, years in self.totals.items()}
+        revisions = {m: dict(years) for m, years in self.revisions.items()}
+        for change in changes:
+            member, year = member_key(change.member_id), str(change.year)
+            kinds = totals.setdefault(member, {}).setdefault(year, {})
+            before = 0 if change.replaces else kinds.get(change.kind, 0)
+            kinds[change.kind] = before + _cents(change.amount)
+            if change.kind == COMMITTED:
+                count = revisions.setdefault(member, {})
+                count[year] = count.get(year, 0) + 1
+        return Ledger(totals, revisions)
 
     # -- reading ------------------------------------------------------------------------------
 
-    def contribution(self, contribution_id: UUID) -> Contribution | None:
-        for contribution in reversed(self.contributions):
-            if contribution.id == contribution_id:
-                return contribution
-        return None
-
-    def reversal_of(self, contribution_id: UUID) -> Reversal | None:
-        return self.reversals.get(str(contribution_id))
-
     def pledge(self, member_id: UUID, year: int) -> Money | None:
-        return self.pledged.get(_key(member_id, year))
+        """The pledge in force, or None if the member never pledged for that year."""
+        if not self.revision_count(member_id, year):
+            return None
+        return self.figure(member_id, year, COMMITTED)
 
-    def commitment(self, commitment_id: UUID) -> Commitment | None:
-        for commitment in self.commitments:
-            if commitment.id == commitment_id:
-                return commitment
-        return None
+    def revision_count(self, member_id: UUID, year: int) -> int:
+        return self.revisions.get(member_key(member_id), {}).get(str(year), 0)
 
-    def revisions(self, member_id: UUID, year: int) -> list[Commitment]:
-        return [c for c in self.commitments if c.member_id == member_id and c.year == year]
+    def figure(self, member_id: UUID | None, year: int, kind: str) -> Money:
+        cents = self.totals.get(member_key(member_id), {}).get(str(year), {}).get(kind, 0)
+        return _money(cents)
 
-    def pledges(self) -> Iterable[tuple[UUID, int, Money]]:
-        for key, amount in self.pledged.items():
-            member, year = key.split("/")
-            yield UUID(member), int(year), amount
+    def rows(self) -> Iterator[tuple[UUID | None, int, str, Money]]:
+        """Every figure: (member or None for the pool, year, kind, amount)."""
+        for member, years in self.totals.items():
+            for year, kinds in years.items():
+                for kind, cents in kinds.items():
+                    yield member_of(member), int(year), kind, _money(cents)
 
-    def receipts(self) -> Iterable[tuple[UUID, int, ContributionKind, Money]]:
-        for key, amount in self.received.items():
-            member, year, kind = key.split("/")
-            yield UUID(member), int(year), ContributionKind(kind), amount
+    def pledges(self) -> Iterator[tuple[UUID, int, Money]]:
+        for member, year, kind, amount in self.rows():
+            if kind == COMMITTED and member is not None:
+                yield member, year, amount
 
-    def spending(self) -> Iterable[tuple[int, Money]]:
-        for year, amount in self.spent.items():
-            yield int(year), amount
+    @property
+    def figures(self) -> Figures:
+        return Figures.of_rows((kind, amount) for _, _, kind, amount in self.rows())
 
     @property
     def cash_received(self) -> Money:
-        return sum(
-            (amount for _, _, kind, amount in self.receipts() if kind is ContributionKind.CASH),
-            _ZERO,
-        )
+        return self.figures.received_cash
 
     @property
     def total_spent(self) -> Money:
-        return sum(self.spent.values(), _ZERO)
+        return self.figures.of(SPENT)
 
     @property
     def available(self) -> Money:
-        """Cash in the pool: received in cash, minus what was spent."""
-        return self.cash_received - self.total_spent
+        """Cash in the pool: received as cash, minus what was spent."""
+        return self.figures.available

@@ -1,4 +1,7 @@
-"""Membership of a consortium: admitting parties, members leaving, finding members."""
+"""Membership of a consortium: admitting parties, members leaving, finding members.
+
+The aggregate keeps its current members only; a member who left is removed from its state
+(its membership stays in the events, and in the read model's records of memberships)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from consortium.cause import Cause
-from consortium.errors import AlreadyMember, LastLeadCannotLeave, MemberHasLeft, MemberNotFound
+from consortium.errors import AlreadyMember, LastLeadCannotLeave, MemberNotCurrent
 from consortium.members import (
     Member,
     MemberRole,
@@ -21,14 +24,14 @@ from consortium.text import MAX_REASON, optional_text
 
 
 class Membership:
-    """Mixin of the Consortium aggregate: its members, current and past."""
+    """Mixin of the Consortium aggregate: its current members."""
 
     _members: tuple[Member, ...]
     _phase: Phase
 
     if TYPE_CHECKING:
 
-        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
 
     class MemberAdmitted(ConsortiumEvent):
         member_id: UUID
@@ -39,26 +42,14 @@ class Membership:
         population: int | None
 
         def apply(self, consortium: Membership) -> None:
-            member = Member(
-                id=self.member_id,
-                party=self.party,
-                sector=self.sector,
-                role=self.role,
-                contact_email=self.contact_email,
-                population=self.population,
-                joined_at=self.timestamp,
-            )
-            consortium._members = (*consortium._members, member)
+            consortium._members = (*consortium._members, member_of(self))
 
     class MemberLeft(ConsortiumEvent):
         member_id: UUID
         reason: str | None
 
         def apply(self, consortium: Membership) -> None:
-            consortium._members = tuple(
-                m.leaving(self.timestamp, self.reason) if m.id == self.member_id else m
-                for m in consortium._members
-            )
+            consortium._members = tuple(m for m in consortium._members if m.id != self.member_id)
 
     def admit_member(
         self,
@@ -73,12 +64,12 @@ class Membership:
         check_finished(self._phase)
         party = check_party(party)
         for m in self._members:
-            if m.is_active and m.party.casefold() == party.casefold():
+            if m.party.casefold() == party.casefold():
                 raise AlreadyMember(
                     f"{m.party} is already a member of this consortium.", member_id=m.id
                 )
         member_id = uuid4()
-        self._record(
+        event = self._record(
             self.MemberAdmitted,
             cause,
             member_id=member_id,
@@ -88,47 +79,54 @@ class Membership:
             contact_email=check_contact_email(contact_email),
             population=check_population(sector, population),
         )
-        return self.member(member_id)
+        return member_of(event)
 
     def member_leaves(self, member_id: UUID, *, reason: str | None, cause: Cause) -> Member:
         check_finished(self._phase)
         member = self.active_member(member_id)
         if member.role is MemberRole.LEAD and not any(
-            m.is_active and m.role is MemberRole.LEAD and m.id != member_id for m in self._members
+            m.role is MemberRole.LEAD and m.id != member_id for m in self._members
         ):
             raise LastLeadCannotLeave(
                 f"{member.party} is the last lead (penvoerder); admit another lead first.",
                 member_id=member_id,
             )
-        self._record(
+        event = self._record(
             self.MemberLeft,
             cause,
             member_id=member_id,
             reason=optional_text(reason, "reason", MAX_REASON),
         )
-        return self.member(member_id)
+        return member.leaving(event.timestamp, event.reason)
 
     @property
     def members(self) -> tuple[Member, ...]:
-        """Every membership ever, in the order they began; those who left included."""
+        """The current members, in the order they joined."""
         return self._members
 
     @property
     def active_members(self) -> tuple[Member, ...]:
-        return tuple(m for m in self._members if m.is_active)
+        return self._members
 
-    def member(self, member_id: UUID) -> Member:
+    def member(self, member_id: UUID, field: str | None = None) -> Member:
+        """A current member (one who left is no longer in the consortium's state)."""
         for m in self._members:
             if m.id == member_id:
                 return m
-        raise MemberNotFound(member_id)
+        raise MemberNotCurrent(member_id, field)
 
-    def active_member(self, member_id: UUID) -> Member:
-        """The member, provided it has not left: a member who left cannot act."""
-        member = self.member(member_id)
-        if not member.is_active:
-            raise MemberHasLeft(
-                f"{member.party} left this consortium and can no longer act in it.",
-                member_id=member_id,
-            )
-        return member
+    def active_member(self, member_id: UUID, field: str | None = None) -> Member:
+        """The member, provided it is a current one: a member who left cannot act."""
+        return self.member(member_id, field)
+
+
+def member_of(event: Membership.MemberAdmitted) -> Member:
+    return Member(
+        id=event.member_id,
+        party=event.party,
+        sector=event.sector,
+        role=event.role,
+        contact_email=event.contact_email,
+        population=event.population,
+        joined_at=event.timestamp,
+    )

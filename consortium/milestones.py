@@ -9,7 +9,7 @@ date; the checkpoint stays open) or stop (the consortium stops; nothing more can
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
@@ -17,7 +17,6 @@ from uuid import UUID, uuid4
 
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
-from consortium.ledger import Ledger
 from consortium.members import Member
 from consortium.money import Money, require_positive
 from consortium.phases import Phase, check_finished
@@ -121,6 +120,12 @@ class Replan:
 
 @dataclass(frozen=True, slots=True)
 class Milestone:
+    """A milestone as the consortium keeps it: what its rules need and its gate's status.
+
+    Its replans and the full text of its evaluations are records of their own (events of the
+    consortium, listed by the read model); here only how many there were, and the last
+    decision with any conditions still open."""
+
     id: UUID
     title: str
     description: str
@@ -131,17 +136,16 @@ class Milestone:
     responsible_member_ids: tuple[UUID, ...]
     planned_at: datetime
     planned_by: str
-    replans: tuple[Replan, ...] = ()
-    evaluations: tuple[Evaluation, ...] = ()
+    replan_count: int = 0
+    evaluation_count: int = 0
+    last_decision: Decision | None = None
+    conditions: str | None = None
     conditions_cleared_at: datetime | None = None
+    spent: Money = field(default_factory=Money.zero)
 
     def __post_init__(self) -> None:
-        for name in ("questions", "responsible_member_ids", "replans", "evaluations"):
+        for name in ("questions", "responsible_member_ids"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
-
-    @property
-    def last_decision(self) -> Decision | None:
-        return self.evaluations[-1].decision if self.evaluations else None
 
     @property
     def is_open(self) -> bool:
@@ -155,7 +159,7 @@ class Milestone:
     @property
     def open_conditions(self) -> str | None:
         if self.last_decision is Decision.GO_WITH_CONDITIONS and self.conditions_cleared_at is None:
-            return self.evaluations[-1].conditions
+            return self.conditions
         return None
 
     def status(
@@ -184,13 +188,11 @@ class Milestones:
 
     _milestones: tuple[Milestone, ...]
     _phase: Phase
-    _ledger: Ledger
 
     if TYPE_CHECKING:
 
-        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
-        def member(self, member_id: UUID) -> Member: ...
-        def active_member(self, member_id: UUID) -> Member: ...
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
+        def active_member(self, member_id: UUID, field: str | None = None) -> Member: ...
 
     # -- events -------------------------------------------------------------------------------
 
@@ -228,10 +230,9 @@ class Milestones:
         reason: str
 
         def apply(self, consortium: Milestones) -> None:
-            replan = Replan(self.from_date, self.to_date, self.reason, self.timestamp, self.actor)
             consortium._change_milestone(
                 self.milestone_id,
-                lambda m: replace(m, due_date=self.to_date, replans=(*m.replans, replan)),
+                lambda m: replace(m, due_date=self.to_date, replan_count=m.replan_count + 1),
             )
 
     class CheckpointEvaluated(ConsortiumEvent):
@@ -244,19 +245,13 @@ class Milestones:
 
         def apply(self, consortium: Milestones) -> None:
             def evaluated(m: Milestone) -> Milestone:
-                evaluation = Evaluation(
-                    number=len(m.evaluations) + 1,
-                    answers=tuple(self.answers),
-                    decision=self.decision,
-                    conditions=self.conditions,
-                    new_due_date=self.new_due_date,
-                    clears_conditions_of=tuple(self.clears_conditions_of),
-                    evaluated_at=self.timestamp,
-                    evaluated_by=self.actor,
-                )
                 due = self.new_due_date if self.decision is Decision.REDO else m.due_date
                 return replace(
-                    m, evaluations=(*m.evaluations, evaluation), due_date=due or m.due_date
+                    m,
+                    evaluation_count=m.evaluation_count + 1,
+                    last_decision=self.decision,
+                    conditions=self.conditions,
+                    due_date=due or m.due_date,
                 )
 
             consortium._change_milestone(self.milestone_id, evaluated)
@@ -303,10 +298,7 @@ class Milestones:
         if len(set(responsible)) != len(responsible):
             raise InvalidValue("A member is listed twice.", field="responsible_member_ids")
         for member_id in responsible:
-            try:
-                self.active_member(member_id)
-            except (NotFound, RuleViolation) as error:
-                raise InvalidValue(error.message, field="responsible_member_ids") from None
+            self.active_member(member_id, field="responsible_member_ids")
         milestone_id = uuid4()
         self._record(
             self.MilestonePlanned,
@@ -324,7 +316,7 @@ class Milestones:
 
     def replan_milestone(
         self, milestone_id: UUID, *, due_date: date, reason: str, cause: Cause
-    ) -> Milestone:
+    ) -> tuple[Milestone, Replan]:
         check_finished(self._phase)
         milestone = self.milestone(milestone_id)
         if not milestone.is_open:
@@ -333,7 +325,7 @@ class Milestones:
             raise InvalidValue("A checkpoint cannot be due in the past.", field="due_date")
         if due_date == milestone.due_date:
             raise RuleViolation(f"The checkpoint is due on {due_date} already.")
-        self._record(
+        event = self._record(
             self.MilestoneReplanned,
             cause,
             milestone_id=milestone_id,
@@ -341,7 +333,7 @@ class Milestones:
             to_date=due_date,
             reason=required_text(reason, "reason", MAX_REASON),
         )
-        return self.milestone(milestone_id)
+        return self.milestone(milestone_id), replan_of(event)
 
     def evaluate_checkpoint(
         self,
@@ -353,7 +345,7 @@ class Milestones:
         new_due_date: date | None = None,
         clears_conditions_of: list[UUID] | None = None,
         cause: Cause,
-    ) -> Milestone:
+    ) -> tuple[Milestone, Evaluation]:
         """Answer every question and decide; the consequences (tranche, phase) follow."""
         check_finished(self._phase)
         milestone = self.milestone(milestone_id)
@@ -376,7 +368,7 @@ class Milestones:
                     f"Milestone {other.title!r} has no open conditions to clear.",
                     field="clears_conditions_of",
                 )
-        self._record(
+        event = self._record(
             self.CheckpointEvaluated,
             cause,
             milestone_id=milestone_id,
@@ -387,6 +379,7 @@ class Milestones:
             clears_conditions_of=cleared,
         )
         evaluated = self.milestone(milestone_id)
+        evaluation = evaluation_of(event, evaluated.evaluation_count)
         if decision.passes:
             if milestone.tranche is not None:
                 self._record(
@@ -394,13 +387,13 @@ class Milestones:
                     cause,
                     milestone_id=milestone_id,
                     amount=milestone.tranche,
-                    evaluation_number=len(evaluated.evaluations),
+                    evaluation_number=evaluated.evaluation_count,
                 )
             if milestone.closes_phase is not None and milestone.closes_phase is self._phase:
                 self._move_on(f"Gate passed: {milestone.title}", cause)
         elif decision is Decision.STOP:
             self._stop(f"Stopped at the checkpoint of {milestone.title}", cause)
-        return self.milestone(milestone_id)
+        return self.milestone(milestone_id), evaluation
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -438,10 +431,7 @@ class Milestones:
             )
 
     def spent_against(self, milestone_id: UUID) -> Money:
-        return sum(
-            (e.amount for e in self._ledger.expenditures if e.milestone_id == milestone_id),
-            Money.zero(),
-        )
+        return self.milestone(milestone_id).spent
 
     def tranches_due_per_year(self) -> dict[int, Money]:
         """Needs per year: the tranches of milestones due that year, released or still to be
@@ -459,6 +449,9 @@ class Milestones:
 
     def _change_milestone(self, milestone_id: UUID, change: Any) -> None:
         self._milestones = tuple(change(m) if m.id == milestone_id else m for m in self._milestones)
+
+    def _spend_against(self, milestone_id: UUID, amount: Money) -> None:
+        self._change_milestone(milestone_id, lambda m: replace(m, spent=m.spent + amount))
 
     if TYPE_CHECKING:
 
@@ -519,3 +512,20 @@ def _check_answers(
             field="answers",
         )
     return given
+
+
+def evaluation_of(event: Milestones.CheckpointEvaluated, number: int) -> Evaluation:
+    return Evaluation(
+        number=number,
+        answers=tuple(event.answers),
+        decision=event.decision,
+        conditions=event.conditions,
+        new_due_date=event.new_due_date,
+        clears_conditions_of=tuple(event.clears_conditions_of),
+        evaluated_at=event.timestamp,
+        evaluated_by=event.actor,
+    )
+
+
+def replan_of(event: Milestones.MilestoneReplanned) -> Replan:
+    return Replan(event.from_date, event.to_date, event.reason, event.timestamp, event.actor)

@@ -3,8 +3,7 @@
 Every attribute of a consortium holds an immutable value (tuples, frozen dataclasses, mappings
 that are replaced, never changed), and each event's ``apply`` *replaces* attributes. That makes a
 copy of a consortium as cheap as copying its ``__dict__``, which matters because the store hands
-out a copy of its cached aggregate for every command, and a consortium may hold many thousands of
-ledger entries.
+out a copy of its cached aggregate for every command.
 """
 
 from __future__ import annotations
@@ -39,7 +38,8 @@ class RecordingAggregate(Aggregate):
                     object.__setattr__(aggregate, name, tuple(value))
             return aggregate
 
-    def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None:
+    def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any:
+        """Record an event caused by ``cause``, and answer it."""
         # An event is never dated before its predecessor, so versions and times agree
         # and "the state as of an instant" is well defined even if clocks differ a little.
         self.trigger_event(
@@ -49,6 +49,7 @@ class RecordingAggregate(Aggregate):
             timestamp=max(cause.at, self.modified_on),
             **fields,
         )
+        return self._pending_events[-1]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         clone = object.__new__(type(self))

@@ -1,11 +1,11 @@
-"""Reminders of validation checkpoints, as facts of the consortium they concern.
+"""Reminders of validation checkpoints: the consortium's policy and webhook, and each reminder's
+delivery as an aggregate of its own.
 
-Which reminders are due is decided by the policy (``consortium.reminder_policy``); here the
-consortium records that a reminder was scheduled (once per checkpoint, due date, kind and
-recipient: the key), that a delivery was claimed by one worker, and that it was delivered.
-Because these are events of the aggregate, two scans or two workers at once cannot both
-schedule or both deliver the same reminder: the second one's save conflicts, is retried on the
-fresh state, and then finds the reminder scheduled or claimed.
+Which reminders are due is decided by the policy (``consortium.reminder_policy``). A reminder
+(one per checkpoint, due date, kind and recipient: its key) is a :class:`ReminderDelivery`
+whose id is derived from the key, so two scans at once cannot both schedule it (the second
+one's first event conflicts in the store), and two workers cannot both deliver it (the second
+one's claim conflicts, is retried on the fresh state, and finds it claimed).
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
-from uuid import UUID
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate
 
 from consortium.cause import Cause
-from consortium.errors import InvalidValue, NotFound, RuleViolation
+from consortium.errors import InvalidValue, RuleViolation
 from consortium.milestones import Milestone
 from consortium.phases import Phase, check_finished
-from consortium.recording import ConsortiumEvent
+from consortium.recording import ConsortiumEvent, RecordingAggregate
 
 # A claim not followed by a delivery within this time is considered lost (its worker died).
 CLAIM_LEASE: Final = timedelta(minutes=10)
@@ -111,10 +113,13 @@ def check_offsets(offsets: list[int]) -> tuple[int, ...]:
 
 
 class Reminders:
-    """Mixin of the Consortium aggregate: its reminder policy and the reminders sent."""
+    """Mixin of the Consortium aggregate: its reminder policy and webhook.
+
+    Reminders themselves are :class:`ReminderDelivery` aggregates of their own. Releases before
+    that kept them in the consortium's own stream; those events (``ReminderScheduled`` and the
+    rest) stay readable in its history and the read model, and change nothing here."""
 
     _reminder_policy: ReminderPolicy
-    _reminders: tuple[Reminder, ...]
     # Defaults on the class, so a snapshot taken before webhooks existed still reads.
     _webhook: Webhook | None = None
     _webhook_version: int = 0  # only grows, also across removals: an old key never comes back
@@ -122,7 +127,7 @@ class Reminders:
 
     if TYPE_CHECKING:
 
-        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> None: ...
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
         def milestone(self, milestone_id: UUID) -> Milestone: ...
 
     class ReminderPolicyChanged(ConsortiumEvent):
@@ -146,6 +151,8 @@ class Reminders:
         def apply(self, consortium: Reminders) -> None:
             consortium._webhook = None
 
+    # Reminder bookkeeping as releases before ReminderDelivery recorded it (see the class).
+
     class ReminderScheduled(ConsortiumEvent):
         key: str
         milestone_id: UUID
@@ -156,61 +163,35 @@ class Reminders:
         language: str
 
         def apply(self, consortium: Reminders) -> None:
-            reminder = Reminder(
-                key=self.key,
-                milestone_id=self.milestone_id,
-                due_date=self.due_date,
-                kind=self.kind,
-                step=self.step,
-                recipient=self.recipient,
-                language=self.language,
-                scheduled_at=self.timestamp,
-            )
-            consortium._reminders = (*consortium._reminders, reminder)
+            pass
 
     class ReminderClaimed(ConsortiumEvent):
         key: str
         claim: str
 
         def apply(self, consortium: Reminders) -> None:
-            consortium._change_reminder(
-                self.key,
-                lambda r: replace(
-                    r, claim=self.claim, claimed_at=self.timestamp, attempts=r.attempts + 1
-                ),
-            )
+            pass
 
     class ReminderDelivered(ConsortiumEvent):
         key: str
         message_id: str
 
         def apply(self, consortium: Reminders) -> None:
-            consortium._change_reminder(
-                self.key,
-                lambda r: replace(r, delivered_at=self.timestamp, message_id=self.message_id),
-            )
+            pass
 
     class ReminderCancelled(ConsortiumEvent):
-        """A reminder not sent because it no longer applied (the checkpoint was evaluated or
-        re-planned, or the consortium stopped) before it could be delivered."""
-
         key: str
         reason: str
 
         def apply(self, consortium: Reminders) -> None:
-            consortium._change_reminder(
-                self.key,
-                lambda r: replace(r, cancelled_at=self.timestamp, cancel_reason=self.reason),
-            )
+            pass
 
     class ReminderFailed(ConsortiumEvent):
         key: str
         error: str
 
         def apply(self, consortium: Reminders) -> None:
-            consortium._change_reminder(
-                self.key, lambda r: replace(r, last_error=self.error, claim=None, claimed_at=None)
-            )
+            pass
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -237,63 +218,6 @@ class Reminders:
             raise RuleViolation("This consortium has no webhook.")
         self._record(self.WebhookRemoved, cause)
 
-    def schedule_reminder(
-        self,
-        *,
-        milestone_id: UUID,
-        due_date: date,
-        kind: str,
-        step: int,
-        recipient: str,
-        language: str,
-        cause: Cause,
-    ) -> Reminder:
-        key = reminder_key(milestone_id, due_date, kind, step, recipient)
-        if any(r.key == key for r in self._reminders):
-            raise AlreadyScheduled(f"Reminder {key} was scheduled already.")
-        self._record(
-            self.ReminderScheduled,
-            cause,
-            key=key,
-            milestone_id=milestone_id,
-            due_date=due_date,
-            kind=kind,
-            step=step,
-            recipient=recipient.casefold(),
-            language=language,
-        )
-        return self.reminder(key)
-
-    def claim_reminder(self, key: str, *, claim: str, cause: Cause) -> Reminder | None:
-        """One worker claims the delivery; another may take over once the lease ran out.
-        None: nothing to send, because it was delivered already or no longer applies (the
-        latter is recorded, so nobody tries again)."""
-        reminder = self.reminder(key)
-        if reminder.is_settled:
-            return None
-        obsolete = self._obsolete(reminder)
-        if obsolete is not None:
-            self._record(self.ReminderCancelled, cause, key=key, reason=obsolete)
-            return None
-        if (
-            reminder.claim is not None
-            and reminder.claim != claim
-            and reminder.claimed_at is not None
-            and cause.at - reminder.claimed_at < CLAIM_LEASE
-        ):
-            raise ClaimedElsewhere(f"Reminder {key} is being delivered by another worker.")
-        self._record(self.ReminderClaimed, cause, key=key, claim=claim)
-        return self.reminder(key)
-
-    def reminder_delivered(self, key: str, *, message_id: str, cause: Cause) -> Reminder:
-        if not self.reminder(key).is_settled:
-            self._record(self.ReminderDelivered, cause, key=key, message_id=message_id)
-        return self.reminder(key)
-
-    def reminder_failed(self, key: str, *, error: str, cause: Cause) -> Reminder:
-        self._record(self.ReminderFailed, cause, key=key, error=error[:500])
-        return self.reminder(key)
-
     # -- queries ------------------------------------------------------------------------------
 
     @property
@@ -304,17 +228,8 @@ class Reminders:
     def reminder_policy(self) -> ReminderPolicy:
         return self._reminder_policy
 
-    @property
-    def reminders(self) -> tuple[Reminder, ...]:
-        return self._reminders
-
-    def reminder(self, key: str) -> Reminder:
-        for r in self._reminders:
-            if r.key == key:
-                return r
-        raise NotFound(f"This consortium has no reminder {key}.")
-
-    def _obsolete(self, reminder: Reminder) -> str | None:
+    def why_obsolete(self, reminder: Reminder) -> str | None:
+        """Why a reminder no longer applies (None: it still does)."""
         if self._phase.is_finished:
             return f"the consortium is {self._phase.value}"
         if reminder.recipient == WEBHOOK and self._webhook is None:
@@ -326,5 +241,145 @@ class Reminders:
             return f"the checkpoint was moved to {milestone.due_date.isoformat()}"
         return None
 
-    def _change_reminder(self, key: str, change: Any) -> None:
-        self._reminders = tuple(change(r) if r.key == key else r for r in self._reminders)
+
+_DELIVERIES: Final = UUID("6f1c2a4e-8d3b-4f0a-9b7c-5e2d1a0c3b48")
+
+
+class ReminderDelivery(RecordingAggregate):
+    """One reminder to one recipient, in a stream of its own: scheduled once (its id is derived
+    from the consortium and the reminder's key, so a second scheduling conflicts in the store),
+    claimed by one worker at a time, then delivered, failed (and retried) or cancelled.
+
+    Kept apart from the consortium, so the workers' bookkeeping never collides with users'
+    writes nor fills the consortium's history with task ids and mail-server errors."""
+
+    class Scheduled(Aggregate.Created, ConsortiumEvent):
+        consortium_id: UUID
+        key: str
+        milestone_id: UUID
+        due_date: date
+        kind: str
+        step: int
+        recipient: str
+        language: str
+
+    def __init__(
+        self,
+        consortium_id: UUID,
+        key: str,
+        milestone_id: UUID,
+        due_date: date,
+        kind: str,
+        step: int,
+        recipient: str,
+        language: str,
+    ) -> None:
+        self.consortium_id = consortium_id
+        self.reminder = Reminder(
+            key=key,
+            milestone_id=milestone_id,
+            due_date=due_date,
+            kind=kind,
+            step=step,
+            recipient=recipient,
+            language=language,
+            scheduled_at=self.created_on,
+        )
+
+    @staticmethod
+    def id_for(consortium_id: UUID, key: str) -> UUID:
+        return uuid5(_DELIVERIES, f"{consortium_id}/{key}")
+
+    @classmethod
+    def schedule(
+        cls,
+        consortium_id: UUID,
+        *,
+        milestone_id: UUID,
+        due_date: date,
+        kind: str,
+        step: int,
+        recipient: str,
+        language: str,
+        cause: Cause,
+    ) -> ReminderDelivery:
+        key = reminder_key(milestone_id, due_date, kind, step, recipient)
+        return cls._create(
+            cls.Scheduled,
+            id=cls.id_for(consortium_id, key),
+            consortium_id=consortium_id,
+            key=key,
+            milestone_id=milestone_id,
+            due_date=due_date,
+            kind=kind,
+            step=step,
+            recipient=recipient.casefold(),
+            language=language,
+            actor=cause.actor,
+            request_id=cause.request_id,
+            timestamp=cause.at,
+        )
+
+    class Claimed(ConsortiumEvent):
+        claim: str
+
+        def apply(self, delivery: ReminderDelivery) -> None:
+            r = delivery.reminder
+            delivery.reminder = replace(
+                r, claim=self.claim, claimed_at=self.timestamp, attempts=r.attempts + 1
+            )
+
+    class Delivered(ConsortiumEvent):
+        message_id: str
+
+        def apply(self, delivery: ReminderDelivery) -> None:
+            delivery.reminder = replace(
+                delivery.reminder, delivered_at=self.timestamp, message_id=self.message_id
+            )
+
+    class Failed(ConsortiumEvent):
+        error: str
+
+        def apply(self, delivery: ReminderDelivery) -> None:
+            delivery.reminder = replace(
+                delivery.reminder, last_error=self.error, claim=None, claimed_at=None
+            )
+
+    class Cancelled(ConsortiumEvent):
+        """Not sent, because it no longer applied (the checkpoint was evaluated or re-planned,
+        the webhook removed, or the consortium stopped) before it could be delivered."""
+
+        reason: str
+
+        def apply(self, delivery: ReminderDelivery) -> None:
+            delivery.reminder = replace(
+                delivery.reminder, cancelled_at=self.timestamp, cancel_reason=self.reason
+            )
+
+    def claim(self, claim: str, *, obsolete: str | None, cause: Cause) -> bool:
+        """One worker claims the delivery; another may take over once the lease ran out.
+        False: nothing to send, because it was delivered already or no longer applies
+        (``obsolete`` says why; that is recorded, so nobody tries again)."""
+        reminder = self.reminder
+        if reminder.is_settled:
+            return False
+        if obsolete is not None:
+            self._record(self.Cancelled, cause, reason=obsolete)
+            return False
+        if (
+            reminder.claim is not None
+            and reminder.claim != claim
+            and reminder.claimed_at is not None
+            and cause.at - reminder.claimed_at < CLAIM_LEASE
+        ):
+            raise ClaimedElsewhere(f"Reminder {reminder.key} is being delivered by another worker.")
+        self._record(self.Claimed, cause, claim=claim)
+        return True
+
+    def delivered(self, *, message_id: str, cause: Cause) -> None:
+        if not self.reminder.is_settled:
+            self._record(self.Delivered, cause, message_id=message_id)
+
+    def failed(self, *, error: str, cause: Cause) -> None:
+        if not self.reminder.is_settled:
+            self._record(self.Failed, cause, error=error[:500])

@@ -91,8 +91,9 @@ class StoreApplication(Application[UUID]):
 
     def _find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         """The aggregate of that kind with that id, or None: one read, no exception."""
+        projector = self.snapshotting_projectors.get(kind, project_aggregate)
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id, projector_func=projector)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
+from events.migrations import drop_unbounded_snapshots
 from events.postgres import connect
 from events.readmodel.side import ReadSide
 from events.reminders import ReminderService
@@ -61,8 +62,10 @@ def open_store(
     settings = settings or StoreSettings.from_environ()
     with tables_lock(settings):
         consortia = ConsortiumApplication(settings, clock)
+        drop_unbounded_snapshots(settings)
         accounts = AccountsApplication(settings, clock)
         read = ReadSide(settings, consortia, may_lead=may_lead)
+    consortia.attach_records(read)
     return Store(
         settings=settings,
         consortia=consortia,

@@ -10,29 +10,23 @@ from uuid import UUID
 
 from consortium.access import Principal
 from consortium.aggregate import Consortium
-from consortium.budget_view import BudgetView, budget_view, tranche_lines
+from consortium.budget import contribution_of
+from consortium.budget_view import BudgetView, budget_of
+from consortium.cause import Cause
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import ContributionNotFound, NotFound
 from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
+from consortium.members import Member
 from consortium.money import Money
 from events.caller import Caller
 from events.consortium_base import ConsortiumBase, may_manage
 from events.idempotency import IdempotencyClaim
+from events.once import Once, reversal_key
+from events.readmodel import records
 
 
 def _acts_for(member_id: UUID) -> Callable[[Consortium, Principal], None]:
     return lambda consortium, who: consortium.check_can_act_for(who, member_id)
-
-
-def _may_reverse(contribution_id: UUID) -> Callable[[Consortium, Principal], None]:
-    def check(consortium: Consortium, who: Principal) -> None:
-        consortium.check_can_read(who)
-        original = consortium.ledger.contribution(contribution_id)
-        if original is None:
-            raise ContributionNotFound(contribution_id)
-        consortium.check_can_act_for(who, original.member_id)
-
-    return check
 
 
 class BudgetUseCases(ConsortiumBase):
@@ -101,13 +95,50 @@ class BudgetUseCases(ConsortiumBase):
         caller: Caller,
         claim: IdempotencyClaim | None = None,
     ) -> Reversal:
+        """Reverse a contribution, once: the contribution is an entry of the ledger (found by
+        the read model, read from the event store), and that it was reversed is recorded
+        once only, in the same transaction as the consortium's event (see ``events.once``)."""
+        self.consortium(consortium_id, caller)
+        original = self.logged_contribution(consortium_id, contribution_id)
+        mark = Once.id_for(reversal_key(contribution_id))
+
+        def reverse(c: Consortium, cause: Cause) -> Reversal:
+            earlier = self._find(mark, Once)
+            return c.reverse_contribution(
+                original,
+                earlier=None
+                if earlier is None
+                else Reversal(contribution_id, "", earlier.created_on, earlier.actor),
+                reason=reason,
+                cause=cause,
+            )
+
         return self.act_on(
             consortium_id,
             caller,
-            _may_reverse(contribution_id),
-            lambda c, cause: c.reverse_contribution(contribution_id, reason=reason, cause=cause),
+            _acts_for(original.member_id),
+            reverse,
             claim,
+            also_save=lambda reversal: [
+                Once.record(
+                    reversal_key(contribution_id),
+                    Cause(caller.actor, caller.request_id, reversal.reversed_at),
+                )
+            ],
         )
+
+    def logged_contribution(self, consortium_id: UUID, contribution_id: UUID) -> Contribution:
+        """A contribution as its event recorded it; the read model says which event."""
+        booked = self.records(lambda tx: records.contribution(tx, consortium_id, contribution_id))
+        if booked is None:
+            raise ContributionNotFound(contribution_id)
+        (event,) = self.events.get(consortium_id, gt=booked.version - 1, lte=booked.version)
+        if not (
+            isinstance(event, Consortium.ContributionLogged)
+            and event.contribution_id == contribution_id
+        ):  # pragma: no cover - the read model would have to be corrupt
+            raise ContributionNotFound(contribution_id)
+        return contribution_of(event)
 
     def record_expenditure(
         self,
@@ -149,9 +180,10 @@ class BudgetUseCases(ConsortiumBase):
         """Divide an amount by a key; with ``commit_year`` the shares are pledged for that year
         (a programme manager's act); without, it is a calculation anyone who reads may make."""
         if commit_year is None:
-            return self.consortium(consortium_id, caller).share_costs(
-                amount=amount, key=key, member_ids=member_ids, weights=weights
-            )
+            with self.explained(consortium_id):
+                return self.consortium(consortium_id, caller).share_costs(
+                    amount=amount, key=key, member_ids=member_ids, weights=weights
+                )
         return self.act_on(
             consortium_id,
             caller,
@@ -175,7 +207,15 @@ class BudgetUseCases(ConsortiumBase):
             if as_of is None
             else self.consortium_as_of(consortium_id, as_of, caller)
         )
-        return budget_of(consortium)
+        return self.budget_of(consortium)
+
+    def budget_of(self, consortium: Consortium) -> BudgetView:
+        """The budget of the consortium as it stands at its version (members who had left by
+        then included, as the records show them)."""
+        members = self.records(
+            lambda tx: records.memberships(tx, consortium.id, consortium.version)
+        )
+        return budget_of(consortium, members)
 
     def budgets_of_party(
         self, party: str, caller: Caller, as_of: datetime | None = None
@@ -183,7 +223,7 @@ class BudgetUseCases(ConsortiumBase):
         """The budget of every consortium the caller may see that the party is or was a member
         of. Reads every consortium: fine for hundreds; a read model replaces it at scale."""
         for current in self.all_consortia():
-            if not (_party_matches(current, party) and current.can_read(caller.principal)):
+            if not current.can_read(caller.principal):
                 continue
             consortium = current
             if as_of is not None:
@@ -191,23 +231,10 @@ class BudgetUseCases(ConsortiumBase):
                     consortium = self.consortium_as_of(current.id, as_of, caller)
                 except NotFound:
                     continue  # founded after that moment
-                if not _party_matches(consortium, party):
-                    continue
-            yield consortium, budget_of(consortium)
+            view = self.budget_of(consortium)
+            if any(_is_party(row.member, party) for row in view.members):
+                yield consortium, view
 
 
-def _party_matches(consortium: Consortium, party: str) -> bool:
-    return any(m.party.casefold() == party.casefold() for m in consortium.members)
-
-
-def budget_of(consortium: Consortium) -> BudgetView:
-    return budget_view(
-        consortium.ledger,
-        consortium.members,
-        needs_per_year=consortium.tranches_due_per_year(),
-        tranches=tranche_lines(
-            consortium.milestones,
-            consortium.ledger,
-            consortium_finished=consortium.phase.is_finished,
-        ),
-    )
+def _is_party(member: Member, party: str) -> bool:
+    return member.party.casefold() == party.casefold()

@@ -1,12 +1,19 @@
 """The ground every consortium use case stands on: reading a consortium (now, as of, its
-history) with the caller's rights checked, and changing it on fresh state with retries."""
+history, its records) with the caller's rights checked, and changing it on fresh state with
+retries.
+
+The aggregate keeps its present only; its records (past memberships, ledger entries, revoked
+grants, evaluations, reminders) are read from the read model, which the composition root
+attaches (``attach_records``). A rule refused because a member or grant is no longer in the
+aggregate's state is explained from those records (the member left; the grant was revoked).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -14,14 +21,31 @@ from eventsourcing.utils import get_topic
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.cause import Cause
-from consortium.errors import ConsortiumNotFound, InvalidValue, NotFound
+from consortium.errors import (
+    ConsortiumNotFound,
+    DomainError,
+    GrantNotInForce,
+    InvalidValue,
+    MemberHasLeft,
+    MemberNotCurrent,
+    MemberNotFound,
+    NotFound,
+    RuleViolation,
+)
 from events.application import StoreApplication
 from events.caller import Caller
 from events.idempotency import IdempotencyClaim
+from events.readmodel import records
+from events.replay import project_consortium
+
+if TYPE_CHECKING:
+    from events.readmodel.recorders import Tx
+    from events.readmodel.side import ReadSide
 
 T = TypeVar("T")
 
-SNAPSHOT_INTERVAL: Final = 100
+# Snapshots are small (the state is bounded), so taking one often keeps every cold load short.
+SNAPSHOT_INTERVAL: Final = 20
 _FOUNDED_TOPIC: Final = get_topic(Consortium.Founded)
 _SCAN_BATCH: Final = 200
 
@@ -40,9 +64,19 @@ def may_manage(consortium: Consortium, who: Principal) -> None:
     consortium.check_can_manage(who)
 
 
+class RecordsNotAttached(RuntimeError):
+    """The consortium's records (the read model) were not attached to this application."""
+
+
 class ConsortiumBase(StoreApplication):
     name = "Consortia"
-    snapshotting_intervals = {Consortium: SNAPSHOT_INTERVAL}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Consortium: SNAPSHOT_INTERVAL}
+    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Consortium: project_consortium}
+    _read_side: ReadSide | None = None
+
+    def attach_records(self, read: ReadSide) -> None:
+        """Where the consortium's records are read from (the composition root calls this)."""
+        self._read_side = read
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -64,7 +98,9 @@ class ConsortiumBase(StoreApplication):
                 f"Consortium {consortium_id} did not exist yet at {instant.isoformat()}.",
                 consortium_id=consortium_id,
             )
-        consortium: Consortium = self.repository.get(consortium_id, version=version)
+        consortium: Consortium = self.repository.get(
+            consortium_id, version=version, projector_func=project_consortium
+        )
         return consortium
 
     def history(
@@ -83,6 +119,13 @@ class ConsortiumBase(StoreApplication):
         for _, consortium in self._founded_since(None):
             yield consortium
 
+    def records(self, query: Callable[[Tx], T]) -> T:
+        """Answer a query of :mod:`events.readmodel.records` on fresh rows (with every event
+        recorded so far applied)."""
+        if self._read_side is None:
+            raise RecordsNotAttached(f"{type(self).__name__} has no read model attached.")
+        return self._read_side.read(query)
+
     # -- internals --------------------------------------------------------------------------
 
     def _consortium(self, consortium_id: UUID) -> Consortium:
@@ -95,19 +138,45 @@ class ConsortiumBase(StoreApplication):
         check: Check,
         act: Callable[[Consortium, Cause], T],
         claim: IdempotencyClaim | None = None,
+        also_save: Callable[[T], Sequence[Any]] | None = None,
     ) -> T:
         """Check the caller's right on the fresh state, then act (retried on conflicts). A
         replayed idempotent request is checked too: the right must still hold."""
-        _, result = self._update(
-            consortium_id,
-            Consortium,
-            ConsortiumNotFound,
-            caller,
-            act,
-            claim,
-            authorize=lambda consortium: check(consortium, caller.principal),
-        )
+        with self.explained(consortium_id):
+            _, result = self._update(
+                consortium_id,
+                Consortium,
+                ConsortiumNotFound,
+                caller,
+                act,
+                claim,
+                also_save=also_save,
+                authorize=lambda consortium: check(consortium, caller.principal),
+            )
         return result
+
+    def explained(self, consortium_id: UUID) -> _Explained:
+        """Turn "not among the current members / grants in force" into what the records say:
+        the member left (or never was one), the grant was revoked (or never existed)."""
+        return _Explained(self, consortium_id)
+
+    def _why_not_current(self, consortium_id: UUID, error: MemberNotCurrent) -> DomainError:
+        member_id = UUID(str(error.context["member_id"]))
+        former = self.records(lambda tx: records.membership(tx, consortium_id, member_id))
+        if former is not None:
+            message = f"{former.party} left this consortium and can no longer act in it."
+            if error.field in (None, "member_id"):
+                return MemberHasLeft(message, member_id=member_id)
+            return InvalidValue(message, field=error.field)
+        if error.field is None:
+            return MemberNotFound(member_id)
+        return InvalidValue(MemberNotFound(member_id).message, field=error.field)
+
+    def _why_not_in_force(self, consortium_id: UUID, error: GrantNotInForce) -> DomainError:
+        grant_id = UUID(str(error.context["grant_id"]))
+        if self.records(lambda tx: records.grant(tx, consortium_id, grant_id)) is not None:
+            return RuleViolation("This role was revoked already.")
+        return error
 
     def _founded_since(self, after: int | None) -> Iterator[tuple[int, Consortium]]:
         cursor = after
@@ -146,3 +215,20 @@ class ConsortiumBase(StoreApplication):
             else:
                 high = middle - 1
         return low
+
+
+class _Explained:
+    """A context in which refusals about members and grants are explained from the records."""
+
+    def __init__(self, app: ConsortiumBase, consortium_id: UUID) -> None:
+        self.app = app
+        self.consortium_id = consortium_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
+        if isinstance(error, MemberNotCurrent):
+            raise self.app._why_not_current(self.consortium_id, error) from None
+        if isinstance(error, GrantNotInForce):
+            raise self.app._why_not_in_force(self.consortium_id, error) from None

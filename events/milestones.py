@@ -9,7 +9,7 @@ from uuid import UUID
 
 from consortium.aggregate import Consortium
 from consortium.cause import AMSTERDAM, Cause
-from consortium.milestones import AnswerValue, Decision, Milestone
+from consortium.milestones import AnswerValue, Decision, Evaluation, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
 from events.caller import Caller
@@ -61,7 +61,7 @@ class MilestoneUseCases(ConsortiumBase):
         reason: str,
         caller: Caller,
     ) -> Milestone:
-        return self.act_on(
+        milestone, _ = self.act_on(
             consortium_id,
             caller,
             may_manage,
@@ -69,6 +69,7 @@ class MilestoneUseCases(ConsortiumBase):
                 milestone_id, due_date=due_date, reason=reason, cause=cause
             ),
         )
+        return milestone
 
     def evaluate_checkpoint(
         self,
@@ -82,12 +83,12 @@ class MilestoneUseCases(ConsortiumBase):
         clears_conditions_of: list[UUID] | None,
         caller: Caller,
         claim: IdempotencyClaim | None = None,
-    ) -> tuple[Milestone, Consortium]:
-        """Evaluate; answers the milestone and the consortium as they are after it (a decision
-        may release a tranche, move the phase on or stop the consortium)."""
+    ) -> tuple[Milestone, Evaluation, Consortium]:
+        """Evaluate; answers the milestone, the evaluation and the consortium as they are after
+        it (a decision may release a tranche, move the phase on or stop the consortium)."""
 
-        def evaluate(c: Consortium, cause: Cause) -> tuple[Milestone, Consortium]:
-            milestone = c.evaluate_checkpoint(
+        def evaluate(c: Consortium, cause: Cause) -> tuple[Milestone, Evaluation, Consortium]:
+            milestone, evaluation = c.evaluate_checkpoint(
                 milestone_id,
                 answers=answers,
                 decision=decision,
@@ -96,7 +97,7 @@ class MilestoneUseCases(ConsortiumBase):
                 clears_conditions_of=clears_conditions_of,
                 cause=cause,
             )
-            return milestone, c
+            return milestone, evaluation, c
 
         return self.act_on(consortium_id, caller, may_manage, evaluate, claim)
 

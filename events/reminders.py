@@ -2,7 +2,8 @@
 outcome. Sending itself is the workers' business; this module never talks to a mail server.
 
 The scan reads the checkpoint read model (an index on open checkpoints by due date), never
-replays every consortium, so its cost follows the number of checkpoints near their date.
+replays every consortium, so its cost follows the number of checkpoints near their date. Each
+reminder is a delivery aggregate of its own (``events.deliveries``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from typing import Final
 from uuid import UUID
 
 from consortium.aggregate import Consortium
-from consortium.errors import ConsortiumNotFound, RuleViolation
+from consortium.errors import NotFound
 from consortium.reminder_policy import DueReminder, due_reminder, next_reminder_date
 from consortium.reminders import (
     CLAIM_LEASE,
     MAX_OFFSET,
     WEBHOOK,
-    AlreadyScheduled,
     Reminder,
     ReminderPolicy,
     Webhook,
@@ -31,7 +31,7 @@ from events.accounts import AccountsApplication
 from events.caller import Caller
 from events.consortia import ConsortiumApplication, may_manage
 from events.milestones import DUE_SOON_DAYS
-from events.readmodel import queries
+from events.readmodel import queries, records
 from events.readmodel.queries import CheckpointRow
 from events.readmodel.recorders import Tx
 from events.readmodel.side import ReadSide
@@ -123,24 +123,16 @@ class ReminderService:
         return account.language.value if account is not None else "nl"
 
     def _schedule(self, checkpoint: CheckpointRow, reminder: DueReminder, recipient: str) -> bool:
-        try:
-            self.consortia.act_on(
-                checkpoint.consortium_id,
-                SYSTEM,
-                may_manage,
-                lambda c, cause: c.schedule_reminder(
-                    milestone_id=checkpoint.milestone_id,
-                    due_date=checkpoint.due_date,
-                    kind=reminder.kind,
-                    step=reminder.step,
-                    recipient=recipient,
-                    language=self._language(recipient),
-                    cause=cause,
-                ),
-            )
-        except AlreadyScheduled:
-            return False
-        return True
+        return self.consortia.schedule_reminder(
+            checkpoint.consortium_id,
+            milestone_id=checkpoint.milestone_id,
+            due_date=checkpoint.due_date,
+            kind=reminder.kind,
+            step=reminder.step,
+            recipient=recipient,
+            language=self._language(recipient),
+            caller=SYSTEM,
+        )
 
     # -- deliveries -------------------------------------------------------------------------
 
@@ -149,41 +141,28 @@ class ReminderService:
     ) -> tuple[Consortium, Reminder] | None:
         """Claim a delivery; None when there is nothing to send (delivered already, or no
         longer applies: then it is cancelled)."""
-        reminder = self.consortia.act_on(
-            consortium_id,
-            SYSTEM,
-            may_manage,
-            lambda c, cause: c.claim_reminder(key, claim=claim, cause=cause),
-        )
+        reminder = self.consortia.claim_reminder(consortium_id, key, claim, SYSTEM)
         if reminder is None:
             return None
         return self.consortia.consortium(consortium_id, SYSTEM), reminder
 
     def delivered(self, consortium_id: UUID, key: str, message_id: str) -> None:
-        self.consortia.act_on(
-            consortium_id,
-            SYSTEM,
-            may_manage,
-            lambda c, cause: c.reminder_delivered(key, message_id=message_id, cause=cause),
-        )
+        self.consortia.reminder_delivered(consortium_id, key, message_id, SYSTEM)
 
     def failed(self, consortium_id: UUID, key: str, error: str) -> None:
         try:
-            self.consortia.act_on(
-                consortium_id,
-                SYSTEM,
-                may_manage,
-                lambda c, cause: c.reminder_failed(key, error=error, cause=cause),
-            )
-        except (RuleViolation, ConsortiumNotFound):
+            self.consortia.reminder_failed(consortium_id, key, error, SYSTEM)
+        except NotFound:
             log.exception("could not record the failure of reminder %s", key)
 
     # -- what users see ---------------------------------------------------------------------
 
     def overview(
         self, consortium_id: UUID, caller: Caller
-    ) -> tuple[Consortium, ReminderPolicy, list[Planned]]:
+    ) -> tuple[list[Reminder], ReminderPolicy, list[Planned]]:
+        """The reminders sent (or tried, or cancelled), the policy, and what is planned."""
         consortium = self.consortia.consortium(consortium_id, caller)
+        sent = self.consortia.records(lambda tx: records.reminders(tx, consortium_id))
         today = self.consortia.today()
         policy = consortium.reminder_policy
         planned = [
@@ -196,7 +175,7 @@ class ReminderService:
             for m in consortium.milestones
             if m.is_open and not consortium.phase.is_finished
         ]
-        return consortium, policy, planned
+        return sent, policy, planned
 
     def set_webhook(self, consortium_id: UUID, url: str, *, caller: Caller) -> tuple[Webhook, str]:
         """Post this consortium's reminders to ``url`` too; answers the key that signs them

@@ -12,14 +12,8 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from consortium.access import Grant, Role
 from consortium.accounts import Language
 from consortium.cost_sharing import KeyKind, Share
-from consortium.ledger import (
-    Commitment,
-    Contribution,
-    ContributionKind,
-    Expenditure,
-    Ledger,
-    Reversal,
-)
+from consortium.figures import ContributionKind
+from consortium.ledger import Commitment, Contribution, Expenditure, Ledger, Reversal
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import (
     Answer,
@@ -104,14 +98,16 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Contribution, "contribution"),
     (Reversal, "reversal"),
     (Expenditure, "expenditure"),
-    (Ledger, "ledger"),
+    # "ledger" and "milestone" named the unbounded shapes, only ever in snapshots (removed by
+    # events.migrations): the bounded ones have names of their own.
+    (Ledger, "ledger_totals"),
     (Share, "share"),
     (Grant, "grant"),
     (Question, "question"),
     (Answer, "answer_given"),
     (Evaluation, "evaluation"),
     (Replan, "replan"),
-    (Milestone, "milestone"),
+    (Milestone, "milestone_state"),
     (ReminderPolicy, "reminder_policy"),
     (Reminder, "reminder"),
     (Webhook, "webhook"),

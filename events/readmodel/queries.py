@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -14,6 +14,7 @@ from uuid import UUID
 
 from consortium.access import Principal
 from consortium.errors import InvalidValue
+from consortium.figures import COMMITTED, Figures, member_key
 from consortium.milestones import CheckpointStatus, Question, checkpoint_status
 from consortium.money import Money
 from events.readmodel.recorders import Tx
@@ -51,19 +52,24 @@ class PortfolioRow:
     founded_at: datetime
     updated_at: datetime
     active_members: int
-    committed: Money
-    received_cash: Money
-    received_in_kind: Money
-    spent: Money
     next_checkpoint: date | None
+    figures: Figures = field(default_factory=Figures)
+
+    @property
+    def committed(self) -> Money:
+        return self.figures.committed
 
     @property
     def received(self) -> Money:
-        return self.received_cash + self.received_in_kind
+        return self.figures.received
+
+    @property
+    def spent(self) -> Money:
+        return self.figures.spent
 
     @property
     def available(self) -> Money:
-        return self.received_cash - self.spent
+        return self.figures.available
 
 
 @dataclass(frozen=True)
@@ -150,10 +156,30 @@ def portfolio(
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _encode(sort, rows[-1]["sort_key"], rows[-1]["position"]) if more else None
-    return [_portfolio_row(r) for r in rows], next_cursor
+    money_of = _figures_of(tx, [r["consortium_id"] for r in rows])
+    return [
+        _portfolio_row(r, money_of.get(r["consortium_id"], Figures())) for r in rows
+    ], next_cursor
 
 
-def _portfolio_row(r: dict[str, Any]) -> PortfolioRow:
+def _figures_of(tx: Tx, consortium_ids: list[str]) -> dict[str, Figures]:
+    """The figures of each consortium as a whole, from its money rows."""
+    if not consortium_ids:
+        return {}
+    names = {f"c{n}": c for n, c in enumerate(consortium_ids)}
+    rows = tx.rows(
+        "SELECT consortium_id, kind, SUM(cents) AS cents FROM {t}rm_money "  # noqa: S608
+        f"WHERE consortium_id IN ({', '.join(':' + n for n in names)}) "
+        "GROUP BY consortium_id, kind",
+        names,
+    )
+    found: dict[str, list[tuple[str, Money]]] = {}
+    for r in rows:
+        found.setdefault(r["consortium_id"], []).append((r["kind"], money(int(r["cents"]))))
+    return {c: Figures.of_rows(kinds) for c, kinds in found.items()}
+
+
+def _portfolio_row(r: dict[str, Any], figures: Figures) -> PortfolioRow:
     return PortfolioRow(
         id=UUID(r["consortium_id"]),
         name=r["name"],
@@ -162,11 +188,8 @@ def _portfolio_row(r: dict[str, Any]) -> PortfolioRow:
         founded_at=datetime.fromisoformat(r["founded_at"]),
         updated_at=datetime.fromisoformat(r["updated_at"]),
         active_members=r["active_members"],
-        committed=money(r["committed_cents"]),
-        received_cash=money(r["received_cash_cents"]),
-        received_in_kind=money(r["received_in_kind_cents"]),
-        spent=money(r["spent_cents"]),
         next_checkpoint=date.fromisoformat(r["next_checkpoint"]) if r["next_checkpoint"] else None,
+        figures=figures,
     )
 
 
@@ -257,15 +280,16 @@ class Membership:
 
 @dataclass(frozen=True)
 class PartyLine:
+    """What one membership of a party pledged and contributed for one year."""
+
     member_id: UUID
     year: int
-    committed: Money
-    received_cash: Money
-    received_in_kind: Money
+    figures: Figures
 
 
 def party_money(tx: Tx, who: Principal, party: str) -> tuple[list[Membership], list[PartyLine]]:
-    """A party's memberships, and its pledges and contributions per member and year."""
+    """A party's memberships, and its pledges and contributions per member and year (a year
+    shows when there is a pledge for it, even of zero, or money received)."""
     params = {**_access(who), "party": party.strip().casefold()}
     members = tx.rows(
         "SELECT m.member_id, m.consortium_id, m.active, c.name FROM {t}rm_members m "  # noqa: S608
@@ -273,40 +297,27 @@ def party_money(tx: Tx, who: Principal, party: str) -> tuple[list[Membership], l
         f"WHERE m.party_key = :party AND {_VISIBLE} ORDER BY c.position, m.member_id",
         params,
     )
-    lines: dict[tuple[str, int], dict[str, Any]] = {}
+    lines: dict[tuple[UUID, int], list[tuple[str, Money]]] = {}
     for m in members:
-        ids = {"m": m["member_id"]}
-        for p in tx.rows("SELECT year, cents FROM {t}rm_pledges WHERE member_id = :m", ids):
-            _line(lines, m, p["year"])["committed"] += p["cents"]
+        member_id = UUID(m["member_id"])
         for r in tx.rows(
-            "SELECT year, kind, SUM(cents) AS cents FROM {t}rm_contributions "
-            "WHERE member_id = :m AND reversed = 0 GROUP BY year, kind",
-            ids,
+            "SELECT year, kind, cents FROM {t}rm_money WHERE member = :m",
+            {"m": member_key(member_id)},
         ):
-            _line(lines, m, r["year"])[r["kind"]] += int(r["cents"])
+            lines.setdefault((member_id, r["year"]), []).append((r["kind"], money(r["cents"])))
     memberships = [
         Membership(UUID(m["consortium_id"]), m["name"], UUID(m["member_id"]), bool(m["active"]))
         for m in members
     ]
-    return memberships, [
-        PartyLine(
-            member_id=UUID(member_id),
-            year=year,
-            committed=money(v["committed"]),
-            received_cash=money(v["cash"]),
-            received_in_kind=money(v["in_kind"]),
-        )
-        for (member_id, year), v in sorted(lines.items())
-    ]
+    found = [PartyLine(m, y, Figures.of_rows(kinds)) for (m, y), kinds in lines.items()]
+    return memberships, sorted(
+        (line for line in found if COMMITTED in line.figures.amounts or _received(line)),
+        key=lambda line: (str(line.member_id), line.year),
+    )
 
 
-def _line(
-    lines: dict[tuple[str, int], dict[str, Any]], member: dict[str, Any], year: int
-) -> dict[str, Any]:
-    key = (member["member_id"], year)
-    if key not in lines:
-        lines[key] = {**member, "committed": 0, "cash": 0, "in_kind": 0}
-    return lines[key]
+def _received(line: PartyLine) -> bool:
+    return line.figures.received != Money.zero()
 
 
 def contact_addresses(tx: Tx, member_ids: tuple[UUID, ...]) -> list[str]:

@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from events.readmodel.tables import CREATE, TABLES
+from events.readmodel.tables import CREATE, SCHEMA_VERSION, TABLES
 
 _NAMED: Final = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -62,6 +62,31 @@ class ReadModel(TrackingRecorder):
         the library's own rows in the tracking table (its migration marker) stay."""
         raise NotImplementedError
 
+    def prepare(self, application_name: str) -> bool:
+        """Create the tables; when they were made for another shape of the read model (another
+        ``SCHEMA_VERSION``, or before versions were kept), drop them first and forget what was
+        applied, so the follower builds them again from the log. True: they were rebuilt."""
+        with self.transaction(commit=True) as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS {t}rm_schema (version INTEGER NOT NULL)", {})
+            found = tx.rows("SELECT version FROM {t}rm_schema", {})
+            stale = not found or found[0]["version"] != SCHEMA_VERSION
+            if stale:
+                for table in TABLES:
+                    tx.execute(f"DROP TABLE IF EXISTS {{t}}{table}", {})
+                tx.execute("DELETE FROM {t}rm_schema", {})
+                tx.execute("INSERT INTO {t}rm_schema (version) VALUES (:v)", {"v": SCHEMA_VERSION})
+        if stale:
+            self.forget(application_name)
+        self.create_table()
+        return stale
+
+    def forget(self, application_name: str) -> None:
+        """Forget what was applied of that application."""
+        raise NotImplementedError
+
+    def create_table(self) -> None:
+        raise NotImplementedError
+
 
 class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
     def construct_create_table_statements(self) -> list[str]:
@@ -101,6 +126,16 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             cursor.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
 
+    def forget(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'tracking'"
+            )
+            if cursor.fetchall():
+                cursor.execute(
+                    "DELETE FROM tracking WHERE application_name = ?", (application_name,)
+                )
+
 
 class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -130,3 +165,18 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
                 ),
                 (application_name,),
             )
+
+    def forget(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_name = %s",
+                (self.datastore.schema, self.tracking_table_name),
+            )
+            if cursor.fetchall():
+                cursor.execute(
+                    SQL("DELETE FROM {}.{} WHERE application_name = %s").format(
+                        Identifier(self.datastore.schema), Identifier(self.tracking_table_name)
+                    ),
+                    (application_name,),
+                )

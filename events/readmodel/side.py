@@ -44,10 +44,12 @@ class StaleReadModel(Exception):
 
 class ReadSide:
     def __init__(self, settings: StoreSettings, app: StoreApplication, *, may_lead: bool) -> None:
-        env = Environment(ConsortiumProjection.name, dict(settings.env))
+        # The tables are made by ``prepare``, which first drops those of another shape.
+        env = Environment(ConsortiumProjection.name, {**settings.env, "CREATE_TABLE": "false"})
         factory = InfrastructureFactory.construct(env)
         view_class = PostgresReadModel if settings.is_postgres else SQLiteReadModel
         self.view: ReadModel = cast(ReadModel, factory.tracking_recorder(view_class))
+        self.view.prepare(app.name)
         self._factory = factory
         lock: Lock | None = None
         if may_lead and settings.is_postgres:

@@ -3,19 +3,34 @@
 ``{t}`` is the table prefix: empty on SQLite, the quoted schema on PostgreSQL. Money is kept in
 whole cents (integers), so sums in SQL are exact; instants as ISO 8601 text in UTC, dates as
 ISO text, so that text order is time order.
+
+Two kinds of tables: lists across consortia (the portfolio, checkpoints, access) and the
+records of each consortium (memberships, pledges and their revisions, contributions,
+expenditures, replans, evaluations, reminders), which its aggregate does not keep. A record
+carries the consortium version of the event that made it (and of the one that changed it, such
+as a member leaving), so a read can show the records as they stood at any version.
+
+``SCHEMA_VERSION`` names the shape of these tables: when it changes, ``migrate`` drops them and
+the follower builds them again from the event log.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+SCHEMA_VERSION: Final = 2
+
 TABLES: Final = (
     "rm_consortia",
     "rm_members",
     "rm_access",
+    "rm_money",
     "rm_pledges",
     "rm_contributions",
+    "rm_expenditures",
     "rm_checkpoints",
+    "rm_replans",
+    "rm_evaluations",
     "rm_reminders",
 )
 
@@ -30,10 +45,6 @@ CREATE: Final = (
         founded_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         active_members INTEGER NOT NULL DEFAULT 0,
-        committed_cents BIGINT NOT NULL DEFAULT 0,
-        received_cash_cents BIGINT NOT NULL DEFAULT 0,
-        received_in_kind_cents BIGINT NOT NULL DEFAULT 0,
-        spent_cents BIGINT NOT NULL DEFAULT 0,
         next_checkpoint TEXT,
         reminder_offsets TEXT NOT NULL DEFAULT '14,3,0',
         escalate_to_funders INTEGER NOT NULL DEFAULT 0,
@@ -52,9 +63,16 @@ CREATE: Final = (
         sector TEXT NOT NULL,
         role TEXT NOT NULL,
         contact_email TEXT,
-        active INTEGER NOT NULL
+        population BIGINT,
+        joined_at TEXT NOT NULL,
+        admitted_version BIGINT NOT NULL,
+        active INTEGER NOT NULL,
+        left_at TEXT,
+        leave_reason TEXT,
+        left_version BIGINT
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_members_consortium ON {t}rm_members (consortium_id)",
+    """CREATE INDEX IF NOT EXISTS rm_members_consortium
+       ON {t}rm_members (consortium_id, admitted_version)""",
     "CREATE INDEX IF NOT EXISTS rm_members_party ON {t}rm_members (party_key)",
     """CREATE TABLE IF NOT EXISTS {t}rm_access (
         grant_id TEXT PRIMARY KEY,
@@ -62,27 +80,76 @@ CREATE: Final = (
         account TEXT NOT NULL,
         role TEXT NOT NULL,
         member_id TEXT,
-        active INTEGER NOT NULL
+        active INTEGER NOT NULL,
+        granted_at TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        granted_version BIGINT NOT NULL,
+        revoked_at TEXT,
+        revoked_by TEXT,
+        revoked_version BIGINT
     )""",
     "CREATE INDEX IF NOT EXISTS rm_access_account ON {t}rm_access (account, consortium_id)",
+    """CREATE INDEX IF NOT EXISTS rm_access_consortium
+       ON {t}rm_access (consortium_id, granted_version)""",
+    """CREATE TABLE IF NOT EXISTS {t}rm_money (
+        consortium_id TEXT NOT NULL,
+        member TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        cents BIGINT NOT NULL,
+        PRIMARY KEY (consortium_id, member, year, kind)
+    )""",
+    "CREATE INDEX IF NOT EXISTS rm_money_member ON {t}rm_money (member)",
     """CREATE TABLE IF NOT EXISTS {t}rm_pledges (
+        commitment_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
         member_id TEXT NOT NULL,
         year INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
         cents BIGINT NOT NULL,
-        PRIMARY KEY (consortium_id, member_id, year)
+        reason TEXT,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        version BIGINT NOT NULL
     )""",
+    """CREATE INDEX IF NOT EXISTS rm_pledges_consortium
+       ON {t}rm_pledges (consortium_id, year, member_id, revision)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_contributions (
         contribution_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
         member_id TEXT NOT NULL,
-        year INTEGER NOT NULL,
         kind TEXT NOT NULL,
         cents BIGINT NOT NULL,
-        reversed INTEGER NOT NULL DEFAULT 0
+        booked_on TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        reference TEXT,
+        hours TEXT,
+        rate_cents BIGINT,
+        logged_at TEXT NOT NULL,
+        logged_by TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        reversed INTEGER NOT NULL DEFAULT 0,
+        reversal_reason TEXT,
+        reversed_at TEXT,
+        reversed_by TEXT,
+        reversed_version BIGINT
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_contributions_member ON {t}rm_contributions (member_id)",
-    """CREATE INDEX IF NOT EXISTS rm_pledges_member ON {t}rm_pledges (member_id)""",
+    """CREATE INDEX IF NOT EXISTS rm_contributions_consortium
+       ON {t}rm_contributions (consortium_id, version)""",
+    """CREATE TABLE IF NOT EXISTS {t}rm_expenditures (
+        expenditure_id TEXT PRIMARY KEY,
+        consortium_id TEXT NOT NULL,
+        cents BIGINT NOT NULL,
+        spent_on TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        description TEXT NOT NULL,
+        milestone_id TEXT,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        version BIGINT NOT NULL
+    )""",
+    """CREATE INDEX IF NOT EXISTS rm_expenditures_consortium
+       ON {t}rm_expenditures (consortium_id, version)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_checkpoints (
         milestone_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
@@ -96,13 +163,56 @@ CREATE: Final = (
     )""",
     "CREATE INDEX IF NOT EXISTS rm_checkpoints_due ON {t}rm_checkpoints (is_open, due_date)",
     "CREATE INDEX IF NOT EXISTS rm_checkpoints_consortium ON {t}rm_checkpoints (consortium_id)",
-    """CREATE TABLE IF NOT EXISTS {t}rm_reminders (
-        reminder_key TEXT PRIMARY KEY,
+    """CREATE TABLE IF NOT EXISTS {t}rm_replans (
         consortium_id TEXT NOT NULL,
         milestone_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        from_date TEXT NOT NULL,
+        to_date TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        replanned_at TEXT NOT NULL,
+        replanned_by TEXT NOT NULL,
+        PRIMARY KEY (consortium_id, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS rm_replans_milestone ON {t}rm_replans (milestone_id, version)",
+    """CREATE TABLE IF NOT EXISTS {t}rm_evaluations (
+        consortium_id TEXT NOT NULL,
+        milestone_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        version BIGINT NOT NULL,
+        answers TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        conditions TEXT,
+        new_due_date TEXT,
+        clears TEXT NOT NULL,
+        evaluated_at TEXT NOT NULL,
+        evaluated_by TEXT NOT NULL,
+        PRIMARY KEY (milestone_id, number)
+    )""",
+    """CREATE TABLE IF NOT EXISTS {t}rm_reminders (
+        reminder_key TEXT PRIMARY KEY,
+        delivery_id TEXT NOT NULL,
+        consortium_id TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        milestone_id TEXT NOT NULL,
         due_date TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        recipient TEXT NOT NULL,
+        language TEXT NOT NULL,
         scheduled_at TEXT NOT NULL,
+        claim TEXT,
+        claimed_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        delivered_at TEXT,
+        message_id TEXT,
+        last_error TEXT,
+        cancelled_at TEXT,
+        cancel_reason TEXT,
         settled INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS rm_reminders_pending ON {t}rm_reminders (settled, scheduled_at)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS rm_reminders_delivery ON {t}rm_reminders (delivery_id)",
+    """CREATE INDEX IF NOT EXISTS rm_reminders_consortium
+       ON {t}rm_reminders (consortium_id, position)""",
 )

@@ -21,11 +21,10 @@ from typing import Any, Final
 from werkzeug.test import TestResponse
 
 from consortium.aggregate import Consortium
-from consortium.budget_view import BudgetView, Figures
+from consortium.budget_view import BudgetView, Figures, budget_of
 from consortium.cause import Cause
-from consortium.members import MemberRole, Sector
+from consortium.members import Member, MemberRole, Sector
 from consortium.money import Money
-from events.budget import budget_of
 from tests.conftest import Api
 from tests.http import json_of
 
@@ -397,6 +396,7 @@ def answered(body: Mapping[str, Any]) -> Recomputed:
     )
 
 
-def budget_now(consortium: Consortium) -> Recomputed:
-    """The budget the service shows for a consortium in memory, in the comparable shape."""
-    return view_of(budget_of(consortium))
+def budget_now(consortium: Consortium, members: Iterable[Member] | None = None) -> Recomputed:
+    """The budget the service shows for a consortium in memory, in the comparable shape;
+    ``members``: every membership (the store's records keep those who left)."""
+    return view_of(budget_of(consortium, members))

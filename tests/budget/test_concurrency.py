@@ -20,6 +20,7 @@ from flask import Flask
 
 from events.bootstrap import Store
 from events.caller import Caller
+from events.readmodel.records import ContributionFilter
 from tests.budget.support import TODAY, contribute, of
 from tests.conftest import Api
 from tests.http import json_of
@@ -83,6 +84,8 @@ def test_eight_writers_log_two_thousand_contributions_exact_to_the_cent(
     expected = sum(amount(w, n) for w in range(WRITERS) for n in range(EACH))
     totals = json_of(pm.get(of(consortium_id, "budget")))["totals"]
     assert totals["received_cash"] == totals["received"] == f"{expected:.2f}"
-    ledger = store.consortia.consortium(UUID(consortium_id), caller).ledger
-    references = sorted(c.reference or "" for c in ledger.contributions)
+    logged = store.consortia.contributions(
+        UUID(consortium_id), caller, ContributionFilter(), start=0, limit=TOTAL + 1
+    ).items
+    references = sorted(b.contribution.reference or "" for b in logged)
     assert references == sorted(f"writer {w} #{n}" for w in range(WRITERS) for n in range(EACH))

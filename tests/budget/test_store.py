@@ -17,6 +17,7 @@ from consortium.ledger import ContributionKind
 from events.bootstrap import Store, open_store
 from events.caller import Caller
 from events.consortium_base import SNAPSHOT_INTERVAL
+from events.readmodel.records import ContributionFilter
 from events.settings import StoreSettings
 from tests.budget.support import (
     LAST_YEAR,
@@ -91,7 +92,8 @@ def book(store: Store, consortium_id: UUID, caller: Caller, members: list[UUID],
             caller=caller,
         )
     elif step == 4:
-        last = app.consortium(consortium_id, caller).ledger.contributions[-2]
+        logged = app.contributions(consortium_id, caller, ContributionFilter(), start=0, limit=999)
+        last = logged.items[-2].contribution
         app.reverse_contribution(consortium_id, last.id, reason="Dubbel geboekt", caller=caller)
     elif n % 12 == 5:
         app.record_expenditure(
@@ -131,7 +133,7 @@ def test_every_money_fact_reads_back_the_same_from_a_fresh_store_across_snapshot
     cid = UUID(consortium_id)
     moments: list[tuple[datetime, Recomputed]] = []
     n = 0
-    while store.consortia.consortium(cid, caller).version < SNAPSHOT_INTERVAL + 20:
+    while store.consortia.consortium(cid, caller).version < 2 * SNAPSHOT_INTERVAL + 7:
         book(store, cid, caller, ids(members), n)
         if n % 10 == 0:
             moments.append((clock.peek(), budget_in(store, cid, caller)))
@@ -139,7 +141,7 @@ def test_every_money_fact_reads_back_the_same_from_a_fresh_store_across_snapshot
     written = store.consortia.consortium(cid, caller)
     assert store.consortia.snapshots is not None
     (snapshot,) = store.consortia.snapshots.recorder.select_events(cid, desc=True, limit=1)
-    assert snapshot.originator_version == SNAPSHOT_INTERVAL
+    assert SNAPSHOT_INTERVAL <= snapshot.originator_version < written.version
 
     fresh = another_store()
     read = fresh.consortia.consortium(cid, caller)

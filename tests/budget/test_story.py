@@ -217,6 +217,11 @@ def test_three_municipalities_pool_their_money_and_every_figure_adds_up(
     assert reversal["data"] == {
         "contribution_id": mistake["id"],
         "reason": "Tikfout: 7250,50 bedoeld",
+        # What the reversal takes out of the figures, so the history explains it alone.
+        "member_id": mistake["member_id"],
+        "year": mistake["year"],
+        "kind": mistake["kind"],
+        "amount": mistake["amount"],
     }
     assert datetime.fromisoformat(reversal["occurred_at"]) > overview_asked
 

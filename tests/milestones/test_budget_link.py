@@ -13,13 +13,12 @@ from uuid import uuid4
 import pytest
 
 from consortium.aggregate import Consortium
-from consortium.budget_view import BudgetView
+from consortium.budget_view import BudgetView, budget_of
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, RuleViolation
 from consortium.ledger import ContributionKind
 from consortium.milestones import Decision, Milestone
 from consortium.money import Money
-from events.budget import budget_of
 from tests.milestones.support import TODAY, yes_to_all
 
 Act = Callable[[], Cause]

@@ -12,7 +12,7 @@ import pytest
 from consortium.aggregate import Consortium
 from consortium.cause import Cause
 from consortium.errors import ConsortiumIsFinished, InvalidValue, RuleViolation
-from consortium.milestones import AnswerValue, Decision, Milestone
+from consortium.milestones import AnswerValue, Decision, Evaluation, Milestone
 from tests.milestones.support import PM, TODAY, answering, yes_to_all
 
 Act = Callable[[], Cause]
@@ -31,7 +31,10 @@ def milestone(consortium: Consortium, cause: Act) -> Milestone:
     )
 
 
-def evaluate(consortium: Consortium, milestone: Milestone, cause: Act, **fields: Any) -> Milestone:
+def evaluate(
+    consortium: Consortium, milestone: Milestone, cause: Act, **fields: Any
+) -> tuple[Milestone, Evaluation]:
+    """The milestone after the evaluation, and the evaluation as recorded."""
     given: dict[str, Any] = {"answers": yes_to_all(milestone), "decision": Decision.GO, **fields}
     return consortium.evaluate_checkpoint(milestone.id, **given, cause=cause())
 
@@ -40,7 +43,7 @@ def refusal(consortium: Consortium, milestone: Milestone, cause: Act, **fields: 
     """The field an invalid evaluation is refused on; the milestone stays unevaluated."""
     with pytest.raises(InvalidValue) as refused:
         evaluate(consortium, milestone, cause, **fields)
-    assert consortium.milestone(milestone.id).evaluations == ()
+    assert consortium.milestone(milestone.id).evaluation_count == 0
     return refused.value.field
 
 
@@ -84,9 +87,9 @@ def test_a_question_may_be_answered_by_its_text(
 ) -> None:
     by_text = [(q.text, YES, None) for q in milestone.questions]
 
-    evaluated = evaluate(consortium, milestone, cause, answers=by_text)
+    _, evaluation = evaluate(consortium, milestone, cause, answers=by_text)
 
-    assert [a.question for a in evaluated.evaluations[0].answers] == [
+    assert [a.question for a in evaluation.answers] == [
         "works",
         "next_step",
         "infrastructure",
@@ -104,7 +107,7 @@ def test_the_evaluation_keeps_each_answer_with_its_note_the_decision_and_the_act
         ("q1", YES, None),
     ]
 
-    evaluation = evaluate(consortium, milestone, cause, answers=answers).evaluations[0]
+    _, evaluation = evaluate(consortium, milestone, cause, answers=answers)
 
     assert [(a.question, a.answer, a.note) for a in evaluation.answers] == answers
     assert (evaluation.number, evaluation.decision, evaluation.evaluated_by) == (
@@ -128,7 +131,9 @@ def test_no_go_when_the_solution_does_not_work(
 def test_a_go_when_the_solution_partly_works(
     consortium: Consortium, milestone: Milestone, cause: Act
 ) -> None:
-    evaluated = evaluate(consortium, milestone, cause, answers=answering(milestone, works=PARTLY))
+    evaluated, _ = evaluate(
+        consortium, milestone, cause, answers=answering(milestone, works=PARTLY)
+    )
 
     assert evaluated.last_decision is Decision.GO
 
@@ -147,7 +152,7 @@ def test_a_go_with_conditions_needs_the_conditions(
 def test_a_go_with_conditions_keeps_its_conditions(
     consortium: Consortium, milestone: Milestone, cause: Act
 ) -> None:
-    evaluated = evaluate(
+    evaluated, evaluation = evaluate(
         consortium,
         milestone,
         cause,
@@ -155,7 +160,8 @@ def test_a_go_with_conditions_keeps_its_conditions(
         conditions="Privacytoets afronden",
     )
 
-    assert evaluated.evaluations[0].conditions == "Privacytoets afronden"
+    assert evaluation.conditions == "Privacytoets afronden"
+    assert evaluated.open_conditions == "Privacytoets afronden"
 
 
 @pytest.mark.parametrize("decision", [Decision.GO, Decision.STOP])
@@ -193,7 +199,7 @@ def test_only_a_redo_has_a_new_due_date(
 def test_a_redo_keeps_the_checkpoint_open_on_its_new_date(
     consortium: Consortium, milestone: Milestone, cause: Act
 ) -> None:
-    redone = evaluate(consortium, milestone, cause, decision=Decision.REDO, new_due_date=LATER)
+    redone, _ = evaluate(consortium, milestone, cause, decision=Decision.REDO, new_due_date=LATER)
 
     assert (redone.is_open, redone.due_date) == (True, LATER)
 
@@ -221,14 +227,15 @@ def test_a_milestone_is_evaluated_once(
 def test_after_a_redo_the_milestone_is_evaluated_again(
     consortium: Consortium, milestone: Milestone, cause: Act
 ) -> None:
-    evaluate(consortium, milestone, cause, decision=Decision.REDO, new_due_date=LATER)
+    _, first = evaluate(consortium, milestone, cause, decision=Decision.REDO, new_due_date=LATER)
 
-    again = evaluate(consortium, milestone, cause)
+    again, second = evaluate(consortium, milestone, cause)
 
-    assert [(e.number, e.decision) for e in again.evaluations] == [
+    assert [(e.number, e.decision) for e in (first, second)] == [
         (1, Decision.REDO),
         (2, Decision.GO),
     ]
+    assert (again.evaluation_count, again.last_decision) == (2, Decision.GO)
 
 
 def test_nothing_is_evaluated_after_a_stop(

@@ -60,7 +60,7 @@ def test_a_checkpoint_is_passed_after_a_go_even_after_its_date(
     decision: Decision,
     conditions: str | None,
 ) -> None:
-    passed = consortium.evaluate_checkpoint(
+    passed, _ = consortium.evaluate_checkpoint(
         milestone.id,
         answers=yes_to_all(milestone),
         decision=decision,
@@ -74,7 +74,7 @@ def test_a_checkpoint_is_passed_after_a_go_even_after_its_date(
 def test_a_checkpoint_is_stopped_after_a_stop(
     consortium: Consortium, milestone: Milestone, cause: Act
 ) -> None:
-    stopped = consortium.evaluate_checkpoint(
+    stopped, _ = consortium.evaluate_checkpoint(
         milestone.id, answers=yes_to_all(milestone), decision=Decision.STOP, cause=cause()
     )
 
@@ -84,7 +84,7 @@ def test_a_checkpoint_is_stopped_after_a_stop(
 def test_after_a_redo_the_status_follows_the_new_date(
     consortium: Consortium, milestone: Milestone, cause: Act
 ) -> None:
-    redone = consortium.evaluate_checkpoint(
+    redone, _ = consortium.evaluate_checkpoint(
         milestone.id,
         answers=yes_to_all(milestone),
         decision=Decision.REDO,

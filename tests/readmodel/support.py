@@ -17,7 +17,7 @@ from consortium.access import Principal, Role
 from consortium.aggregate import Consortium
 from consortium.cost_sharing import KeyKind
 from consortium.errors import DomainError
-from consortium.ledger import ContributionKind
+from consortium.ledger import Contribution, ContributionKind
 from consortium.members import MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision
 from consortium.money import Money
@@ -164,6 +164,10 @@ class HistoryWriter:
         self.app = store.consortia
         self.random = random.Random(seed)
         self.history = History()
+        # The contributions logged per consortium, and those reversed (ledger entries are the
+        # store's records, not the aggregate's state).
+        self.logged: dict[UUID, list[Contribution]] = {}
+        self.reversed: set[Contribution] = set()
 
     # -- the whole history --------------------------------------------------------------
 
@@ -252,9 +256,12 @@ class HistoryWriter:
             founder = self.history.founders[consortium_id]
             self._attempt(partial(self._stop, consortium_id, founder))
         found = self.store.reminders.scan()
-        for due in found[::2]:
-            if self.store.reminders.claim(due.consortium_id, due.key, "worker-1") is not None:
-                self.store.reminders.delivered(due.consortium_id, due.key, f"<{due.key}@test>")
+        for n, due in enumerate(found[::2]):
+            if self.store.reminders.claim(due.consortium_id, due.key, "worker-1") is None:
+                continue
+            if n % 2 == 0:  # the mail server refused it once; delivered at the next attempt
+                self.store.reminders.failed(due.consortium_id, due.key, "refused")
+            self.store.reminders.delivered(due.consortium_id, due.key, f"<{due.key}@test>")
         for due in found[1::2]:
             founder = self.history.founders[due.consortium_id]
             self._attempt(partial(self._stop, due.consortium_id, founder))
@@ -351,7 +358,7 @@ class HistoryWriter:
         if kind is ContributionKind.IN_KIND and self.random.random() < 0.5:
             hours, rate = Decimal(self.random.randint(1, 80)), Money(Decimal("87.50"))
             amount = Money(hours * rate.amount)
-        self.app.log_contribution(
+        logged = self.app.log_contribution(
             consortium_id,
             member_id=member.id,
             kind=kind,
@@ -363,12 +370,14 @@ class HistoryWriter:
             rate=rate,
             caller=founder,
         )
+        self.logged.setdefault(consortium_id, []).append(logged)
 
     def _reverse(self, consortium_id: UUID, founder: Caller) -> None:
-        ledger = self._consortium(consortium_id).ledger
-        open_ = [c for c in ledger.contributions if ledger.reversal_of(c.id) is None]
+        logged = self.logged.get(consortium_id, [])
+        open_ = [c for c in logged if c not in self.reversed]
         if open_:
             contribution = self.random.choice(open_)
+            self.reversed.add(contribution)
             self.app.reverse_contribution(
                 consortium_id, contribution.id, reason="Dubbel geboekt", caller=founder
             )

@@ -33,10 +33,11 @@ def received_cash(store: Store, consortium_id: UUID) -> Money:
     """As the read model has it now (read straight from the rows, without catching up)."""
     with store.read.view.transaction(commit=False) as tx:
         (row,) = tx.rows(
-            "SELECT received_cash_cents FROM {t}rm_consortia WHERE consortium_id = :c",
+            "SELECT COALESCE(SUM(cents), 0) AS cents FROM {t}rm_money "
+            "WHERE consortium_id = :c AND kind = 'cash'",
             {"c": str(consortium_id)},
         )
-    return Money(Decimal(row["received_cash_cents"]) / 100)
+    return Money(Decimal(row["cents"]) / 100)
 
 
 def contribute(store: Store, consortium_id: UUID, amount: str) -> None:
@@ -80,18 +81,15 @@ class CrashOnTracking:
         if self.crashed_at is None and due:
             self.crashed_at = tracking.notification_id
             self.rows_written = tx.rows(
-                "SELECT consortium_id, received_cash_cents FROM {t}rm_consortia"
+                "SELECT consortium_id, SUM(cents) AS cents FROM {t}rm_money "
+                "WHERE kind = 'cash' GROUP BY consortium_id"
             )
             raise self.error(f"crash before tracking {tracking.notification_id}")
         self.original(tx, tracking)
 
 
 def cash_in_transaction(crash: CrashOnTracking, consortium_id: UUID) -> Money:
-    (cents,) = (
-        r["received_cash_cents"]
-        for r in crash.rows_written
-        if r["consortium_id"] == str(consortium_id)
-    )
+    (cents,) = (r["cents"] for r in crash.rows_written if r["consortium_id"] == str(consortium_id))
     return Money(Decimal(cents) / 100)
 
 

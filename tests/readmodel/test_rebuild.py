@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from consortium.budget_view import budget_of
 from consortium.money import Money
 from events.bootstrap import Store, open_store
-from events.budget import budget_of
 from events.milestones import DUE_SOON_DAYS
 from events.readmodel.follower import Follower
 from events.readmodel.queries import checkpoints, party_money
@@ -64,7 +64,7 @@ def test_a_rebuild_drops_rows_that_no_event_made(
             "INSERT INTO {t}rm_consortia (consortium_id, position, name, challenge, search, "
             "phase, founded_at, updated_at) VALUES ('stray', 0, 'x', 'x', 'x', 'pilot', 'x', 'x')"
         )
-        tx.execute("UPDATE {t}rm_consortia SET spent_cents = spent_cents + 1")
+        tx.execute("UPDATE {t}rm_money SET cents = cents + 1")
 
     follower.rebuild()
 
@@ -119,8 +119,8 @@ def test_every_portfolio_row_agrees_with_its_consortium(
             row.phase,
             row.active_members,
             row.committed,
-            row.received_cash,
-            row.received_in_kind,
+            row.figures.received_cash,
+            row.figures.received_in_kind,
             row.spent,
             row.next_checkpoint,
             row.founded_at,
@@ -141,7 +141,7 @@ def test_money_per_party_agrees_with_the_budgets_of_its_consortia(
     for party, _, _ in PARTIES:
         expected = set()
         for consortium in store.consortia.all_consortia():
-            for figures in budget_of(consortium).members:
+            for figures in store.consortia.budget_of(consortium).members:
                 if figures.member.party.casefold() != party.casefold():
                     continue
                 for year in figures.years:
@@ -153,9 +153,10 @@ def test_money_per_party_agrees_with_the_budgets_of_its_consortia(
         _, lines = store.read.read(partial(party_money, who=ADMIN, party=party))
 
         found = {
-            (line.member_id, line.year, line.committed, line.received_cash, line.received_in_kind)
+            (line.member_id, line.year, f.committed, f.received_cash, f.received_in_kind)
             for line in lines
-            if (line.committed, line.received_cash, line.received_in_kind) != (zero, zero, zero)
+            for f in [line.figures]
+            if (f.committed, f.received_cash, f.received_in_kind) != (zero, zero, zero)
         }
         assert found == expected, party
 

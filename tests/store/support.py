@@ -117,7 +117,7 @@ def comparable(consortium: Consortium) -> dict[str, Any]:
         "ledger": consortium.ledger,
         "milestones": tuple(consortium.milestones),
         "reminder_policy": consortium.reminder_policy,
-        "reminders": tuple(consortium.reminders),
+        "webhook": consortium.webhook,
     }
 
 

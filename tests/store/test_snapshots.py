@@ -1,5 +1,5 @@
-"""Snapshots: a consortium is snapshotted every 100 events and loads through its latest
-snapshot with the same state as a replay of every event; a snapshot that cannot be written
+"""Snapshots: a consortium is snapshotted every SNAPSHOT_INTERVAL events and loads through its
+latest snapshot with the same state as a replay of every event; a snapshot that cannot be written
 never fails the command whose events were recorded."""
 
 from __future__ import annotations
@@ -89,10 +89,11 @@ def test_the_snapshot_is_of_the_state_at_its_version(
     )
 
 
-def test_a_snapshot_is_taken_at_every_hundredth_event_also_within_one_save(
+def test_a_snapshot_is_taken_at_every_interval_also_within_one_save(
     module_store: Store, long_history: UUID
 ) -> None:
-    assert snapshot_versions(module_store.consortia, long_history) == list(range(100, LONG, 100))
+    expected = list(range(SNAPSHOT_INTERVAL, LONG, SNAPSHOT_INTERVAL))
+    assert snapshot_versions(module_store.consortia, long_history) == expected
 
 
 # -- loading through them --------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def test_a_long_history_loads_only_the_events_after_the_latest_snapshot(
 
     fresh.repository.get(long_history)
 
-    assert asked == [1000]
+    assert asked == [(LONG - 1) // SNAPSHOT_INTERVAL * SNAPSHOT_INTERVAL]
 
 
 def test_a_past_version_loads_through_the_snapshot_before_it_like_a_replay(
@@ -221,7 +222,8 @@ def test_a_command_whose_snapshot_exists_already_is_recorded_once(
     admit(consortia, at_99, "Gemeente Zeist", caller)
 
     reread = open_another_store().consortia.consortium(at_99, caller)
-    assert (reread.version, [m.party for m in reread.members].count("Gemeente Zeist")) == (100, 1)
+    parties = [m.party for m in reread.members]
+    assert (reread.version, parties.count("Gemeente Zeist")) == (SNAPSHOT_INTERVAL, 1)
 
 
 def test_taking_a_snapshot_that_exists_already_is_no_error(

@@ -151,11 +151,13 @@ class World:
 
     # -- what the consortium recorded ----------------------------------------------------------
 
-    def reminders(self) -> tuple[Reminder, ...]:
-        return self.store.consortia.consortium(self.consortium_id, self.caller).reminders
+    def reminders(self) -> list[Reminder]:
+        """Every reminder scheduled, as the reminders overview lists them."""
+        sent, _, _ = self.store.reminders.overview(self.consortium_id, self.caller)
+        return sent
 
     def reminder(self, key: str) -> Reminder:
-        return self.store.consortia.consortium(self.consortium_id, self.caller).reminder(key)
+        return self.store.consortia.reminder(self.consortium_id, key)
 
     def scheduled(self) -> set[tuple[date, str, int, str]]:
         """(due date, kind, step, recipient) of every reminder scheduled so far."""

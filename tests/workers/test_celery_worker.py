@@ -77,8 +77,7 @@ def send_to_workers(due: Due, queue: str) -> str:
 def recorded(worker_database: StoreSettings, due: Due) -> Reminder:
     store = open_store(worker_database)
     try:
-        caller = Caller.system("test", "check")
-        return store.consortia.consortium(due.consortium_id, caller).reminder(due.key)
+        return store.consortia.reminder(due.consortium_id, due.key)
     finally:
         store.close()
 

@@ -34,7 +34,7 @@ def test_nothing_is_scheduled_before_the_first_reminder_day(world: World) -> Non
     world.plan(TODAY + days(15))
 
     assert world.scan() == []
-    assert world.reminders() == ()
+    assert world.reminders() == []
 
 
 def test_the_14_day_reminder_is_scheduled_14_days_before(world: World) -> None:
@@ -132,7 +132,7 @@ def test_an_evaluated_checkpoint_gets_no_reminders(world: World) -> None:
     assert world.scan() == []
     world.go_to(TODAY + days(10))  # it would be overdue had it not been evaluated
     assert world.scan() == []
-    assert world.reminders() == ()
+    assert world.reminders() == []
 
 
 def test_a_stopped_consortium_gets_no_reminders(world: World) -> None:
@@ -142,7 +142,7 @@ def test_a_stopped_consortium_gets_no_reminders(world: World) -> None:
     assert world.scan() == []
     world.go_to(TODAY + days(10))
     assert world.scan() == []
-    assert world.reminders() == ()
+    assert world.reminders() == []
 
 
 # -- to whom -------------------------------------------------------------------------------------

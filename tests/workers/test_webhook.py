@@ -139,7 +139,7 @@ def test_a_webhook_removed_before_delivery_gets_nothing_and_the_reminder_is_canc
 
     sent = deliver(world.store, RecordingMailer(), due, claim="worker-1")
 
-    reminder = world.store.consortia.consortium(world.consortium_id, world.caller).reminder(due.key)
+    reminder = world.reminder(due.key)
     assert (sent, receiver.requests, reminder.cancel_reason) == (
         False,
         [],

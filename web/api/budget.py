@@ -68,8 +68,7 @@ class PartyMoney(MethodView):
             years: dict[int, Figures] = {}
             for line in lines:
                 if line.member_id in ids:
-                    year = Figures(line.committed, line.received_cash, line.received_in_kind)
-                    years[line.year] = years.get(line.year, Figures()).plus(year)
+                    years[line.year] = years.get(line.year, Figures()).plus(line.figures)
             figures = Figures.total(years.values())
             totals = totals.plus(figures)
             rows.append(
@@ -96,14 +95,5 @@ def _as_of(party: str, caller: Caller, as_of: datetime) -> tuple[list[Membership
             memberships.append(
                 Membership(consortium.id, consortium.name, row.member.id, row.member.is_active)
             )
-            lines.extend(
-                PartyLine(
-                    row.member.id,
-                    y.year,
-                    y.figures.committed,
-                    y.figures.received_cash,
-                    y.figures.received_in_kind,
-                )
-                for y in row.years
-            )
+            lines.extend(PartyLine(row.member.id, y.year, y.figures) for y in row.years)
     return memberships, lines

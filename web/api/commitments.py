@@ -9,7 +9,6 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from consortium.errors import NotFound
 from consortium.ledger import Commitment
 from events.idempotency import StoredResponse
 from web.auth import current_caller, store
@@ -40,22 +39,27 @@ class Commitments(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Current pledges per member and year, each with its revisions (oldest first)."""
-        consortium = store().consortia.consortium(consortium_id, current_caller())
-        ledger = consortium.ledger
-        items = []
-        for member_id, year, amount in sorted(ledger.pledges(), key=lambda p: (p[1], str(p[0]))):
-            if args["member_id"] not in (None, member_id) or args["year"] not in (None, year):
-                continue
-            items.append(
+        caller = current_caller()
+        parties = {m.id: m.party for m in store().consortia.members(consortium_id, caller)}
+        pledges: dict[tuple[int, str], list[Commitment]] = {}
+        for revision in store().consortia.pledge_revisions(consortium_id, caller):
+            if args["member_id"] in (None, revision.member_id) and args["year"] in (
+                None,
+                revision.year,
+            ):
+                pledges.setdefault((revision.year, str(revision.member_id)), []).append(revision)
+        return {
+            "items": [
                 {
-                    "member_id": member_id,
-                    "party": consortium.member(member_id).party,
+                    "member_id": revisions[-1].member_id,
+                    "party": parties[revisions[-1].member_id],
                     "year": year,
-                    "amount": amount,
-                    "revisions": ledger.revisions(member_id, year),
+                    "amount": revisions[-1].amount,
+                    "revisions": revisions,
                 }
-            )
-        return {"items": items}
+                for (year, _), revisions in sorted(pledges.items())
+            ]
+        }
 
     @blp.arguments(CommitmentIn)
     @blp.response(201, CommitmentOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -85,11 +89,4 @@ class CommitmentById(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, commitment_id: UUID) -> Commitment:
         """One revision of a pledge."""
-        commitment = (
-            store()
-            .consortia.consortium(consortium_id, current_caller())
-            .ledger.commitment(commitment_id)
-        )
-        if commitment is None:
-            raise NotFound(f"This consortium has no commitment {commitment_id}.")
-        return commitment
+        return store().consortia.commitment(consortium_id, commitment_id, current_caller())

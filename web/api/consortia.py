@@ -13,6 +13,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from consortium.aggregate import Consortium
+from consortium.members import Member
 from events.readmodel.queries import PortfolioFilter
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
@@ -36,13 +37,20 @@ blp = Blueprint(
 
 @dataclass(frozen=True)
 class ConsortiumAt:
-    """A consortium together with the moment it is shown as of (None: now)."""
+    """A consortium together with its memberships (those that ended included) and the moment
+    it is shown as of (None: now)."""
 
     consortium: Consortium
+    members: list[Member]
     as_of: datetime | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.consortium, name)
+
+
+def with_members(consortium_id: UUID, as_of: datetime | None = None) -> ConsortiumAt:
+    consortium, members = store().consortia.with_members(consortium_id, current_caller(), as_of)
+    return ConsortiumAt(consortium, members, as_of)
 
 
 def consortium_location(consortium_id: UUID) -> dict[str, str]:
@@ -82,7 +90,7 @@ class Consortia(MethodView):
     def post(self, data: dict[str, Any]) -> tuple[ConsortiumAt, int, dict[str, str]]:
         """Found a consortium; it starts in the exploration phase."""
         consortium = store().consortia.found(**data, caller=current_caller())
-        return ConsortiumAt(consortium), 201, consortium_location(consortium.id)
+        return ConsortiumAt(consortium, []), 201, consortium_location(consortium.id)
 
 
 @blp.route("/<uuid:consortium_id>")
@@ -92,12 +100,7 @@ class ConsortiumById(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
         """The consortium now, or with `?as_of=` as it stood at that moment."""
-        as_of = args["as_of"]
-        if as_of is None:
-            return ConsortiumAt(store().consortia.consortium(consortium_id, current_caller()))
-        return ConsortiumAt(
-            store().consortia.consortium_as_of(consortium_id, as_of, current_caller()), as_of
-        )
+        return with_members(consortium_id, args["as_of"])
 
 
 @blp.route("/<uuid:consortium_id>/phase")
@@ -108,7 +111,7 @@ class ConsortiumPhase(MethodView):
     @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
         """Move to the next phase, or stop the consortium (a reason is then required)."""
-        consortium = store().consortia.move_to_phase(
+        store().consortia.move_to_phase(
             consortium_id, data["phase"], reason=data["reason"], caller=current_caller()
         )
-        return ConsortiumAt(consortium)
+        return with_members(consortium_id)

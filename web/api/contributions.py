@@ -9,10 +9,10 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from consortium.errors import ContributionNotFound, NotFound
-from consortium.ledger import Contribution, Ledger, Reversal
-from events.consortia import Page
+from consortium.errors import NotFound
+from consortium.ledger import Contribution, Reversal
 from events.idempotency import StoredResponse
+from events.readmodel.records import ContributionFilter
 from web.api.paging import page_body
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
@@ -35,10 +35,10 @@ blp = Blueprint(
 )
 
 
-def shown(ledger: Ledger, contribution: Contribution) -> dict[str, Any]:
+def shown(contribution: Contribution, reversal: Reversal | None = None) -> dict[str, Any]:
     """A contribution with its reversal, if any, for the ContributionOut schema."""
     fields = {name: getattr(contribution, name) for name in Contribution.__dataclass_fields__}
-    return {**fields, "reversal": ledger.reversal_of(contribution.id)}
+    return {**fields, "reversal": reversal}
 
 
 def _location(consortium_id: UUID, contribution_id: UUID) -> str:
@@ -56,19 +56,12 @@ class Contributions(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Contributions in the order they were logged, filtered, a page at a time."""
-        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
-        matching = [
-            c
-            for c in ledger.contributions
-            if args["member_id"] in (None, c.member_id)
-            and args["year"] in (None, c.year)
-            and args["kind"] in (None, c.kind)
-        ]
-        start, limit = args["cursor"], args["limit"]
-        window = matching[start : start + limit]
-        more = start + limit < len(matching)
-        page = Page(window, start + limit if more else None)
-        return page_body(page, [shown(ledger, c) for c in window], "cursor", limit)
+        where = ContributionFilter(args["member_id"], args["year"], args["kind"])
+        page = store().consortia.contributions(
+            consortium_id, current_caller(), where, start=args["cursor"], limit=args["limit"]
+        )
+        items = [shown(b.contribution, b.reversal) for b in page.items]
+        return page_body(page, items, "cursor", args["limit"])
 
     @blp.arguments(ContributionIn)
     @blp.response(201, ContributionOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -81,7 +74,7 @@ class Contributions(MethodView):
         whole); the year defaults to the year of the date."""
 
         def render(contribution: Contribution) -> StoredResponse:
-            body = ContributionOut().dump(shown(Ledger(), contribution))
+            body = ContributionOut().dump(shown(contribution))
             return StoredResponse(
                 201, body, {"Location": _location(consortium_id, contribution.id)}
             )
@@ -110,11 +103,8 @@ class ContributionById(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, contribution_id: UUID) -> dict[str, Any]:
         """One contribution, with its reversal if it was reversed."""
-        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
-        contribution = ledger.contribution(contribution_id)
-        if contribution is None:
-            raise ContributionNotFound(contribution_id)
-        return shown(ledger, contribution)
+        booked = store().consortia.contribution(consortium_id, contribution_id, current_caller())
+        return shown(booked.contribution, booked.reversal)
 
 
 @blp.route("/<uuid:contribution_id>/reversal")
@@ -123,13 +113,10 @@ class ContributionReversal(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, contribution_id: UUID) -> Reversal:
         """The reversal of a contribution, if it was reversed."""
-        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
-        if ledger.contribution(contribution_id) is None:
-            raise ContributionNotFound(contribution_id)
-        reversal = ledger.reversal_of(contribution_id)
-        if reversal is None:
+        booked = store().consortia.contribution(consortium_id, contribution_id, current_caller())
+        if booked.reversal is None:
             raise NotFound("This contribution has not been reversed.")
-        return reversal
+        return booked.reversal
 
     @blp.arguments(ReversalIn)
     @blp.response(201, ReversalOut, headers={"Location": {"schema": {"type": "string"}}})

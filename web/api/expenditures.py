@@ -9,7 +9,6 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from consortium.errors import NotFound
 from consortium.ledger import Expenditure
 from events.idempotency import StoredResponse
 from web.auth import current_caller, store
@@ -32,11 +31,7 @@ class Expenditures(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every expenditure, in the order recorded."""
-        return {
-            "items": store()
-            .consortia.consortium(consortium_id, current_caller())
-            .ledger.expenditures
-        }
+        return {"items": store().consortia.expenditures(consortium_id, current_caller())}
 
     @blp.arguments(ExpenditureIn)
     @blp.response(201, ExpenditureOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -77,8 +72,4 @@ class ExpenditureById(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, expenditure_id: UUID) -> Expenditure:
         """One expenditure."""
-        ledger = store().consortia.consortium(consortium_id, current_caller()).ledger
-        for expenditure in ledger.expenditures:
-            if expenditure.id == expenditure_id:
-                return expenditure
-        raise NotFound(f"This consortium has no expenditure {expenditure_id}.")
+        return store().consortia.expenditure(consortium_id, expenditure_id, current_caller())

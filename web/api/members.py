@@ -29,7 +29,7 @@ class Members(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every membership, current and past, in the order they began."""
-        return {"items": store().consortia.consortium(consortium_id, current_caller()).members}
+        return {"items": store().consortia.members(consortium_id, current_caller())}
 
     @blp.arguments(MemberIn)
     @blp.response(201, MemberOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -48,7 +48,7 @@ class MemberById(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, member_id: UUID) -> Member:
         """One membership, also after the member left."""
-        return store().consortia.consortium(consortium_id, current_caller()).member(member_id)
+        return store().consortia.member(consortium_id, member_id, current_caller())
 
 
 @blp.route("/<uuid:member_id>/leave")

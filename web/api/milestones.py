@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,9 +14,10 @@ from flask_smorest import Blueprint
 
 from consortium.aggregate import Consortium
 from consortium.errors import NotFound
-from consortium.milestones import CheckpointStatus, Milestone
+from consortium.milestones import CheckpointStatus, Evaluation, Milestone, Replan
 from events.idempotency import StoredResponse
 from events.milestones import DUE_SOON_DAYS
+from events.readmodel.records import MilestoneHistory
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
 from web.problems import PROBLEM_JSON as PROBLEM
@@ -41,14 +43,24 @@ blp = Blueprint(
 
 @dataclass(frozen=True)
 class MilestoneOnDay:
-    """A milestone with its checkpoint's status on a given day."""
+    """A milestone with its checkpoint's status on a given day, and its history (replans and
+    evaluations, which are records of the consortium rather than state of the milestone)."""
 
     milestone: Milestone
     today: date
     consortium_finished: bool
+    history: MilestoneHistory = field(default_factory=MilestoneHistory)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.milestone, name)
+
+    @property
+    def replans(self) -> tuple[Replan, ...]:
+        return self.history.replans
+
+    @property
+    def evaluations(self) -> tuple[Evaluation, ...]:
+        return self.history.evaluations
 
     @property
     def status(self) -> CheckpointStatus:
@@ -62,7 +74,23 @@ class MilestoneOnDay:
 
 
 def on_today(milestone: Milestone, consortium: Consortium) -> MilestoneOnDay:
-    return MilestoneOnDay(milestone, store().consortia.today(), consortium.phase.is_finished)
+    return every_on_today([milestone], consortium)[0]
+
+
+def every_on_today(milestones: Iterable[Milestone], consortium: Consortium) -> list[MilestoneOnDay]:
+    histories = store().consortia.milestone_histories(consortium)
+    today = store().consortia.today()
+    return [
+        MilestoneOnDay(
+            m, today, consortium.phase.is_finished, histories.get(m.id, MilestoneHistory())
+        )
+        for m in milestones
+    ]
+
+
+def _evaluations(consortium_id: UUID, milestone_id: UUID) -> tuple[Evaluation, ...]:
+    consortium = store().consortia.consortium(consortium_id, current_caller())
+    return on_today(consortium.milestone(milestone_id), consortium).evaluations
 
 
 def _location(consortium_id: UUID, milestone_id: UUID) -> dict[str, str]:
@@ -79,7 +107,7 @@ class Milestones(MethodView):
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every milestone, in the order planned, with its checkpoint's status today."""
         consortium = store().consortia.consortium(consortium_id, current_caller())
-        return {"items": [on_today(m, consortium) for m in consortium.milestones]}
+        return {"items": every_on_today(consortium.milestones, consortium)}
 
     @blp.arguments(MilestoneIn)
     @blp.response(201, MilestoneOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -127,8 +155,7 @@ class Evaluations(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, milestone_id: UUID) -> Any:
         """The evaluations of this checkpoint (more than one only after a redo)."""
-        consortium = store().consortia.consortium(consortium_id, current_caller())
-        return list(consortium.milestone(milestone_id).evaluations)
+        return list(_evaluations(consortium_id, milestone_id))
 
     @blp.arguments(EvaluationIn)
     @blp.response(201, EvaluationResultOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -141,14 +168,15 @@ class Evaluations(MethodView):
         """Answer every question and decide: go (tranche released, phase moves on when the
         milestone closes one), go_with_conditions, redo (new_due_date) or stop."""
 
-        def render(evaluated: tuple[Milestone, Consortium]) -> StoredResponse:
-            milestone, consortium = evaluated
-            evaluation = milestone.evaluations[-1]
+        def render(evaluated: tuple[Milestone, Evaluation, Consortium]) -> StoredResponse:
+            milestone, evaluation, consortium = evaluated
             body = EvaluationResultOut().dump(
                 {
                     **{f: getattr(evaluation, f) for f in evaluation.__dataclass_fields__},
                     "milestone_id": milestone.id,
-                    "milestone_status": on_today(milestone, consortium).status,
+                    "milestone_status": MilestoneOnDay(
+                        milestone, store().consortia.today(), consortium.phase.is_finished
+                    ).status,
                     "tranche_released": milestone.tranche if evaluation.decision.passes else None,
                     "consortium_phase": consortium.phase,
                 }
@@ -184,8 +212,7 @@ class EvaluationByNumber(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, milestone_id: UUID, number: int) -> Any:
         """One evaluation, by its number (1 for the first)."""
-        consortium = store().consortia.consortium(consortium_id, current_caller())
-        evaluations = consortium.milestone(milestone_id).evaluations
+        evaluations = _evaluations(consortium_id, milestone_id)
         if not 1 <= number <= len(evaluations):
             raise NotFound(f"This milestone has no evaluation {number}.")
         return evaluations[number - 1]

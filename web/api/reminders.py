@@ -36,8 +36,8 @@ class Reminders(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every reminder scheduled (delivered or not yet), and the next one per checkpoint."""
-        consortium, policy, planned = store().reminders.overview(consortium_id, current_caller())
-        return {"policy": policy, "sent": list(consortium.reminders), "planned": planned}
+        sent, policy, planned = store().reminders.overview(consortium_id, current_caller())
+        return {"policy": policy, "sent": sent, "planned": planned}
 
 
 @blp.route("/reminder-policy")

@@ -30,7 +30,7 @@ class Roles(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID) -> dict[str, Any]:
         """Every grant, revoked ones included."""
-        return {"items": store().consortia.consortium(consortium_id, current_caller()).grants}
+        return {"items": store().consortia.grants(consortium_id, current_caller())}
 
     @blp.arguments(GrantIn)
     @blp.response(201, GrantOut, headers={"Location": {"schema": {"type": "string"}}})
@@ -60,7 +60,7 @@ class RoleById(MethodView):
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, consortium_id: UUID, grant_id: UUID) -> Grant:
         """One grant."""
-        return store().consortia.consortium(consortium_id, current_caller()).grant(grant_id)
+        return store().consortia.grant(consortium_id, grant_id, current_caller())
 
 
 @blp.route("/<uuid:grant_id>/revoke")
