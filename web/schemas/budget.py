@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 
 from consortium.cost_sharing import KeyKind
+from consortium.members import MAX_PARTY_LENGTH
 from web.schemas.fields import Instant, MoneyField, StrictSchema
 from web.schemas.money import CURRENCY, year_field
 
@@ -148,6 +149,14 @@ class PartyConsortiumOut(FiguresOut):
     member_ids = ma.fields.List(ma.fields.UUID())
     active = ma.fields.Boolean()
     years = ma.fields.List(ma.fields.Nested(YearOut))
+
+
+class PartyPath(StrictSchema):
+    party = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_PARTY_LENGTH),
+        metadata={"description": "The organisation's name, matched ignoring case."},
+    )
 
 
 class PartyMoneyOut(ma.Schema):
