@@ -98,7 +98,11 @@ def figures_dict(figures: Any) -> dict[str, Any]:
 MAX_WEIGHT = 10**12
 
 
-def _at_most_six_decimals(value: Decimal) -> None:
+def _weight(value: Decimal) -> None:
+    # A Range validator would have the OpenAPI document give its bounds as text (apispec writes
+    # them with the Decimal field), so the bounds are checked here and documented as numbers.
+    if not 0 <= value <= MAX_WEIGHT:
+        raise ma.ValidationError(f"A weight lies between 0 and {MAX_WEIGHT}.")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
         raise ma.ValidationError("A weight has at most six decimals.")
@@ -117,7 +121,8 @@ class CostSharingIn(StrictSchema):
         keys=ma.fields.UUID(),
         values=ma.fields.Decimal(
             allow_nan=False,
-            validate=[ma.validate.Range(min=0, max=MAX_WEIGHT), _at_most_six_decimals],
+            validate=_weight,
+            metadata={"minimum": 0, "maximum": MAX_WEIGHT},
         ),
         load_default=None,
         metadata={"description": "{member_id: number} for the `weights` key."},
