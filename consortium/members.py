@@ -10,6 +10,7 @@ from typing import Final
 from uuid import UUID
 
 from consortium.errors import InvalidValue
+from consortium.text import check_printable, control_character
 
 MAX_PARTY_LENGTH: Final = 200
 # The largest Dutch municipality has about a million inhabitants; the cap catches typing errors.
@@ -62,7 +63,7 @@ def check_party(party: str) -> str:
         raise InvalidValue(
             f"The organisation name is longer than {MAX_PARTY_LENGTH} characters.", field="party"
         )
-    return party
+    return check_printable(party, "party", "organisation name")
 
 
 MAX_EMAIL_LENGTH: Final = 254
@@ -74,7 +75,7 @@ def check_contact_email(email: str | None) -> str | None:
     email = email.strip()
     if len(email) > MAX_EMAIL_LENGTH:
         raise InvalidValue("An email address has at most 254 characters.", field="contact_email")
-    if not _EMAIL.fullmatch(email):
+    if control_character(email) is not None or not _EMAIL.fullmatch(email):
         raise InvalidValue(f"{email!r} is not an email address.", field="contact_email")
     return email
 

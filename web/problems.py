@@ -121,7 +121,11 @@ def _from_http_exception(error: HTTPException) -> Response:
 def _from_domain_error(error: DomainError) -> Response:
     if isinstance(error, InvalidValue):
         field = error.field or "(body)"
-        location = "header" if field == IDEMPOTENCY_HEADER else "json"
+        location = "json"
+        if field == IDEMPOTENCY_HEADER:
+            location = "header"
+        elif request.method == "GET":
+            location = "query"  # a read has no body: what the domain refused came in the query
         errors = [
             {"field": field, "pointer": _pointer(location, (field,)), "detail": error.message}
         ]

@@ -17,6 +17,7 @@ from consortium.errors import InvalidValue
 from consortium.figures import COMMITTED, Figures, member_key
 from consortium.milestones import CheckpointStatus, Question, checkpoint_status
 from consortium.money import Money
+from consortium.text import control_character
 from events.readmodel.recorders import Tx
 
 _VISIBLE: Final = """(:admin = 1 OR EXISTS (
@@ -95,12 +96,20 @@ def _decode(cursor: str, sort: str) -> tuple[Any, int]:
     except (ValueError, TypeError) as error:
         raise InvalidValue("This cursor was not made by this list.", field="cursor") from error
     key_type = int if sort.endswith("founded") else str
-    if made_for != sort or not isinstance(key, key_type) or not isinstance(position, int):
+    if made_for != sort or not _comparable(key, key_type) or not _comparable(position, int):
         raise InvalidValue(
             "This cursor was made for another list or order; start again without it.",
             field="cursor",
         )
     return key, position
+
+
+def _comparable(value: Any, kind: type) -> bool:
+    """Whether a cursor's value is of its kind and one both databases can compare: an integer
+    of 64 bits (a client can forge a cursor) or text they can hold."""
+    if kind is int:
+        return type(value) is int and -(2**63) <= value < 2**63
+    return isinstance(value, str) and control_character(value) is None
 
 
 def portfolio(

@@ -16,7 +16,7 @@ from events.caller import Caller
 from events.readmodel.queries import Membership, PartyLine
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
-from web.schemas.budget import BudgetOut, PartyMoneyOut, figures_dict
+from web.schemas.budget import BudgetOut, PartyMoneyOut, PartyPath, figures_dict
 from web.schemas.common import Problem
 from web.schemas.consortia import AsOfArgs
 
@@ -50,9 +50,11 @@ class Budget(MethodView):
 
 @blp.route("/members/<string:party>/money")
 class PartyMoney(MethodView):
+    # The party in the address is text like any other: checked by a schema (422 naming it).
+    @blp.arguments(PartyPath, location="path", unknown=ma.RAISE)
     @blp.arguments(AsOfArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, PartyMoneyOut)
-    def get(self, args: dict[str, Any], party: str) -> dict[str, Any]:
+    def get(self, _path: dict[str, str], args: dict[str, Any], party: str) -> dict[str, Any]:
         """A party's pledges and contributions across every consortium it is or was a member
         of, matched on the organisation name ignoring case: /members/Gemeente%20Utrecht/money."""
         caller = current_caller()

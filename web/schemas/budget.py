@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 
 from consortium.cost_sharing import KeyKind
+from consortium.members import MAX_PARTY_LENGTH
 from web.schemas.fields import Instant, MoneyField, StrictSchema
 from web.schemas.money import CURRENCY, year_field
 
@@ -97,7 +98,11 @@ def figures_dict(figures: Any) -> dict[str, Any]:
 MAX_WEIGHT = 10**12
 
 
-def _at_most_six_decimals(value: Decimal) -> None:
+def _weight(value: Decimal) -> None:
+    # A Range validator would have the OpenAPI document give its bounds as text (apispec writes
+    # them with the Decimal field), so the bounds are checked here and documented as numbers.
+    if not 0 <= value <= MAX_WEIGHT:
+        raise ma.ValidationError(f"A weight lies between 0 and {MAX_WEIGHT}.")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
         raise ma.ValidationError("A weight has at most six decimals.")
@@ -116,7 +121,8 @@ class CostSharingIn(StrictSchema):
         keys=ma.fields.UUID(),
         values=ma.fields.Decimal(
             allow_nan=False,
-            validate=[ma.validate.Range(min=0, max=MAX_WEIGHT), _at_most_six_decimals],
+            validate=_weight,
+            metadata={"minimum": 0, "maximum": MAX_WEIGHT},
         ),
         load_default=None,
         metadata={"description": "{member_id: number} for the `weights` key."},
@@ -148,6 +154,14 @@ class PartyConsortiumOut(FiguresOut):
     member_ids = ma.fields.List(ma.fields.UUID())
     active = ma.fields.Boolean()
     years = ma.fields.List(ma.fields.Nested(YearOut))
+
+
+class PartyPath(StrictSchema):
+    party = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_PARTY_LENGTH),
+        metadata={"description": "The organisation's name, matched ignoring case."},
+    )
 
 
 class PartyMoneyOut(ma.Schema):

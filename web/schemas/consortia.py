@@ -9,18 +9,18 @@ from consortium.members import Sector
 from consortium.phases import Phase
 from events.readmodel.queries import SORTS
 from web.schemas.common import MAX_POSITION, PageOut
-from web.schemas.fields import AsOf, Instant, MoneyField, StrictSchema
+from web.schemas.fields import AsOf, Instant, LongText, MoneyField, StrictSchema
 from web.schemas.members import MemberOut
 
 
 class ConsortiumIn(StrictSchema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_NAME))
-    challenge = ma.fields.String(
+    challenge = LongText(
         required=True,
         validate=ma.validate.Length(min=1, max=MAX_CHALLENGE),
         metadata={"description": "The societal challenge (maatschappelijke opgave)."},
     )
-    description = ma.fields.String(
+    description = LongText(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_DESCRIPTION)
     )
 
@@ -32,7 +32,7 @@ class PhaseChangeIn(StrictSchema):
         required=True,
         metadata={"description": "The next phase in the normal course, or `stopped`."},
     )
-    reason = ma.fields.String(
+    reason = LongText(
         load_default=None,
         allow_none=True,
         validate=ma.validate.Length(max=MAX_REASON),

@@ -1,9 +1,10 @@
-"""Fields for our value types: money as text, instants in Europe/Amsterdam, as-of moments."""
+"""Fields for our value types (money as text, instants in Europe/Amsterdam, as-of moments) and
+the base of every request schema, which refuses unknown fields and unprintable text."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import marshmallow as ma
 
 from consortium.errors import InvalidValue
 from consortium.money import Money
+from consortium.text import code_point, control_character, kind_of, line_break
 
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 _OFFSET: Final = re.compile(r"\d\d:?\d\d")
@@ -84,8 +86,57 @@ def _restore_plus(text: str) -> str:
     return text
 
 
+class LongText(ma.fields.String):
+    """Text written at length (a description, a reason, a note): it may hold tabs and line
+    breaks, which any other text of a request may not (see StrictSchema)."""
+
+
+class Printable(ma.validate.Validator):
+    """Text holds no control character (consortium.text); outside long text, it stays on one
+    line too. A value that is no text (a UUID parsed) has passed its own field already."""
+
+    def __init__(self, *, multiline: bool) -> None:
+        self.multiline = multiline
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        found = control_character(value)
+        if found is not None:
+            raise ma.ValidationError(f"Text may not hold {kind_of(found)}.")
+        found = None if self.multiline else line_break(value)
+        if found is not None:
+            raise ma.ValidationError(
+                f"Keep this on one line: no tab or line break ({code_point(found)})."
+            )
+        return value
+
+
+def _text_fields(field: ma.fields.Field[Any]) -> Iterator[ma.fields.Field[Any]]:
+    """The text fields in a field: itself, or the items, keys and values it holds."""
+    if isinstance(field, ma.fields.String):
+        yield field
+    elif isinstance(field, ma.fields.List):
+        yield from _text_fields(field.inner)
+    elif isinstance(field, ma.fields.Tuple):
+        for item in field.tuple_fields:
+            yield from _text_fields(item)
+    elif isinstance(field, ma.fields.Mapping):
+        for part in (field.key_field, field.value_field):
+            if part is not None:
+                yield from _text_fields(part)
+
+
 class StrictSchema(ma.Schema):
-    """Unknown fields are refused, never ignored."""
+    """The base of every request schema (bodies, query strings): unknown fields are refused,
+    never ignored, and every text in it is printable (Printable), whatever its field."""
 
     class Meta:
         unknown = ma.RAISE
+
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field[Any]) -> None:
+        # Bound fields (and the items of bound lists and maps) are this schema's own copies, so
+        # giving them a new list of validators leaves the class's declared fields alone.
+        for field in _text_fields(field_obj):
+            printable = Printable(multiline=isinstance(field, LongText))
+            field.validators = [*field.validators, printable]

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from consortium.aggregate import MAX_REASON
 from consortium.members import MAX_PARTY_LENGTH, MAX_POPULATION, MemberRole, Sector
-from web.schemas.fields import Instant, StrictSchema
+from web.schemas.fields import Instant, LongText, StrictSchema
 
 
 class MemberIn(StrictSchema):
@@ -28,7 +28,7 @@ class MemberIn(StrictSchema):
 
 
 class MemberLeaveIn(StrictSchema):
-    reason = ma.fields.String(
+    reason = LongText(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_REASON)
     )
 

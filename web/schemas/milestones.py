@@ -7,13 +7,13 @@ import marshmallow as ma
 from consortium.milestones import MAX_QUESTION, AnswerValue, CheckpointStatus, Decision
 from consortium.phases import Phase
 from consortium.text import MAX_DESCRIPTION, MAX_NAME, MAX_REASON
-from web.schemas.fields import Instant, MoneyField, StrictSchema
+from web.schemas.fields import Instant, LongText, MoneyField, StrictSchema
 
 
 class MilestoneIn(StrictSchema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_NAME))
     due_date = ma.fields.Date(required=True, metadata={"description": "The checkpoint's date."})
-    description = ma.fields.String(
+    description = LongText(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_DESCRIPTION)
     )
     questions = ma.fields.List(
@@ -38,7 +38,7 @@ class MilestoneIn(StrictSchema):
 
 class ReplanIn(StrictSchema):
     due_date = ma.fields.Date(required=True)
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_REASON))
+    reason = LongText(required=True, validate=ma.validate.Length(min=1, max=MAX_REASON))
 
 
 class AnswerIn(StrictSchema):
@@ -47,15 +47,13 @@ class AnswerIn(StrictSchema):
         metadata={"description": "The question's key (works, next_step, ...) or text."},
     )
     answer = ma.fields.Enum(AnswerValue, by_value=True, required=True)
-    note = ma.fields.String(
-        load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_REASON)
-    )
+    note = LongText(load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_REASON))
 
 
 class EvaluationIn(StrictSchema):
     answers = ma.fields.List(ma.fields.Nested(AnswerIn), required=True)
     decision = ma.fields.Enum(Decision, by_value=True, required=True)
-    conditions = ma.fields.String(
+    conditions = LongText(
         load_default=None,
         allow_none=True,
         validate=ma.validate.Length(max=MAX_DESCRIPTION),

@@ -12,7 +12,7 @@ from consortium.ledger import ContributionKind
 from consortium.money import CURRENCIES
 from consortium.text import MAX_DESCRIPTION, MAX_REASON, MAX_REFERENCE
 from web.schemas.common import MAX_POSITION, PageOut
-from web.schemas.fields import Instant, MoneyField, StrictSchema
+from web.schemas.fields import Instant, LongText, MoneyField, StrictSchema
 
 CURRENCY = ma.fields.String(
     load_default="EUR",
@@ -40,7 +40,7 @@ class CommitmentIn(StrictSchema):
     year = year_field(required=True)
     amount = MoneyField(required=True, metadata={"description": 'Text, e.g. "25000.00".'})
     currency = CURRENCY
-    reason = ma.fields.String(
+    reason = LongText(
         load_default=None,
         allow_none=True,
         validate=ma.validate.Length(max=MAX_REASON),
@@ -104,7 +104,7 @@ class ContributionIn(StrictSchema):
 
 
 class ReversalIn(StrictSchema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_REASON))
+    reason = LongText(required=True, validate=ma.validate.Length(min=1, max=MAX_REASON))
 
 
 class ReversalOut(ma.Schema):
@@ -146,9 +146,7 @@ class ExpenditureIn(StrictSchema):
     amount = MoneyField(required=True)
     currency = CURRENCY
     date = ma.fields.Date(required=True)
-    description = ma.fields.String(
-        required=True, validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION)
-    )
+    description = LongText(required=True, validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION))
     milestone_id = ma.fields.UUID(load_default=None, allow_none=True)
 
 
