@@ -1,7 +1,7 @@
 """The webhook over the REST API cannot be turned against the service's own network: PUT
-/consortia/{id}/webhook refuses an address that is not public (422 on ``url``); what a failed
-delivery shows is its kind only. Real store on SQLite and PostgreSQL; the DNS is the tests'
-own."""
+/consortia/{id}/webhook refuses an address that is not public (422 on ``url``); the history
+never shows the whole address; what a failed delivery shows is its kind only. Real store on
+SQLite and PostgreSQL; the DNS is the tests' own."""
 
 from __future__ import annotations
 
@@ -142,6 +142,29 @@ def test_a_funder_may_not_set_a_webhook_and_makes_the_service_look_nothing_up(
     response = put(funder, webhook_path(world), {"url": "https://intranet.example/"})
 
     assert (response.status_code, dns.lookups) == (403, [])
+
+
+# -- the history ---------------------------------------------------------------------------------
+
+
+def test_the_history_shows_the_scheme_and_host_of_a_webhook_but_not_its_path_or_query(
+    world: World, pm: Api, funder: Api
+) -> None:
+    put(pm, webhook_path(world), {"url": f"https://hooks.example.org:8443/h/{SECRET}?k={SECRET}"})
+
+    for reader in (pm, funder):
+        (webhook_set,) = [e for e in history(reader, world) if e["type"] == "WebhookSet"]
+        assert webhook_set["data"] == {"url": "https://hooks.example.org:8443/…", "key_version": 1}
+
+
+def test_no_one_finds_the_webhook_secret_anywhere_in_the_history(
+    world: World, pm: Api, funder: Api
+) -> None:
+    put(pm, webhook_path(world), {"url": f"https://hooks.example.org/hook?token={SECRET}"})
+
+    for reader in (pm, funder):
+        response = reader.get(f"/api/v1/consortia/{world.consortium_id}/events?limit=200")
+        assert SECRET not in response.get_data(as_text=True)
 
 
 # -- what a failed delivery shows ----------------------------------------------------------------
