@@ -88,13 +88,28 @@ class Webhook:
 
 
 def check_webhook_url(url: str) -> str:
+    """The shape of a webhook address: http(s), a host, no user name or password. Which hosts
+    and schemes the service may really reach is decided where it can look names up
+    (``events.webhook_addresses``)."""
     parts = urlsplit(url.strip()) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
         raise InvalidValue(
-            "A webhook is an http(s) address, like https://example.org/hook.", field="url"
+            "A webhook is an https address, like https://example.org/hook.", field="url"
         )
     if len(url) > MAX_URL:
         raise InvalidValue(f"A webhook address has at most {MAX_URL} characters.", field="url")
+    if "@" in parts.netloc:
+        # Credentials in the address would be shown wherever the address is; the signature
+        # already tells the receiver that a post is ours.
+        raise InvalidValue("A webhook address may not hold a user name or password.", field="url")
+    if any(c.isspace() or not c.isprintable() for c in url.strip()):
+        raise InvalidValue("A webhook address has no spaces or control characters.", field="url")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked for it
+    except ValueError:
+        raise InvalidValue(
+            "The port of a webhook address is a number up to 65535.", field="url"
+        ) from None
     return url.strip()
 
 

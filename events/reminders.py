@@ -36,6 +36,7 @@ from events.readmodel.queries import CheckpointRow
 from events.readmodel.recorders import Tx
 from events.readmodel.side import ReadSide
 from events.secret_key import webhook_signing_key
+from events.webhook_addresses import WebhookAddresses
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,19 @@ class Planned:
 
 class ReminderService:
     def __init__(
-        self, consortia: ConsortiumApplication, accounts: AccountsApplication, read: ReadSide
+        self,
+        consortia: ConsortiumApplication,
+        accounts: AccountsApplication,
+        read: ReadSide,
+        webhook_addresses: WebhookAddresses | None = None,
     ) -> None:
         self.consortia = consortia
         self.accounts = accounts
         self.read = read
+        # Where webhooks may point; the workers check every delivery against the same rules.
+        self.webhook_addresses = (
+            WebhookAddresses.from_environ() if webhook_addresses is None else webhook_addresses
+        )
 
     # -- the scan ---------------------------------------------------------------------------
 
@@ -179,9 +188,13 @@ class ReminderService:
 
     def set_webhook(self, consortium_id: UUID, url: str, *, caller: Caller) -> tuple[Webhook, str]:
         """Post this consortium's reminders to ``url`` too; answers the key that signs them
-        (derived from the service's secret, never stored; a new one with every change)."""
+        (derived from the service's secret, never stored; a new one with every change).
+        Only a public address is accepted (``events.webhook_addresses``)."""
+        # Rights first: only those who may set a webhook make the service look a name up.
+        may_manage(self.consortia.consortium(consortium_id, caller), caller.principal)
+        checked = self.webhook_addresses.check(url)
         webhook = self.consortia.act_on(
-            consortium_id, caller, may_manage, lambda c, cause: c.set_webhook(url, cause=cause)
+            consortium_id, caller, may_manage, lambda c, cause: c.set_webhook(checked, cause=cause)
         )
         return webhook, webhook_signing_key(consortium_id, webhook.key_version)
 

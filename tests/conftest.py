@@ -1,4 +1,5 @@
-"""Shared fixtures: a real store per test on each backend, the web app, and API callers."""
+"""Shared fixtures: a real store per test on each backend, the web app, and API callers; no
+webhook host name is looked up on the internet (see tests/dns.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from events import webhook_addresses
 from events.bootstrap import Store, open_store
 from events.caller import Caller
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, sqlite_file
 from tests.clock import StepClock
+from tests.dns import TEST_NAMES, FakeDns
 from web.app import create_app
 from web.config import WebSettings
 
@@ -25,6 +28,15 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreSe
     backend = postgres_schema() if request.param == "postgres" else sqlite_file(tmp_path)
     with backend as settings:
         yield settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_real_dns() -> Iterator[None]:
+    """Webhook host names resolve from the tests' own table, never on the internet (for the
+    whole session: stores shared by a module are made before any test's own fixtures)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(webhook_addresses, "system_resolver", FakeDns(TEST_NAMES))
+        yield
 
 
 @pytest.fixture

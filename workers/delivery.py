@@ -2,7 +2,8 @@
 
 Run by a Celery task (with retries) or, without a broker, by the embedded scanner. Safe to run
 twice for the same reminder: the claim lets one runner through, and a reminder already
-delivered is not sent again.
+delivered is not sent again. A failure is recorded by its kind only ("timed out", "mail server
+refused (451)"), which is what readers of the reminders see; its details go to the log.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from consortium.reminders import WEBHOOK, ClaimedElsewhere
 from events.bootstrap import Store
 from events.reminders import Due
 from events.secret_key import webhook_signing_key
+from workers import mail, webhook
 from workers.mail import Mailer
 from workers.messages import compose, message_id, webhook_payload
-from workers.webhook import post
+from workers.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,12 @@ def base_url() -> str:
     return os.environ.get("CONSORTIUM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
-def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
+def deliver(
+    store: Store, mailer: Mailer, due: Due, claim: str, webhooks: WebhookClient | None = None
+) -> bool:
     """Deliver a reminder; False when it had been delivered already. Errors propagate (after
-    being recorded) so that the caller can retry."""
+    being recorded) so that the caller can retry. ``webhooks`` None: posts within the
+    store's webhook address rules, trusting the system's certificates."""
     try:
         claimed = store.reminders.claim(due.consortium_id, due.key, claim)
     except ClaimedElsewhere:
@@ -39,13 +44,14 @@ def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
         return False
     consortium, reminder = claimed
     milestone = consortium.milestone(reminder.milestone_id)
+    hook = consortium.webhook if reminder.recipient == WEBHOOK else None
     try:
-        if reminder.recipient == WEBHOOK and consortium.webhook is not None:
-            webhook = consortium.webhook
-            post(
-                webhook.url,
+        if hook is not None:
+            client = webhooks or WebhookClient(store.reminders.webhook_addresses)
+            client.post(
+                hook.url,
                 webhook_payload(consortium, milestone, reminder, base_url()),
-                webhook_signing_key(consortium.id, webhook.key_version),
+                webhook_signing_key(consortium.id, hook.key_version),
                 delivery=message_id(due.key).strip("<>"),
             )
         else:
@@ -53,7 +59,9 @@ def deliver(store: Store, mailer: Mailer, due: Due, claim: str) -> bool:
                 compose(consortium, milestone, reminder, base_url(), store.consortia.today())
             )
     except Exception as error:
-        store.reminders.failed(due.consortium_id, due.key, f"{type(error).__name__}: {error}")
+        kind = webhook.failure_class(error) if hook else mail.failure_class(error)
+        log.warning("reminder %s not delivered: %s", due.key, kind, exc_info=error)
+        store.reminders.failed(due.consortium_id, due.key, kind)
         raise
     store.reminders.delivered(due.consortium_id, due.key, message_id(due.key))
     log.info("delivered reminder %s", due.key)

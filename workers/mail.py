@@ -7,8 +7,10 @@ nothing is lost when there is no mail server at all.
 
 from __future__ import annotations
 
+import errno
 import os
 import smtplib
+import socket
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
@@ -17,6 +19,7 @@ from typing import Final, Protocol
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_OUTBOX: Final = Path("var") / "outbox"
+_UNREACHABLE: Final = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN})
 
 
 class Mailer(Protocol):
@@ -74,3 +77,27 @@ def mailer_from_environ(environ: Mapping[str, str] | None = None) -> Mailer:
     if url:
         return SmtpMailer(url)
     return OutboxMailer(Path(environ.get("CONSORTIUM_OUTBOX", str(DEFAULT_OUTBOX))))
+
+
+def failure_class(error: BaseException) -> str:
+    """What readers are told about a mail that was not delivered: its kind and the server's
+    reply code only; the server's own words (which may name hosts and addresses) go to the log."""
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return "mail server unreachable"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "mail server refused the recipient"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"mail server refused the login ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"mail server refused ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPException):
+        return "mail server refused"
+    if isinstance(error, TimeoutError):
+        return "mail server timed out"
+    if isinstance(error, ssl.SSLError | ssl.CertificateError):
+        return "mail server TLS error"
+    if isinstance(error, ConnectionError | socket.gaierror) or (
+        isinstance(error, OSError) and error.errno in _UNREACHABLE
+    ):
+        return "mail server unreachable"
+    return "mail not sent (details in the service log)"

@@ -5,6 +5,7 @@ field errors as application/problem+json). Real store on SQLite and PostgreSQL, 
 from __future__ import annotations
 
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any, Final
 
 import pytest
@@ -25,6 +26,7 @@ from tests.workers.support import (
     days,
     deliver_all,
 )
+from workers.delivery import deliver
 
 PROBLEM_JSON: Final = "application/problem+json"
 
@@ -90,17 +92,26 @@ def test_a_reminder_not_delivered_yet_is_listed_without_a_delivery_time(
     assert all(s["scheduled_at"] and s["delivered_at"] is None for s in sent)
 
 
-def test_a_failed_delivery_shows_its_attempts_and_error(world: World, pm: Api) -> None:
+class UnreachableMailer:
+    """A mail server that cannot be reached, with words of its own (which nobody should see)."""
+
+    def send(self, message: EmailMessage) -> None:
+        raise ConnectionRefusedError(111, "Connection refused by smtp.internal:25")
+
+
+def test_a_failed_delivery_shows_its_attempts_and_the_kind_of_error_only(
+    world: World, pm: Api
+) -> None:
     world.plan(TODAY + days(3))
     (due, *_) = world.scan()
-    world.store.reminders.claim(due.consortium_id, due.key, "task-1")
-    world.store.reminders.failed(due.consortium_id, due.key, "SMTPDataError: (451, 'busy')")
+    with pytest.raises(ConnectionRefusedError):
+        deliver(world.store, UnreachableMailer(), due, claim="task-1")
 
     (listed,) = [
         s for s in ok(pm.get(reminders_path(world)))["sent"] if due.key.endswith(s["recipient"])
     ]
 
-    assert (listed["attempts"], listed["last_error"]) == (1, "SMTPDataError: (451, 'busy')")
+    assert (listed["attempts"], listed["last_error"]) == (1, "mail server unreachable")
 
 
 # -- what is planned next ------------------------------------------------------------------------

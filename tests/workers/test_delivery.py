@@ -4,7 +4,10 @@ sending the same reminder. The store is real (SQLite and PostgreSQL), on the tes
 
 from __future__ import annotations
 
+import errno
 import smtplib
+import socket
+import ssl
 from datetime import timedelta
 from email.message import EmailMessage
 from uuid import UUID
@@ -32,7 +35,7 @@ from tests.workers.support import (
 from workers.cli import reminders
 from workers.delivery import deliver
 from workers.embedded import send_due
-from workers.mail import SmtpMailer
+from workers.mail import SmtpMailer, failure_class
 from workers.messages import message_id
 from workers.tasks import deliver_reminder
 
@@ -200,6 +203,46 @@ def test_each_refusal_is_recorded_and_the_retry_with_the_same_claim_delivers(
     assert all(error is not None and "451" in error for error in errors)
     assert reminder.attempts == 3
     assert reminder.delivered_at is not None
+
+
+def test_a_failed_delivery_is_recorded_by_its_kind_not_by_the_servers_words(world: World) -> None:
+    due = one_due(world)
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        deliver(world.store, BrokenMailer(), due, claim="task-1")
+
+    assert world.reminder(due.key).last_error == "mail server unreachable"
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (smtplib.SMTPDataError(451, b"4.3.0 relay.internal busy"), "mail server refused (451)"),
+        (smtplib.SMTPSenderRefused(553, b"no", "noreply@x"), "mail server refused (553)"),
+        (
+            smtplib.SMTPRecipientsRefused({"a@b": (550, b"no")}),
+            "mail server refused the recipient",
+        ),
+        (smtplib.SMTPAuthenticationError(535, b"bad"), "mail server refused the login (535)"),
+        (smtplib.SMTPConnectError(421, b"busy"), "mail server unreachable"),
+        (
+            smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+            "mail server unreachable",
+        ),
+        (smtplib.SMTPNotSupportedError("no AUTH"), "mail server refused"),
+        (ConnectionRefusedError(111, "Connection refused"), "mail server unreachable"),
+        (socket.gaierror(-2, "Name or service not known"), "mail server unreachable"),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), "mail server unreachable"),
+        (TimeoutError("timed out"), "mail server timed out"),
+        (ssl.SSLCertVerificationError("certificate verify failed"), "mail server TLS error"),
+        (
+            PermissionError(13, "Permission denied: 'var/outbox'"),
+            "mail not sent (details in the service log)",
+        ),
+    ],
+)
+def test_a_mail_failure_is_shown_as_its_kind(error: BaseException, kind: str) -> None:
+    assert failure_class(error) == kind
 
 
 def test_a_failed_delivery_is_found_again_by_a_later_scan(

@@ -1,36 +1,42 @@
 """The consortium's webhook: reminders are also posted there as signed JSON, retried until the
-receiver takes them, once each; a removed webhook gets nothing more. The receiver is a real
-HTTP server started by the test."""
+receiver takes them, once each; a removed webhook gets nothing more. Only public addresses are
+posted to, checked again at every delivery, and a redirect is not followed. The receiver is a
+real HTTP(S) server started by the test (tests/workers/receiver.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from dataclasses import replace
 
 import pytest
 
 from consortium.errors import InvalidValue
 from consortium.reminders import WEBHOOK
 from events.reminders import Due
-from tests.workers.support import TODAY, RecordingMailer, World, days
+from events.webhook_addresses import ALLOW_HTTP_VARIABLE, WebhookAddresses
+from tests.dns import PUBLIC_ADDRESS, FakeDns
+from tests.workers.receiver import (
+    LOOPBACK,
+    RECEIVER,
+    Receiver,
+    receiving,
+    rules_for_receiver,
+    trusting_test_ca,
+)
+from tests.workers.support import TODAY, RecordingMailer, World, days, free_port
 from workers.delivery import deliver
-from workers.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, WebhookRefused
-
-
-@dataclass
-class Receiver:
-    """What the webhook's server received; it answers 500 to the first ``refuse`` requests."""
-
-    refuse: int = 0
-    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    accepted: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+from workers.webhook import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    WebhookClient,
+    WebhookFailed,
+    WebhookRefused,
+)
 
 
 @pytest.fixture
@@ -39,27 +45,21 @@ def receiver() -> Receiver:
 
 
 @pytest.fixture
-def hook_url(receiver: Receiver) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with receiver.lock:
-                receiver.requests.append((dict(self.headers), body))
-                refused = len(receiver.requests) <= receiver.refuse
-                if not refused:
-                    receiver.accepted.append((dict(self.headers), body))
-            self.send_response(500 if refused else 204)
-            self.end_headers()
+def dns() -> FakeDns:
+    return FakeDns({RECEIVER: [LOOPBACK]})
 
-        def log_message(self, *_: Any) -> None:
-            pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hooks/consortium"
-    server.shutdown()
-    server.server_close()
+@pytest.fixture
+def port(receiver: Receiver) -> Iterator[int]:
+    with receiving(receiver) as port:
+        yield port
+
+
+@pytest.fixture
+def hook_url(world: World, dns: FakeDns, port: int) -> str:
+    """The receiver's address, which the world's rules allow."""
+    world.store.reminders.webhook_addresses = rules_for_receiver(dns)
+    return f"http://{RECEIVER}:{port}/hooks/consortium"
 
 
 def webhook_due(world: World, url: str) -> tuple[Due, str]:
@@ -169,3 +169,185 @@ def test_without_a_webhook_no_reminder_goes_to_one(world: World) -> None:
     world.plan(TODAY + days(3))
 
     assert [d for d in world.scan() if d.key.endswith(f"/{WEBHOOK}")] == []
+
+
+# -- only public addresses, checked at every delivery --------------------------------------------
+
+
+def last_error(world: World, due: Due) -> str | None:
+    return world.reminder(due.key).last_error
+
+
+@pytest.mark.parametrize(
+    "answers_now",
+    [[LOOPBACK], [PUBLIC_ADDRESS, LOOPBACK], ["::ffff:127.0.0.1"]],
+    ids=["loopback", "public-and-loopback", "ipv4-mapped-loopback"],
+)
+def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_though_http_is_allowed_for_it(
+    world: World, receiver: Receiver, port: int, answers_now: list[str]
+) -> None:
+    dns = FakeDns({"rebound.example": [PUBLIC_ADDRESS]})  # public when the webhook is set
+    allowed = WebhookAddresses.from_environ({ALLOW_HTTP_VARIABLE: "rebound.example"})
+    world.store.reminders.webhook_addresses = replace(allowed, resolver=dns)
+    due, _ = webhook_due(world, f"http://rebound.example:{port}/hooks")
+    dns.names["rebound.example"] = answers_now  # and then it points at the service's own host
+
+    with pytest.raises(WebhookFailed):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1")
+
+    assert (receiver.requests, last_error(world, due)) == ([], "refused: address not allowed")
+
+
+def test_the_post_goes_to_the_address_checked_without_looking_the_name_up_again(
+    world: World, hook_url: str, receiver: Receiver, port: int, dns: FakeDns
+) -> None:
+    due, _ = webhook_due(world, hook_url)
+    dns.lookups.clear()
+
+    deliver(world.store, RecordingMailer(), due, claim="worker-1")
+
+    # receiver.test exists only in the tests' DNS: reaching it proves the connection went to
+    # the address checked; the Host header still names the webhook's host.
+    ((headers, _),) = receiver.accepted
+    assert (dns.lookups, headers["Host"]) == ([RECEIVER], f"{RECEIVER}:{port}")
+
+
+def test_http_no_longer_allowed_for_the_host_is_refused_at_delivery(
+    world: World, hook_url: str, receiver: Receiver, dns: FakeDns
+) -> None:
+    due, _ = webhook_due(world, hook_url)
+    world.store.reminders.webhook_addresses = replace(
+        rules_for_receiver(dns), allow_http_hosts=frozenset()
+    )
+
+    with pytest.raises(WebhookFailed):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1")
+
+    assert (receiver.requests, last_error(world, due)) == ([], "refused: https required")
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_not_followed_and_is_recorded_as_a_failure(
+    world: World, hook_url: str, receiver: Receiver, port: int, status: int
+) -> None:
+    due, _ = webhook_due(world, hook_url)
+    receiver.status = status
+    receiver.location = f"http://{RECEIVER}:{port}/elsewhere"
+
+    with pytest.raises(WebhookRefused):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1")
+
+    assert len(receiver.requests) == 1
+    assert last_error(world, due) == f"answered {status} (redirects are not followed)"
+
+
+# -- https: the certificate is checked for the name, the connection goes to the checked address
+
+
+@pytest.fixture
+def tls_port(receiver: Receiver) -> Iterator[int]:
+    with receiving(receiver, tls=True) as port:
+        yield port
+
+
+def test_an_https_webhook_is_posted_with_the_certificate_checked_for_its_host_name(
+    world: World, receiver: Receiver, tls_port: int, dns: FakeDns
+) -> None:
+    world.store.reminders.webhook_addresses = rules_for_receiver(dns)
+    due, _ = webhook_due(world, f"https://{RECEIVER}:{tls_port}/hooks")
+    client = WebhookClient(world.store.reminders.webhook_addresses, tls=trusting_test_ca())
+
+    delivered = deliver(world.store, RecordingMailer(), due, claim="worker-1", webhooks=client)
+
+    ((headers, _),) = receiver.accepted
+    assert (delivered, headers["Host"]) == (True, f"{RECEIVER}:{tls_port}")
+
+
+def test_an_https_receiver_whose_certificate_names_another_host_is_a_tls_error(
+    world: World, receiver: Receiver, tls_port: int
+) -> None:
+    dns = FakeDns(
+        {"other.test": [LOOPBACK]}
+    )  # the same server, whose certificate is for receiver.test
+    world.store.reminders.webhook_addresses = replace(rules_for_receiver(dns), resolver=dns)
+    due, _ = webhook_due(world, f"https://other.test:{tls_port}/hooks")
+    client = WebhookClient(world.store.reminders.webhook_addresses, tls=trusting_test_ca())
+
+    with pytest.raises(WebhookFailed):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1", webhooks=client)
+
+    assert (receiver.requests, last_error(world, due)) == ([], "TLS error")
+
+
+def test_an_https_receiver_with_a_certificate_nobody_trusts_is_a_tls_error(
+    world: World, receiver: Receiver, tls_port: int, dns: FakeDns
+) -> None:
+    world.store.reminders.webhook_addresses = rules_for_receiver(dns)
+    due, _ = webhook_due(world, f"https://{RECEIVER}:{tls_port}/hooks")
+
+    with pytest.raises(WebhookFailed):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1")  # the system's CAs
+
+    assert (receiver.requests, last_error(world, due)) == ([], "TLS error")
+
+
+# -- what a failure is recorded as: its kind, never the error's own words ------------------------
+
+
+def test_a_receiver_that_answers_500_is_recorded_as_answered_500(
+    world: World, hook_url: str, receiver: Receiver
+) -> None:
+    due, _ = webhook_due(world, hook_url)
+    receiver.refuse = 1
+
+    with pytest.raises(WebhookRefused):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1")
+
+    assert last_error(world, due) == "answered 500"
+
+
+def test_a_port_nobody_listens_on_is_recorded_as_unreachable(world: World, dns: FakeDns) -> None:
+    world.store.reminders.webhook_addresses = rules_for_receiver(dns)
+    due, _ = webhook_due(world, f"http://{RECEIVER}:{free_port()}/hooks")
+
+    with pytest.raises(WebhookFailed):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1")
+
+    assert last_error(world, due) == "unreachable"
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A server that accepts connections and never answers."""
+    with socket.create_server((LOOPBACK, 0)) as server:
+        held: list[socket.socket] = []
+        stop = threading.Event()
+
+        def accept() -> None:
+            server.settimeout(0.1)
+            while not stop.is_set():
+                try:
+                    held.append(server.accept()[0])
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        yield server.getsockname()[1]
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_recorded_as_timed_out(
+    world: World, dns: FakeDns, silent_port: int
+) -> None:
+    world.store.reminders.webhook_addresses = rules_for_receiver(dns)
+    due, _ = webhook_due(world, f"http://{RECEIVER}:{silent_port}/hooks")
+    client = WebhookClient(world.store.reminders.webhook_addresses, timeout=0.2)
+
+    with pytest.raises(WebhookFailed):
+        deliver(world.store, RecordingMailer(), due, claim="worker-1", webhooks=client)
+
+    assert last_error(world, due) == "timed out"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from consortium.aggregate import Consortium
 from consortium.money import Money
 from web.api.paging import page_body
 from web.auth import current_caller, store
@@ -32,6 +35,29 @@ blp = Blueprint(
 _ENVELOPE: Final = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "request_id"}
 )
+
+
+def origin_only(url: Any) -> str:
+    """``https://hooks.example.org/…``: the scheme, host and port of an address, enough to tell
+    which receiver it was; its path and query, where receivers keep their secret tokens, are
+    hidden. The whole address is for programme managers only (GET /webhook)."""
+    try:
+        parts = urlsplit(str(url))
+        host = parts.hostname
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return "(hidden)"
+    if not parts.scheme or not host:
+        return "(hidden)"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}/…"
+
+
+# What the history shows in place of a field, per event class and field: everyone who reads a
+# consortium reads its history, so a field that may hold a secret is shown in part, or not.
+REDACTED: Final[Mapping[type[Any], Mapping[str, Callable[[Any], Any]]]] = {
+    Consortium.WebhookSet: {"url": origin_only},
+}
 
 
 @dataclass(frozen=True)
@@ -64,13 +90,18 @@ def to_json(value: Any) -> Any:
 
 
 def entry(event: Any) -> HistoryEntry:
+    hidden = REDACTED.get(type(event), {})
     return HistoryEntry(
         version=event.originator_version,
         type=type(event).__name__,
         occurred_at=event.timestamp,
         actor=event.actor,
         request_id=event.request_id,
-        data={k: to_json(v) for k, v in vars(event).items() if k not in _ENVELOPE},
+        data={
+            k: hidden[k](v) if k in hidden else to_json(v)
+            for k, v in vars(event).items()
+            if k not in _ENVELOPE
+        },
     )
 
 

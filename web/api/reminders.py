@@ -77,7 +77,8 @@ class WebhookView(MethodView):
     @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def put(self, data: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
-        """Post reminders to this address too, signed with a new key (shown here)."""
+        """Post reminders to this address too, signed with a new key (shown here). Only an
+        https address on the public internet is accepted (see the `url` field)."""
         webhook, _ = store().reminders.set_webhook(
             consortium_id, data["url"], caller=current_caller()
         )

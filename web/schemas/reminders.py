@@ -37,7 +37,13 @@ class ReminderOut(ma.Schema):
         allow_none=True, metadata={"description": "Why it was not sent (e.g. evaluated first)."}
     )
     attempts = ma.fields.Integer()
-    last_error = ma.fields.String(allow_none=True)
+    last_error = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "What went wrong with the last try, by kind only (e.g. 'timed out', "
+            "'answered 500', 'mail server refused (451)'); the details are in the service log."
+        },
+    )
 
 
 class PlannedOut(ma.Schema):
@@ -58,12 +64,18 @@ class WebhookIn(StrictSchema):
         required=True,
         schemes={"http", "https"},
         require_tld=False,
-        metadata={"description": "Where reminders are posted too (JSON, signed)."},
+        metadata={
+            "description": "Where reminders are posted too (JSON, signed): an https address "
+            "on the public internet (http only to hosts the service allows), without user "
+            "name or password; never followed to another address (no redirects)."
+        },
     )
 
 
 class WebhookOut(ma.Schema):
-    url = ma.fields.String()
+    url = ma.fields.String(
+        metadata={"description": "In full only here; the history shows its scheme and host."}
+    )
     key_version = ma.fields.Integer(metadata={"description": "Grows with every change."})
     signing_key = ma.fields.String(
         metadata={
