@@ -25,6 +25,8 @@ from events.consortia import Page
 from events.settings import StoreSettings
 
 TOKEN_PREFIX: Final = "cst_"  # noqa: S105 - a marker, not a secret
+# The first characters of a token, kept and shown to recognise it.
+TOKEN_PREFIX_LENGTH: Final = len(TOKEN_PREFIX) + 6
 MIN_PASSWORD_LENGTH: Final = 12
 AUTH_CACHE_SECONDS: Final = 2.0
 AUTH_CACHE_SIZE: Final = 10_000
@@ -35,6 +37,13 @@ _HASHER: Final = PasswordHasher()  # argon2id with the library's current recomme
 def digest_of(secret: str) -> str:
     # Tokens carry 256 random bits, so a fast digest is as safe as a slow password hash.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_prefix(secret: str) -> str | None:
+    """The recognisable start of what is shaped like a token, or None."""
+    if secret.startswith(TOKEN_PREFIX) and len(secret) >= TOKEN_PREFIX_LENGTH:
+        return secret[:TOKEN_PREFIX_LENGTH]
+    return None
 
 
 class AccountNotFound(NotFound):
@@ -166,7 +175,7 @@ class AccountsApplication(StoreApplication):
             token = ApiToken.issue(
                 digest=digest_of(secret),
                 account_id=current.id,
-                prefix=secret[: len(TOKEN_PREFIX) + 6],
+                prefix=secret[:TOKEN_PREFIX_LENGTH],
                 name=name,
                 expires_at=expires_at,
                 cause=cause,
