@@ -28,6 +28,8 @@ TOKEN_PREFIX: Final = "cst_"  # noqa: S105 - a marker, not a secret
 # The first characters of a token, kept and shown to recognise it.
 TOKEN_PREFIX_LENGTH: Final = len(TOKEN_PREFIX) + 6
 MIN_PASSWORD_LENGTH: Final = 12
+# argon2 hashes any length, but a megabyte of "password" is only a way to burn our CPU.
+MAX_PASSWORD_LENGTH: Final = 1024
 AUTH_CACHE_SECONDS: Final = 2.0
 AUTH_CACHE_SIZE: Final = 10_000
 _OPENED_TOPIC: Final = get_topic(Account.Opened)
@@ -44,6 +46,17 @@ def token_prefix(secret: str) -> str | None:
     if secret.startswith(TOKEN_PREFIX) and len(secret) >= TOKEN_PREFIX_LENGTH:
         return secret[:TOKEN_PREFIX_LENGTH]
     return None
+
+
+def check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue(
+            f"A password has at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidValue(
+            f"A password has at most {MAX_PASSWORD_LENGTH} characters.", field="password"
+        )
 
 
 class AccountNotFound(NotFound):
@@ -140,10 +153,7 @@ class AccountsApplication(StoreApplication):
         return account
 
     def set_password(self, account_id: UUID, password: str, *, caller: Caller) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidValue(
-                f"A password has at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-            )
+        check_password_length(password)
         password_hash = _HASHER.hash(password)
         self._update(
             account_id,
@@ -155,6 +165,8 @@ class AccountsApplication(StoreApplication):
 
     def check_password(self, email: str, password: str) -> Account | None:
         """The active account with that email and password, or None."""
+        if len(password) > MAX_PASSWORD_LENGTH:
+            return None  # could never have been set; and is not worth hashing
         account = self.find_account(email)
         if account is None or not account.is_active or account.password_hash is None:
             return None
