@@ -16,7 +16,13 @@ from argon2.exceptions import VerificationError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from consortium.accounts import Account, ApiToken, Language
+from consortium.accounts import (
+    Account,
+    AdministratorRemovals,
+    ApiToken,
+    Language,
+    check_an_administrator_remains,
+)
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
 from events.application import StoreApplication
@@ -140,17 +146,43 @@ class AccountsApplication(StoreApplication):
         is_admin: bool | None = None,
         may_found: bool | None = None,
     ) -> Account:
-        def change(account: Account, cause: Cause) -> None:
+        def change(account: Account, cause: Cause) -> list[AdministratorRemovals]:
+            was_admin = account.is_active_admin
             account.change_profile(name=name, language=language, cause=cause)
             account.change_capabilities(is_admin=is_admin, may_found=may_found, cause=cause)
             if active is True:
                 account.reactivate(cause)
             elif active is False:
                 account.deactivate(cause)
+            if was_admin and not account.is_active_admin:
+                return [self._note_administrator_removed(account, cause)]
+            return []
 
-        account, _ = self._update(account_id, Account, AccountNotFound, caller, change)
+        account, _ = self._update(
+            account_id, Account, AccountNotFound, caller, change, also_save=lambda saved: saved
+        )
         self.forget_authentications()
         return account
+
+    def _note_administrator_removed(self, account: Account, cause: Cause) -> AdministratorRemovals:
+        # Read the removals first: any removal saved after this read makes our save collide
+        # (and the command run again), any saved before it is seen by the search below.
+        removals = self._find(AdministratorRemovals.id_for(), AdministratorRemovals)
+        if removals is None:
+            removals = AdministratorRemovals.start(cause)
+        check_an_administrator_remains(self._another_active_administrator(account.id))
+        removals.note(account.id, cause)
+        return removals
+
+    def _another_active_administrator(self, account_id: UUID) -> bool:
+        after: int | None = None
+        while True:
+            page = self.accounts(after=after, limit=200)
+            if any(a.is_active_admin and a.id != account_id for a in page.items):
+                return True
+            if page.next_cursor is None:
+                return False
+            after = page.next_cursor
 
     def set_password(self, account_id: UUID, password: str, *, caller: Caller) -> None:
         check_password_length(password)
