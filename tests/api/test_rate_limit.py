@@ -147,9 +147,9 @@ ATTEMPTS_EACH: Final = 10
 PROCESS_LIMIT: Final = 20
 
 
-def _hammer(url: str, ready: Any, results: Any) -> None:
+def _hammer(settings: StoreSettings, ready: Any, results: Any) -> None:
     """In a process of its own, like a gunicorn worker: its own store and app."""
-    store = open_store(StoreSettings.from_url(url))
+    store = open_store(settings)
     try:
         app = create_app(
             store=store,
@@ -167,10 +167,14 @@ def _hammer(url: str, ready: Any, results: Any) -> None:
 def test_several_processes_let_exactly_the_limit_through(
     store: Store, settings: StoreSettings
 ) -> None:
+    # The PostgreSQL server is shared: each process keeps to a few connections.
+    small_pools = StoreSettings(
+        settings.url, {**settings.env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2"}
+    )
     context = multiprocessing.get_context("spawn")
     ready, results = context.Barrier(PROCESSES), context.Queue()
     workers = [
-        context.Process(target=_hammer, args=(settings.url, ready, results))
+        context.Process(target=_hammer, args=(small_pools, ready, results))
         for _ in range(PROCESSES)
     ]
     for worker in workers:
