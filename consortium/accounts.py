@@ -21,6 +21,7 @@ from consortium.text import MAX_NAME, optional_text
 
 _ACCOUNTS: Final = UUID("5d0f3a9e-6c51-4bb4-9d27-2f7f1e0c4a11")
 _TOKENS: Final = UUID("9b3c2e71-0f0a-4e5e-8a36-6f4d8f1a2b07")
+_ADMINISTRATORS: Final = UUID("3e8a6f0c-52b1-4c7d-9a0e-7d4b1c2f6e95")
 
 
 class Language(Enum):
@@ -36,6 +37,19 @@ def normalise_email(email: str) -> str:
     if checked is None:  # pragma: no cover - check_contact_email only passes None through
         raise InvalidValue("An account needs an email address.", field="email")
     return checked.casefold()
+
+
+class LastAdministrator(RuleViolation):
+    pass
+
+
+def check_an_administrator_remains(another_active_administrator: bool) -> None:
+    """An account may stop being an active administrator only while another one is."""
+    if not another_active_administrator:
+        raise LastAdministrator(
+            "This is the last active administrator: the service needs one to manage accounts. "
+            "Make another account an administrator first."
+        )
 
 
 class Account(RecordingAggregate):
@@ -140,6 +154,10 @@ class Account(RecordingAggregate):
         if (admin, found) != (self.is_admin, self.may_found):
             self._record(self.CapabilitiesChanged, cause, is_admin=admin, may_found=found)
 
+    @property
+    def is_active_admin(self) -> bool:
+        return self.is_admin and self.is_active
+
     def deactivate(self, cause: Cause) -> None:
         if self.is_active:
             self._record(self.Deactivated, cause)
@@ -155,6 +173,38 @@ class Account(RecordingAggregate):
 
     def note_token(self, token_id: UUID, cause: Cause) -> None:
         self._record(self.TokenIssued, cause, token_id=token_id)
+
+
+class AdministratorRemovals(RecordingAggregate):
+    """One event for every account that stops being an active administrator.
+
+    It holds no state: its version is what matters. Each such change is saved together with an
+    event here, so two at the same moment collide on its version and the later one is checked
+    again on fresh state; two administrators demoting themselves at once cannot leave none.
+    """
+
+    class Started(RecordingAggregate.Created, ConsortiumEvent):
+        pass
+
+    class Removed(ConsortiumEvent):
+        account_id: UUID
+
+    @staticmethod
+    def id_for() -> UUID:
+        return _ADMINISTRATORS
+
+    @classmethod
+    def start(cls, cause: Cause) -> AdministratorRemovals:
+        return cls._create(
+            cls.Started,
+            id=cls.id_for(),
+            actor=cause.actor,
+            request_id=cause.request_id,
+            timestamp=cause.at,
+        )
+
+    def note(self, account_id: UUID, cause: Cause) -> None:
+        self._record(self.Removed, cause, account_id=account_id)
 
 
 class ApiToken(RecordingAggregate):

@@ -16,7 +16,13 @@ from argon2.exceptions import VerificationError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from consortium.accounts import Account, ApiToken, Language
+from consortium.accounts import (
+    Account,
+    AdministratorRemovals,
+    ApiToken,
+    Language,
+    check_an_administrator_remains,
+)
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
 from events.application import StoreApplication
@@ -25,7 +31,11 @@ from events.consortia import Page
 from events.settings import StoreSettings
 
 TOKEN_PREFIX: Final = "cst_"  # noqa: S105 - a marker, not a secret
+# The first characters of a token, kept and shown to recognise it.
+TOKEN_PREFIX_LENGTH: Final = len(TOKEN_PREFIX) + 6
 MIN_PASSWORD_LENGTH: Final = 12
+# argon2 hashes any length, but a megabyte of "password" is only a way to burn our CPU.
+MAX_PASSWORD_LENGTH: Final = 1024
 AUTH_CACHE_SECONDS: Final = 2.0
 AUTH_CACHE_SIZE: Final = 10_000
 _OPENED_TOPIC: Final = get_topic(Account.Opened)
@@ -35,6 +45,24 @@ _HASHER: Final = PasswordHasher()  # argon2id with the library's current recomme
 def digest_of(secret: str) -> str:
     # Tokens carry 256 random bits, so a fast digest is as safe as a slow password hash.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_prefix(secret: str) -> str | None:
+    """The recognisable start of what is shaped like a token, or None."""
+    if secret.startswith(TOKEN_PREFIX) and len(secret) >= TOKEN_PREFIX_LENGTH:
+        return secret[:TOKEN_PREFIX_LENGTH]
+    return None
+
+
+def check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue(
+            f"A password has at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidValue(
+            f"A password has at most {MAX_PASSWORD_LENGTH} characters.", field="password"
+        )
 
 
 class AccountNotFound(NotFound):
@@ -118,23 +146,46 @@ class AccountsApplication(StoreApplication):
         is_admin: bool | None = None,
         may_found: bool | None = None,
     ) -> Account:
-        def change(account: Account, cause: Cause) -> None:
+        def change(account: Account, cause: Cause) -> list[AdministratorRemovals]:
+            was_admin = account.is_active_admin
             account.change_profile(name=name, language=language, cause=cause)
             account.change_capabilities(is_admin=is_admin, may_found=may_found, cause=cause)
             if active is True:
                 account.reactivate(cause)
             elif active is False:
                 account.deactivate(cause)
+            if was_admin and not account.is_active_admin:
+                return [self._note_administrator_removed(account, cause)]
+            return []
 
-        account, _ = self._update(account_id, Account, AccountNotFound, caller, change)
+        account, _ = self._update(
+            account_id, Account, AccountNotFound, caller, change, also_save=lambda saved: saved
+        )
         self.forget_authentications()
         return account
 
+    def _note_administrator_removed(self, account: Account, cause: Cause) -> AdministratorRemovals:
+        # Read the removals first: any removal saved after this read makes our save collide
+        # (and the command run again), any saved before it is seen by the search below.
+        removals = self._find(AdministratorRemovals.id_for(), AdministratorRemovals)
+        if removals is None:
+            removals = AdministratorRemovals.start(cause)
+        check_an_administrator_remains(self._another_active_administrator(account.id))
+        removals.note(account.id, cause)
+        return removals
+
+    def _another_active_administrator(self, account_id: UUID) -> bool:
+        after: int | None = None
+        while True:
+            page = self.accounts(after=after, limit=200)
+            if any(a.is_active_admin and a.id != account_id for a in page.items):
+                return True
+            if page.next_cursor is None:
+                return False
+            after = page.next_cursor
+
     def set_password(self, account_id: UUID, password: str, *, caller: Caller) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidValue(
-                f"A password has at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-            )
+        check_password_length(password)
         password_hash = _HASHER.hash(password)
         self._update(
             account_id,
@@ -146,6 +197,8 @@ class AccountsApplication(StoreApplication):
 
     def check_password(self, email: str, password: str) -> Account | None:
         """The active account with that email and password, or None."""
+        if len(password) > MAX_PASSWORD_LENGTH:
+            return None  # could never have been set; and is not worth hashing
         account = self.find_account(email)
         if account is None or not account.is_active or account.password_hash is None:
             return None
@@ -166,7 +219,7 @@ class AccountsApplication(StoreApplication):
             token = ApiToken.issue(
                 digest=digest_of(secret),
                 account_id=current.id,
-                prefix=secret[: len(TOKEN_PREFIX) + 6],
+                prefix=secret[:TOKEN_PREFIX_LENGTH],
                 name=name,
                 expires_at=expires_at,
                 cause=cause,

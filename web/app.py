@@ -63,7 +63,7 @@ def create_app(
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
-    # The rate limiter's check must run before authentication, so it is initialised first.
+    # Authentication counts its failures against these limits (web/ratelimit.py).
     init_rate_limits(app)
     init_auth(app)
     init_body_rules(app, settings.max_body_bytes)

@@ -12,6 +12,7 @@ from flask import Flask, Response, abort, current_app, g, request
 from consortium.accounts import Account
 from events.bootstrap import Store
 from events.caller import Caller
+from web.ratelimit import too_many_failures
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +48,29 @@ def _assign_request_id() -> None:
     g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
-def _authenticate() -> None:
+def _authenticate() -> Response | None:
     if not request.path.startswith(API_PREFIX) or request.endpoint in PUBLIC_ENDPOINTS:
-        return
+        return None
     if request.endpoint is None:
-        return  # unknown address: answered 404 by routing
+        return None  # unknown address: answered 404 by routing
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    account = None
-    if scheme.lower() == "bearer" and secret.strip():
-        account = store().accounts.authenticate(secret.strip())
+    secret = secret.strip() if scheme.lower() == "bearer" else ""
+    account = store().accounts.authenticate(secret) if secret else None
     if account is None:
+        # Only failures count, so a valid token is never refused for others' mistakes.
+        refused = too_many_failures(request.remote_addr, secret)
         # Never log the secret; the request id ties this line to the client's report.
-        log.warning("rejected API token from %s (request %s)", request.remote_addr, g.request_id)
+        log.warning(
+            "rejected API token from %s (request %s)%s",
+            request.remote_addr,
+            g.request_id,
+            "" if refused is None else ", answered 429: too many failures",
+        )
+        if refused is not None:
+            return refused
         abort(401)
     g.account = account
+    return None
 
 
 def _echo_request_id(response: Response) -> Response:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
 from tests.authorization.world import World, build_world, email
 from tests.http import json_of
-from web.app import create_app
-from web.config import WebSettings
 
 
 @pytest.fixture
@@ -181,38 +178,6 @@ def test_a_grant_needs_an_existing_account(client: FlaskClient, world: World) ->
     )
     assert response.status_code == 422
     assert json_of(response)["errors"][0]["field"] == "account"
-
-
-@pytest.fixture
-def strict_app(store: Store) -> Flask:
-    return create_app(
-        store=store,
-        settings=WebSettings(secret_key="test", base_url="http://testserver"),
-        config={"FAILED_AUTH_LIMIT": "3 per minute"},
-    )
-
-
-def test_bad_tokens_are_rate_limited(strict_app: Flask, world: World) -> None:
-    client = strict_app.test_client()
-    bad = {"Authorization": "Bearer cst_not-a-real-token"}
-    statuses = [client.get("/api/v1/me", headers=bad).status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
-
-
-def test_a_limited_client_is_told_when_to_retry(strict_app: Flask, world: World) -> None:
-    client = strict_app.test_client()
-    bad = {"Authorization": "Bearer cst_not-a-real-token"}
-    for _ in range(3):
-        client.get("/api/v1/me", headers=bad)
-    response = client.get("/api/v1/me", headers=as_role(client, world, "pm"))
-    assert (response.status_code, response.headers["Retry-After"]) == (429, "60")
-
-
-def test_good_tokens_do_not_count_against_the_limit(strict_app: Flask, world: World) -> None:
-    client = strict_app.test_client()
-    good = as_role(client, world, "pm")
-    statuses = {client.get("/api/v1/me", headers=good).status_code for _ in range(10)}
-    assert statuses == {200}
 
 
 def test_rejected_tokens_are_logged_without_the_secret(

@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from consortium.accounts import Account, ApiToken, Language
+from consortium.accounts import (
+    Account,
+    AdministratorRemovals,
+    ApiToken,
+    Language,
+    LastAdministrator,
+    check_an_administrator_remains,
+)
 from consortium.cause import Cause
 from consortium.errors import InvalidValue
 from tests.domain.support import START, cause, recorded
@@ -72,6 +79,47 @@ def test_a_malformed_account_email_names_the_email_field() -> None:
     with pytest.raises(InvalidValue) as refused:
         open_account("pm at utrecht")
     assert refused.value.field == "email"
+
+
+# -- administrators -----------------------------------------------------------------------------
+
+
+def open_admin() -> Account:
+    return Account.open(email="beheer@utrecht.example", name=None, is_admin=True, cause=cause())
+
+
+def test_an_active_administrator_is_one() -> None:
+    assert open_admin().is_active_admin
+
+
+def test_a_deactivated_administrator_is_no_active_administrator() -> None:
+    account = open_admin()
+    account.deactivate(cause())
+    assert not account.is_active_admin
+
+
+def test_an_account_without_the_flag_is_no_active_administrator() -> None:
+    assert not open_account().is_active_admin
+
+
+def test_the_last_active_administrator_must_remain_one() -> None:
+    with pytest.raises(LastAdministrator, match="last active administrator"):
+        check_an_administrator_remains(another_active_administrator=False)
+
+
+def test_an_administrator_may_go_while_another_remains() -> None:
+    check_an_administrator_remains(another_active_administrator=True)
+
+
+def test_a_removal_of_an_administrator_is_recorded_with_its_cause() -> None:
+    removals = AdministratorRemovals.start(cause())
+    removals.note(Account.id_for("beheer@utrecht.example"), cause(actor="admin@x.example"))
+    removed = recorded(removals)[-1]
+    assert isinstance(removed, AdministratorRemovals.Removed)
+    assert (removed.account_id, removed.actor) == (
+        Account.id_for("beheer@utrecht.example"),
+        "admin@x.example",
+    )
 
 
 # -- tokens -------------------------------------------------------------------------------------

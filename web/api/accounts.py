@@ -95,8 +95,11 @@ class AccountById(MethodView):
     @blp.response(200, AccountOut)
     @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def patch(self, data: dict[str, Any], account_id: UUID) -> Account:
-        """Change name and language (your own); active, is_admin, may_found (administrators)."""
+        """Change name and language (your own); active, is_admin, may_found (administrators).
+
+        The last active administrator stays one (409)."""
         visible_account(account_id)
         if any(data[name] is not None for name in _ADMIN_ONLY):
             require_admin()

@@ -7,6 +7,7 @@ import marshmallow as ma
 from consortium.access import Role
 from consortium.accounts import Language
 from consortium.text import MAX_NAME
+from events.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from web.schemas.common import PageOut
 from web.schemas.fields import Instant, StrictSchema
 
@@ -50,7 +51,15 @@ class AccountPage(PageOut):
 
 
 class PasswordIn(StrictSchema):
-    password = ma.fields.String(required=True, load_only=True)
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=ma.validate.Length(
+            min=MIN_PASSWORD_LENGTH,
+            max=MAX_PASSWORD_LENGTH,
+            error="A password has {min} to {max} characters.",
+        ),
+    )
 
 
 class TokenIn(StrictSchema):
