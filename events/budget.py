@@ -99,19 +99,17 @@ class BudgetUseCases(ConsortiumBase):
         the read model, read from the event store), and that it was reversed is recorded
         once only, in the same transaction as the consortium's event (see ``events.once``)."""
         self.consortium(consortium_id, caller)
-        original = self.logged_contribution(consortium_id, contribution_id)
+        original, recorded = self.logged_contribution(consortium_id, contribution_id)
         mark = Once.id_for(reversal_key(contribution_id))
 
         def reverse(c: Consortium, cause: Cause) -> Reversal:
-            earlier = self._find(mark, Once)
-            return c.reverse_contribution(
-                original,
-                earlier=None
-                if earlier is None
-                else Reversal(contribution_id, "", earlier.created_on, earlier.actor),
-                reason=reason,
-                cause=cause,
+            # The mark stops reversals that race each other; the records know those made
+            # before marks were kept (by an earlier release).
+            once = self._find(mark, Once)
+            earlier = recorded or (
+                None if once is None else Reversal(contribution_id, "", once.created_on, once.actor)
             )
+            return c.reverse_contribution(original, earlier=earlier, reason=reason, cause=cause)
 
         return self.act_on(
             consortium_id,
@@ -127,8 +125,11 @@ class BudgetUseCases(ConsortiumBase):
             ],
         )
 
-    def logged_contribution(self, consortium_id: UUID, contribution_id: UUID) -> Contribution:
-        """A contribution as its event recorded it; the read model says which event."""
+    def logged_contribution(
+        self, consortium_id: UUID, contribution_id: UUID
+    ) -> tuple[Contribution, Reversal | None]:
+        """A contribution as its event recorded it (the read model says which event), and its
+        reversal if the records know one."""
         booked = self.records(lambda tx: records.contribution(tx, consortium_id, contribution_id))
         if booked is None:
             raise ContributionNotFound(contribution_id)
@@ -138,7 +139,7 @@ class BudgetUseCases(ConsortiumBase):
             and event.contribution_id == contribution_id
         ):  # pragma: no cover - the read model would have to be corrupt
             raise ContributionNotFound(contribution_id)
-        return contribution_of(event)
+        return contribution_of(event), booked.reversal
 
     def record_expenditure(
         self,

@@ -118,6 +118,35 @@ def projections_rebuild() -> None:
     click.echo(f"Rebuilt the read model from {applied} events.")
 
 
+@projections.command("retry")
+def projections_retry() -> None:
+    """Apply again the events the read model skipped as failed (after a fix); each consortium
+    concerned is replayed. Exits 1 while some still fail."""
+    store = open_store()
+    try:
+        follower = store.read.follower
+        if not follower.leadership.try_lead():
+            raise click.ClickException(
+                "Another process follows the log now; stop it (or the web service) first."
+            )
+        outcome = follower.retry_failed()
+    finally:
+        store.close()
+    if not outcome.retried and not outcome.failing:
+        click.echo("No events are recorded as failed.")
+        return
+    click.echo(f"Applied {outcome.applied} of {len(outcome.retried)} failed events.")
+    for failure in outcome.failing:
+        click.echo(
+            f"Still fails: event {failure.notification_id} ({failure.event_type}, version "
+            f"{failure.originator_version} of {failure.originator_id}): "
+            f"{failure.error_class}: {failure.error_message}",
+            err=True,
+        )
+    if outcome.failing:
+        sys.exit(1)
+
+
 @main.group()
 def token() -> None:
     """API tokens."""

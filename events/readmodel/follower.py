@@ -4,6 +4,11 @@ On PostgreSQL the log is followed with the library's LISTEN/NOTIFY subscription;
 recorder cannot subscribe, so there a subscription of the same interface polls the log. One
 process at a time follows (a lock per database: a file lock on SQLite, an advisory lock on
 PostgreSQL); the others wait for it when they need fresh rows.
+
+An event the follower cannot apply does not stop it: the event is noted as failed, in the
+transaction that tracks the position past it, the others are applied, and an operator sees it
+(``GET /api/v1/read-model``, one ERROR line) and retries it after a fix. When the database
+fails, nothing is skipped: the follower tries again, waiting longer each time (up to 30 s).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import IO, Any, Final, Protocol
 
 from eventsourcing.persistence import (
@@ -25,8 +31,11 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from events.application import StoreApplication
+from events.readmodel import failures
+from events.readmodel.failures import Failure, blames_the_database
 from events.readmodel.projection import ConsortiumProjection
-from events.readmodel.recorders import ReadModel
+from events.readmodel.recorders import ReadModel, raised_while_tracking
+from events.readmodel.tables import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +43,28 @@ BATCH: Final = 500
 POLL_SECONDS: Final = 0.1
 LEADER_RETRY_SECONDS: Final = 5.0
 STOP_TIMEOUT: Final = 40.0
+BACKOFF_FIRST: Final = 1.0
+BACKOFF_MAX: Final = 30.0
+
+
+def backoff(failures_in_a_row: int) -> float:
+    """Seconds to wait after that many failures in a row: 1, 2, 4, 8, 16, then 30 each time."""
+    doublings = max(0, min(failures_in_a_row - 1, 16))
+    return min(BACKOFF_MAX, BACKOFF_FIRST * (1 << doublings))
+
+
+@dataclass(frozen=True)
+class Retried:
+    """What a retry of the failed events did."""
+
+    retried: list[Failure]  # the events noted as failed, tried again
+    failing: list[Failure]  # those that fail still (or now, after a change of the projection)
+
+    @property
+    def applied(self) -> int:
+        """How many of the failed events are applied now."""
+        failing = {f.notification_id for f in self.failing}
+        return sum(1 for f in self.retried if f.notification_id not in failing)
 
 
 class PollingSubscription(Subscription[ApplicationRecorder]):
@@ -168,22 +199,74 @@ class Follower:
     # -- applying -------------------------------------------------------------------------
 
     def apply(self, notifications: Sequence[Notification]) -> int:
-        """Apply the notifications after the tracked position, in one transaction."""
+        """Apply the notifications after the tracked position, in one transaction; answer how
+        many were handled (an event that cannot be applied is noted as failed, and handled)."""
         done = self.position()
-        batch = [
-            (self.app.mapper.to_domain_event(n), Tracking(self.app.name, n.id))
-            for n in notifications
-            if n.id > done
-        ]
+        fresh = [n for n in notifications if n.id > done]
+        if not fresh:
+            return 0
         try:
-            self.projection.process_events(batch)
+            self._apply(fresh)
         except IntegrityError:
             if self.position() > done:
                 # Applied meanwhile by another follower (a former leader): nothing of this
                 # batch was written; the next round starts from the new position.
                 return 0
             raise  # a real failure: nothing was written, and nothing is skipped
-        return len(batch)
+        return len(fresh)
+
+    def _apply(self, fresh: Sequence[Notification]) -> None:
+        try:
+            self.projection.process_events(
+                [(self.app.mapper.to_domain_event(n), self._tracking(n)) for n in fresh]
+            )
+        except Exception as error:
+            if blames_the_database(error) or raised_while_tracking(error):
+                raise  # nothing was written, and nothing is skipped: the caller tries again
+        else:
+            return
+        # An event of the batch cannot be applied: apply them one by one to find it.
+        self._apply_one_by_one(fresh)
+
+    def _apply_one_by_one(self, fresh: Sequence[Notification]) -> None:
+        """Apply each event in a savepoint of one transaction, note those that fail in it, and
+        track the last: so the position moves past a failed event once, with its note."""
+        failed: list[tuple[Notification, Exception]] = []
+        with self.view.shared_transaction() as tx:
+            for notification in fresh:
+                error = self._apply_alone(notification)
+                if error is not None:
+                    failures.record(tx, self.app.name, notification, error, self.app.clock())
+                    failed.append((notification, error))
+            tx.track(self._tracking(fresh[-1]))
+        for notification, error in failed:
+            # One line, once: the event is noted, and never tried again by the follower.
+            log.error(
+                "the read model skipped event %s (%s, version %s of %s): %s: %s. "
+                "It is listed at GET /api/v1/read-model; after a fix, "
+                "`consortium projections retry` applies it.",
+                notification.id,
+                notification.topic.rpartition(":")[2],
+                notification.originator_version,
+                notification.originator_id,
+                *failures.describe(error),
+            )
+            log.debug("why event %s was skipped", notification.id, exc_info=error)
+
+    def _apply_alone(self, notification: Notification) -> Exception | None:
+        """Apply one event, in a shared transaction; answer the error if the event is at fault,
+        raise it if the database is."""
+        try:
+            event = self.app.mapper.to_domain_event(notification)
+            self.projection.process_events([(event, self._tracking(notification))])
+        except Exception as error:
+            if blames_the_database(error):
+                raise
+            return error
+        return None
+
+    def _tracking(self, notification: Notification) -> Tracking:
+        return Tracking(self.app.name, notification.id)
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event recorded so far; return how many were applied."""
@@ -215,10 +298,61 @@ class Follower:
         return False
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Forget every row and apply the whole log again."""
+        """Forget every row (and every failure) and apply the whole log again."""
         with self._apply_lock:
             self.view.clear(self.app.name)
         return self.catch_up(progress)
+
+    def retry_failed(self) -> Retried:
+        """Apply the events noted as failed again, after a fix.
+
+        Every consortium with a failed event is replayed: its rows dropped and all its events up
+        to the tracked position applied again, in one transaction; so the events that followed
+        a failed one build on it exactly as in a rebuild. (The projection reads and writes only
+        rows of the event's consortium, and every table names it in ``consortium_id``.) An event
+        that fails still keeps its note, with one more attempt."""
+        with self._apply_lock:
+            position = self.position()
+            with self.view.transaction(commit=False) as tx:
+                failed = failures.listed(tx, self.app.name, limit=None)
+            streams = self._notifications_of({str(f.originator_id) for f in failed}, position)
+            for originator_id, notifications in streams.items():
+                self._replay(originator_id, notifications)
+            with self.view.transaction(commit=False) as tx:
+                failing = failures.listed(tx, self.app.name, limit=None)
+        return Retried(retried=failed, failing=failing)
+
+    def _replay(self, originator_id: str, notifications: Sequence[Notification]) -> None:
+        with self.view.shared_transaction() as tx:
+            for table in TABLES:
+                tx.execute(
+                    f"DELETE FROM {{t}}{table} WHERE consortium_id = :c",  # noqa: S608
+                    {"c": originator_id},
+                )
+            for notification in notifications:
+                error = self._apply_alone(notification)
+                if error is None:
+                    failures.forget(tx, self.app.name, notification.id)
+                else:
+                    failures.record(tx, self.app.name, notification, error, self.app.clock())
+
+    def _notifications_of(
+        self, originator_ids: set[str], up_to: int
+    ) -> dict[str, list[Notification]]:
+        """The notifications of these originators, up to a position, in log order."""
+        found: dict[str, list[Notification]] = {o: [] for o in sorted(originator_ids)}
+        start = 0
+        while originator_ids and start < up_to:
+            page = self.app.recorder.select_notifications(
+                start=start, limit=BATCH, stop=up_to, inclusive_of_start=False
+            )
+            if not page:
+                break
+            for notification in page:
+                if str(notification.originator_id) in found:
+                    found[str(notification.originator_id)].append(notification)
+            start = page[-1].id
+        return found
 
     # -- following in the background -----------------------------------------------------
 
@@ -250,12 +384,14 @@ class Follower:
         return PollingSubscription(recorder, gt=self.position())
 
     def _follow(self) -> None:
+        failures_in_a_row = 0
         while not self._stopping.is_set():
             if not self.leadership.try_lead():
                 self._stopping.wait(LEADER_RETRY_SECONDS)
                 continue
             try:
-                self.catch_up()
+                if self.catch_up():
+                    failures_in_a_row = 0
                 with self._subscribe() as subscription:
                     with self._subscribing:
                         self._subscription = subscription
@@ -266,8 +402,24 @@ class Follower:
                             if self._stopping.is_set():
                                 return
                             self.apply([notification])
-            except Exception:
+                        failures_in_a_row = 0
+            except Exception as error:
                 if self._stopping.is_set():
                     return  # the store is closing under us: nothing to report
-                log.exception("following the event log failed; retrying")
-                self._stopping.wait(1.0)
+                failures_in_a_row += 1
+                wait = backoff(failures_in_a_row)
+                if failures_in_a_row == 1:
+                    log.exception("following the event log failed; retrying in %.0f s", wait)
+                else:
+                    log.warning(
+                        "following the event log failed again (%d times in a row: %s: %s); "
+                        "retrying in %.0f s",
+                        failures_in_a_row,
+                        *failures.describe(error),
+                        wait,
+                    )
+                self._rest(wait)
+
+    def _rest(self, seconds: float) -> None:
+        """Wait before trying again; stopping ends the wait."""
+        self._stopping.wait(seconds)

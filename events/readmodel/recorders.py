@@ -3,12 +3,17 @@
 One class per backend, both behind :class:`ReadModel`: a transaction (:class:`Tx`) in which
 rows are written and the tracking record inserted together. SQL is written once, with
 ``:name`` parameters and a ``{t}`` table prefix, and adapted to each backend here.
+
+A *shared* transaction lets the follower apply events one by one yet commit them together:
+the projection's own transactions join it as savepoints, so one event that fails is undone
+alone, and the follower records that failure and the tracking of them all in that transaction.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Final
@@ -18,20 +23,31 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from events.readmodel.tables import CREATE, SCHEMA_VERSION, TABLES
+from events.readmodel.tables import CREATE, CREATE_FAILURES, FAILURES, SCHEMA_VERSION, TABLES
 
 _NAMED: Final = re.compile(r"(?<![:\w]):(\w+)")
+_TRACKING_NOTE: Final = "raised while tracking notification"
 
 
 class Tx:
     """A cursor in one read-model transaction, speaking the portable SQL dialect."""
 
-    def __init__(self, cursor: Any, prefix: str, postgres: bool, recorder: ReadModel) -> None:
+    def __init__(
+        self,
+        cursor: Any,
+        prefix: str,
+        postgres: bool,
+        recorder: ReadModel,
+        *,
+        untracked: bool = False,
+    ) -> None:
         self.cursor = cursor
         self.prefix = prefix
         self.postgres = postgres
         self.recorder = recorder
         self.position: int | None = None  # of the event being applied, if any
+        # A savepoint in a shared transaction: whoever opened that one tracks (or not).
+        self.untracked = untracked
 
     def _sql(self, sql: str) -> str:
         sql = sql.replace("{t}", self.prefix)
@@ -45,21 +61,78 @@ class Tx:
         return [dict(row) for row in self.cursor.fetchall()]
 
     def track(self, tracking: Tracking) -> None:
-        self.recorder.track(self, tracking)
+        if self.untracked:
+            return
+        try:
+            self.recorder.track(self, tracking)
+        except Exception as error:
+            # Noted, so that the follower knows the transaction failed, not an event in it.
+            error.add_note(f"{_TRACKING_NOTE} {tracking.notification_id}")
+            raise
+
+
+def raised_while_tracking(error: BaseException) -> bool:
+    """Whether inserting a tracking record raised this error, or the one it was raised from."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if any(note.startswith(_TRACKING_NOTE) for note in getattr(cause, "__notes__", ())):
+            return True
+        cause = cause.__cause__
+    return False
+
+
+@contextmanager
+def _savepoint(shared: Tx) -> Iterator[Tx]:
+    """A part of the shared transaction that is undone alone when it fails."""
+    shared.cursor.execute("SAVEPOINT rm_part")
+    try:
+        yield Tx(shared.cursor, shared.prefix, shared.postgres, shared.recorder, untracked=True)
+    except Exception:
+        shared.cursor.execute("ROLLBACK TO SAVEPOINT rm_part")
+        shared.cursor.execute("RELEASE SAVEPOINT rm_part")
+        raise
+    shared.cursor.execute("RELEASE SAVEPOINT rm_part")
 
 
 class ReadModel(TrackingRecorder):
     """Tables of the read model, with the tracking of what has been applied to them."""
 
     def transaction(self, *, commit: bool) -> AbstractContextManager[Tx]:
+        """A transaction of its own; but a writing one opened in a thread that holds a shared
+        transaction is a savepoint in that one, and tracks nothing."""
+        shared: Tx | None = getattr(self._shared(), "tx", None) if commit else None
+        if shared is not None:
+            return _savepoint(shared)
+        return self._transaction(commit=commit)
+
+    @contextmanager
+    def shared_transaction(self) -> Iterator[Tx]:
+        """A writing transaction that the writing transactions this thread opens in it join."""
+        local = self._shared()
+        if getattr(local, "tx", None) is not None:
+            raise RuntimeError("A shared transaction is open already in this thread.")
+        with self._transaction(commit=True) as tx:
+            local.tx = tx
+            try:
+                yield tx
+            finally:
+                local.tx = None
+
+    def _shared(self) -> threading.local:
+        # Made on first use: the constructors are the library's. setdefault is atomic.
+        local: threading.local = self.__dict__.setdefault("_shared_tx", threading.local())
+        return local
+
+    def _transaction(self, *, commit: bool) -> AbstractContextManager[Tx]:
         raise NotImplementedError
 
     def track(self, tx: Tx, tracking: Tracking) -> None:
         raise NotImplementedError
 
     def clear(self, application_name: str) -> None:
-        """Empty every table and forget what was applied of that application (for a rebuild);
-        the library's own rows in the tracking table (its migration marker) stay."""
+        """Empty every table and forget what was applied of that application, and what failed
+        (for a rebuild); the library's own rows in the tracking table (its migration marker)
+        stay."""
         raise NotImplementedError
 
     def prepare(self, application_name: str) -> bool:
@@ -71,7 +144,7 @@ class ReadModel(TrackingRecorder):
             found = tx.rows("SELECT version FROM {t}rm_schema", {})
             stale = not found or found[0]["version"] != SCHEMA_VERSION
             if stale:
-                for table in TABLES:
+                for table in (*TABLES, FAILURES):
                     tx.execute(f"DROP TABLE IF EXISTS {{t}}{table}", {})
                 tx.execute("DELETE FROM {t}rm_schema", {})
                 tx.execute("INSERT INTO {t}rm_schema (version) VALUES (:v)", {"v": SCHEMA_VERSION})
@@ -90,10 +163,13 @@ class ReadModel(TrackingRecorder):
 
 class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *(s.format(t="") for s in CREATE)]
+        return [
+            *super().construct_create_table_statements(),
+            *(s.format(t="") for s in (*CREATE, *CREATE_FAILURES)),
+        ]
 
     @contextmanager
-    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+    def _transaction(self, *, commit: bool) -> Iterator[Tx]:
         if not commit:
             with self.datastore.transaction(commit=False) as cursor:
                 yield Tx(cursor, "", postgres=False, recorder=self)
@@ -125,6 +201,10 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
             for table in TABLES:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             cursor.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+            cursor.execute(
+                f"DELETE FROM {FAILURES} WHERE application_name = ?",  # noqa: S608 - fixed name
+                (application_name,),
+            )
 
     def forget(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -143,11 +223,12 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
         self.prefix = f'"{self.datastore.schema}".'
         schema = Identifier(self.datastore.schema)
         self.sql_create_statements.extend(
-            SQL(s.replace("{t}", "{schema}.")).format(schema=schema) for s in CREATE
+            SQL(s.replace("{t}", "{schema}.")).format(schema=schema)
+            for s in (*CREATE, *CREATE_FAILURES)
         )
 
     @contextmanager
-    def transaction(self, *, commit: bool) -> Iterator[Tx]:
+    def _transaction(self, *, commit: bool) -> Iterator[Tx]:
         with self.datastore.transaction(commit=commit) as cursor:
             yield Tx(cursor, self.prefix, postgres=True, recorder=self)
 
@@ -159,12 +240,13 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
         with self.datastore.transaction(commit=True) as cursor:
             for table in TABLES:
                 cursor.execute(SQL("DELETE FROM {}.{}").format(schema, Identifier(table)))
-            cursor.execute(
-                SQL("DELETE FROM {}.{} WHERE application_name = %s").format(
-                    schema, Identifier(self.tracking_table_name)
-                ),
-                (application_name,),
-            )
+            for table in (self.tracking_table_name, FAILURES):
+                cursor.execute(
+                    SQL("DELETE FROM {}.{} WHERE application_name = %s").format(
+                        schema, Identifier(table)
+                    ),
+                    (application_name,),
+                )
 
     def forget(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:

@@ -2,13 +2,15 @@
 
 Reads are read-your-writes by default: before answering, a query waits (briefly) until the read
 model has applied everything recorded when the query arrived; a writer's own write is therefore
-always in the list it reads next, whichever process served the write.
+always in the list it reads next, whichever process served the write. An event the read model
+cannot apply counts as handled (it is noted as failed), so the reads never wait for it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Final, TypeVar, cast
@@ -20,7 +22,8 @@ from eventsourcing.utils import Environment
 from consortium.access import Principal
 from events.application import StoreApplication
 from events.postgres import connect
-from events.readmodel import queries
+from events.readmodel import failures, queries
+from events.readmodel.failures import Failure
 from events.readmodel.follower import AdvisoryLock, FileLock, Follower, Leadership, Lock
 from events.readmodel.projection import ConsortiumProjection
 from events.readmodel.recorders import PostgresReadModel, ReadModel, SQLiteReadModel, Tx
@@ -40,6 +43,20 @@ def follows_elsewhere(environ: Mapping[str, str] | None = None) -> bool:
 
 class StaleReadModel(Exception):
     """The read model did not catch up in time (is the projection process running?)."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the read model is, for operators: how far behind the log, and what it skipped."""
+
+    position: int  # the last notification applied (or noted as failed)
+    head: int  # the last notification recorded
+    failed: int  # how many events are noted as failed
+    failures: list[Failure]  # the first of them, in log order
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head - self.position)
 
 
 class ReadSide:
@@ -124,6 +141,19 @@ class ReadSide:
     def read(self, query: Callable[[Tx], T], position: int | None = None) -> T:
         """Run a query of :mod:`events.readmodel.queries` on fresh rows."""
         return self._read(query, position)
+
+    def status(self, limit: int = failures.LISTED) -> Status:
+        """The read model as it is now (without waiting for it to catch up)."""
+        position = self.follower.position()
+        head = self.follower.head()  # read after the position: never behind it
+        application = self.follower.app.name
+        with self.view.transaction(commit=False) as tx:
+            return Status(
+                position=position,
+                head=head,
+                failed=failures.count(tx, application),
+                failures=failures.listed(tx, application, limit),
+            )
 
     # -- life -----------------------------------------------------------------------------
 

@@ -216,3 +216,25 @@ CREATE: Final = (
     """CREATE INDEX IF NOT EXISTS rm_reminders_consortium
        ON {t}rm_reminders (consortium_id, position)""",
 )
+
+# Events the read model could not apply. The tracked position moved past each of them (in the
+# transaction that recorded it), so nothing waits for them; `consortium projections retry`
+# applies them again after a fix, and a rebuild starts afresh. Kept apart from TABLES: these
+# rows are the follower's notes about the rows, not rows of a consortium.
+FAILURES: Final = "rm_failures"
+
+CREATE_FAILURES: Final = (
+    """CREATE TABLE IF NOT EXISTS {t}rm_failures (
+        application_name TEXT NOT NULL,
+        notification_id BIGINT NOT NULL,
+        originator_id TEXT NOT NULL,
+        originator_version BIGINT NOT NULL,
+        topic TEXT NOT NULL,
+        error_class TEXT NOT NULL,
+        error_message TEXT NOT NULL,
+        first_failed_at TEXT NOT NULL,
+        last_failed_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        PRIMARY KEY (application_name, notification_id)
+    )""",
+)

@@ -316,6 +316,7 @@ CASES = [
         lambda w: f"{c(w)}/webhook",
         manage(204),
     ),
+    Case("GET", "/api/v1/read-model", lambda w: "/api/v1/read-model", admin_only(200)),
     Case("GET", "/api/v1/accounts", lambda w: "/api/v1/accounts", admin_only(200)),
     Case(
         "POST",

@@ -15,19 +15,28 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 from uuid import UUID
 
 import psycopg
 import pytest
+from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
 
+from consortium.aggregate import Consortium
+from consortium.errors import AlreadyReversed
+from consortium.figures import ContributionKind
+from consortium.money import Money
 from events.bootstrap import Store, open_store
+from events.caller import Caller
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, sqlite_file
+from tests.budget.support import recompute_from_events, view_of
 from tests.clock import StepClock
 from tests.conftest import Api
+from web.api.history import origin_only
 from web.app import create_app
 from web.config import WebSettings
 
@@ -112,6 +121,17 @@ def comparable(content_type: str, body: str) -> Any:
     return _without_request_ids(json.loads(body))
 
 
+def as_shown_now(path: str, answer: Any) -> Any:
+    """What the earlier release answered, with the one change made on purpose since: the
+    history shows a webhook's address without its path (it may hold the receiver's secret)."""
+    if not path.split("?", maxsplit=1)[0].endswith("/events"):
+        return answer
+    for item in answer["items"]:
+        if item["type"] == "WebhookSet":
+            item["data"]["url"] = origin_only(item["data"]["url"])
+    return answer
+
+
 def _without_request_ids(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_request_ids(v) for k, v in value.items() if k != "request_id"}
@@ -130,6 +150,95 @@ def test_every_read_answers_as_the_earlier_release_did(
 
     assert response.status_code == recorded["status"]
     assert response.headers["Content-Type"] == recorded["content_type"]
+    assert comparable(recorded["content_type"], response.get_data(as_text=True)) == as_shown_now(
+        recorded["path"], comparable(recorded["content_type"], recorded["body"])
+    )
+
+
+# -- working on top of it ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def legacy(settings: StoreSettings) -> Iterator[Store]:
+    """The earlier release's rows in this test's own database, opened by this release."""
+    load_rows(settings)
+    store = open_store(settings, StepClock(datetime.fromisoformat(FIXTURE["now"])))
+    yield store
+    store.close()
+
+
+SYSTEM: Final = Caller.system("test", "legacy")
+MADE: Final = FIXTURE["made"]
+CONSORTIUM: Final = UUID(MADE["consortium"])
+
+
+def snapshot_topics(store: Store) -> set[str]:
+    assert store.consortia.snapshots is not None
+    found = store.consortia.snapshots.recorder.select_events(CONSORTIUM, desc=True, limit=10)
+    return {s.topic for s in found}
+
+
+def test_the_snapshot_of_the_unbounded_shape_is_removed_when_the_store_opens(
+    legacy: Store,
+) -> None:
+    assert snapshot_topics(legacy) == set()
+    assert legacy.consortia.consortium(CONSORTIUM, SYSTEM).version == 108
+
+
+def test_new_money_on_top_of_the_earlier_releases_books_adds_up_with_its_history(
+    legacy: Store,
+) -> None:
+    consortia = legacy.consortia
+    utrecht = UUID(MADE["members"]["utrecht"])
+    kept, reversed_already = (UUID(c) for c in MADE["contributions"])
+    consortia.log_contribution(
+        CONSORTIUM,
+        member_id=utrecht,
+        kind=ContributionKind.CASH,
+        amount=Money(Decimal("500.00")),
+        on=legacy.consortia.today(),
+        year=None,
+        reference=None,
+        hours=None,
+        rate=None,
+        caller=SYSTEM,
+    )
+    consortia.reverse_contribution(CONSORTIUM, kept, reason="Na de upgrade", caller=SYSTEM)
+
+    with pytest.raises(AlreadyReversed):
+        consortia.reverse_contribution(
+            CONSORTIUM, reversed_already, reason="Nog eens", caller=SYSTEM
+        )
+    budget = consortia.budget(CONSORTIUM, SYSTEM)
+    events = list(consortia.events.get(CONSORTIUM))
+    assert view_of(budget) == recompute_from_events(events)
+    assert budget.totals.received_cash == Money(Decimal("500.00"))
+
+
+def test_the_budget_as_of_a_moment_before_the_upgrade_reads_as_it_did_after_new_writes(
+    legacy: Store,
+) -> None:
+    path = f"/api/v1/consortia/{CONSORTIUM}/budget?as_of={MADE['as_of'][1]}"
+    (recorded,) = (a for a in FIXTURE["answers"] if a["path"] == path)
+    for n in range(25):  # enough for new snapshots of the bounded shape
+        legacy.consortia.pledge(
+            CONSORTIUM,
+            member_id=UUID(MADE["members"]["hu"]),
+            year=2030,
+            amount=Money(Decimal(100 + n)),
+            reason=f"Herziening {n}",
+            caller=SYSTEM,
+        )
+    admin = Api(
+        create_app(
+            store=legacy, settings=WebSettings(secret_key="fixture", base_url="http://testserver")
+        ).test_client(),
+        FIXTURE["admin_token"],
+    )
+
+    response = admin.get(path)
+
+    assert snapshot_topics(legacy) == {get_topic(Consortium.Snapshot)}
     assert comparable(recorded["content_type"], response.get_data(as_text=True)) == comparable(
         recorded["content_type"], recorded["body"]
     )

@@ -16,6 +16,7 @@ from web.api import (
     history,
     members,
     milestones,
+    read_model,
     reminders,
     roles,
 )
@@ -36,5 +37,6 @@ def register_blueprints(api: Api) -> None:
         history,
         roles,
         accounts,
+        read_model,
     ):
         api.register_blueprint(module.blp)
