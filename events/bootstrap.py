@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
+from events.files import open_private
 from events.postgres import connect
 from events.readmodel.side import ReadSide
 from events.reminders import ReminderService
@@ -40,9 +43,12 @@ def tables_lock(settings: StoreSettings) -> Iterator[None]:
     starting at once take turns: under an advisory lock, or a file lock beside the SQLite file.
     """
     if not settings.is_postgres:
-        with open(settings.env["SQLITE_DBNAME"] + ".setup.lock", "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+        fd = open_private(Path(settings.env["SQLITE_DBNAME"] + ".setup.lock"))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
+        finally:
+            os.close(fd)  # releases the lock
         return
     key = f"{settings.env.get('POSTGRES_SCHEMA') or 'public'}:consortium-tables"
     with connect(settings) as conn:

@@ -4,6 +4,9 @@ Unset: a SQLite file under ``var/`` in the working directory (the embedded defau
 ``sqlite:///path/to/file.sqlite3``: that SQLite file.
 ``postgresql://user:password@host:5432/dbname``: PostgreSQL; an optional ``?schema=name``
 keeps the tables in that schema (used by the tests to give each test its own).
+
+The SQLite file, and the default ``var/`` directory, are private to the service's user: the
+directory is made 0700 and the file 0600 (SQLite gives its -wal and -shm files the file's mode).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from events.files import private_directory
 
 DATABASE_URL_VARIABLE = "CONSORTIUM_DATABASE_URL"
 DEFAULT_SQLITE_FILE = Path("var") / "consortium.sqlite3"
@@ -41,6 +46,8 @@ class StoreSettings:
     @classmethod
     def from_url(cls, url: str) -> StoreSettings:
         if not url:
+            # The default directory is the service's own (0700): nobody else needs to look in.
+            private_directory(DEFAULT_SQLITE_FILE.parent.absolute())
             return cls._sqlite(DEFAULT_SQLITE_FILE.absolute(), "(default)")
         parts = urlsplit(url)
         if parts.scheme == "sqlite":
@@ -56,7 +63,7 @@ class StoreSettings:
 
     @classmethod
     def _sqlite(cls, path: Path, url: str) -> StoreSettings:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = {
             "PERSISTENCE_MODULE": "events.sqlite_store:SQLiteStoreFactory",
             "SQLITE_DBNAME": str(path),
