@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from events.bootstrap import open_store
+from events.bootstrap import migrate, open_store
 from events.caller import Caller
 from events.secret_key import _kept_secret_key
 from events.settings import StoreSettings
@@ -53,6 +53,7 @@ def test_a_var_directory_an_earlier_start_made_readable_is_made_private(workdir:
 
 def test_the_database_and_its_wal_and_shm_files_are_private(workdir: Path) -> None:
     settings = StoreSettings.from_environ({})
+    migrate(settings)
     store = open_store(settings)
     try:
         found(store.consortia, Caller(actor="pm@example.org", request_id="r", may_found=True))
@@ -68,7 +69,7 @@ def test_the_database_and_its_wal_and_shm_files_are_private(workdir: Path) -> No
 def test_a_database_an_earlier_version_made_readable_is_made_private(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite3"
     settings = StoreSettings.from_url(f"sqlite://{path}")
-    open_store(settings).close()
+    migrate(settings)
     path.chmod(0o644)
 
     open_store(settings).close()
