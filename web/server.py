@@ -26,9 +26,14 @@ class Server(BaseApplication):  # type: ignore[misc]
         self.options = {
             "bind": bind,
             "workers": workers,
-            "worker_class": "gthread",
+            # gthread, answering what gunicorn itself refuses as problem+json (web/serving.py)
+            "worker_class": "web.serving.ProblemWorker",
             "threads": threads,
             "accesslog": "-",
+            # Access lines with the path, and a query's names without their values.
+            "logger_class": "web.serving.AccessLogger",
+            # No control socket: one per user in ~/.gunicorn, which a second instance would take.
+            "control_socket_disable": True,
             "graceful_timeout": 10,
             "timeout": 60,
         }
