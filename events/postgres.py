@@ -54,6 +54,9 @@ class PostgresStoreFactory(PostgresFactory):
         if isinstance(pool.kwargs, dict):  # as the library makes it
             name = self.env.get(APPLICATION_NAME) or DEFAULT_APPLICATION_NAME
             pool.kwargs["application_name"] = name
+        # Open it now, waiting for the connection it keeps: opened on first use instead, it
+        # would open a second one beside it for that use, and keep both until it shrinks.
+        pool.open(wait=True, timeout=pool.timeout)
         if shared is not None:
             shared.append(self.datastore)
 
