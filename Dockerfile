@@ -14,7 +14,7 @@ COPY web ./web
 COPY workers ./workers
 RUN pip install --disable-pip-version-check . \
  && useradd --create-home --uid 10001 consortium \
- && mkdir -p /app/var && chown consortium /app/var
+ && mkdir -p /app/var && chown consortium /app/var && chmod 0700 /app/var
 USER consortium
 EXPOSE 8000
 CMD ["consortium", "serve", "--bind", "0.0.0.0:8000"]

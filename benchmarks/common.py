@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import psycopg
 from eventsourcing.application import Application
 
+from events.bootstrap import migrate
 from events.settings import StoreSettings
 
 POSTGRES_URL_VARIABLE: Final = "CONSORTIUM_BENCH_POSTGRES_URL"
@@ -85,7 +86,9 @@ def with_schema(url: str, schema: str) -> str:
 def sqlite_backend() -> Iterator[Backend]:
     with tempfile.TemporaryDirectory(prefix="consortium-bench-") as directory:
         url = f"sqlite:///{Path(directory) / 'store.sqlite3'}"
-        yield Backend("SQLite", url, StoreSettings.from_url(url))
+        settings = StoreSettings.from_url(url)
+        migrate(settings)
+        yield Backend("SQLite", url, settings)
 
 
 @contextmanager
@@ -99,7 +102,9 @@ def postgres_backend(base_url: str) -> Iterator[Backend]:
         conn.execute(f'CREATE SCHEMA "{schema}"')
         try:
             url = with_schema(base_url, schema)
-            yield Backend("PostgreSQL", url, StoreSettings.from_url(url))
+            settings = StoreSettings.from_url(url)
+            migrate(settings)
+            yield Backend("PostgreSQL", url, settings)
         finally:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 

@@ -1,20 +1,34 @@
-"""The composition root: builds every application of the store from configuration."""
+"""The composition root: builds every application of the store from configuration.
+
+Tables are made in one step, :func:`migrate` (``consortium migrate``), run once at start before
+other processes open the store: by ``consortium serve`` before gunicorn forks its workers, by
+the projection process, a Celery worker's start and the one-off commands. :func:`open_store`
+never makes tables; when they are missing it says to run ``consortium migrate``.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
+from events.files import open_private
 from events.migrations import drop_unbounded_snapshots
-from events.postgres import connect
+from events.postgres import connect, one_pool
 from events.readmodel.side import ReadSide
+from events.readmodel.tables import SCHEMA_VERSION, TABLES
 from events.reminders import ReminderService
 from events.settings import StoreSettings
+
+
+class StoreNotMigrated(RuntimeError):
+    """The store's tables are missing: ``consortium migrate`` makes them."""
 
 
 @dataclass
@@ -33,17 +47,20 @@ class Store:
 
 @contextmanager
 def tables_lock(settings: StoreSettings) -> Iterator[None]:
-    """Make processes that start together create the tables one at a time.
+    """Make processes that migrate at once make the tables one at a time.
 
-    Every store creates its tables if they are missing; on PostgreSQL that includes
-    CREATE OR REPLACE FUNCTION, which fails when run concurrently ("tuple concurrently updated"),
-    and on SQLite the tracking table's first row races; so web, worker and projection processes
-    starting at once take turns: under an advisory lock, or a file lock beside the SQLite file.
+    On PostgreSQL, CREATE OR REPLACE FUNCTION and CREATE TYPE fail when run concurrently
+    ("tuple concurrently updated"), and on SQLite the tracking table's first row races; so
+    processes starting together take turns: under an advisory lock, or a file lock beside the
+    SQLite file.
     """
     if not settings.is_postgres:
-        with open(settings.env["SQLITE_DBNAME"] + ".setup.lock", "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+        fd = open_private(Path(settings.env["SQLITE_DBNAME"] + ".setup.lock"))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
+        finally:
+            os.close(fd)  # releases the lock
         return
     key = f"{settings.env.get('POSTGRES_SCHEMA') or 'public'}:consortium-tables"
     with connect(settings) as conn:
@@ -54,17 +71,79 @@ def tables_lock(settings: StoreSettings) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
 
+def migrate(settings: StoreSettings | None = None) -> None:
+    """Make every table of the store that is missing: the event store's and the read model's.
+
+    Safe to run while other processes use the store: it only adds what is missing, and the
+    read model's tables are made one statement at a time (see ``PostgresReadModel``)."""
+    settings = settings or StoreSettings.from_environ()
+    with tables_lock(settings):
+        _build(settings.with_env(CREATE_TABLE="yes"), utc_now, may_lead=False).close()
+        drop_unbounded_snapshots(settings)
+
+
 def open_store(
     settings: StoreSettings | None = None, clock: Clock = utc_now, *, may_lead: bool = True
 ) -> Store:
-    """Build the store. ``may_lead=False``: this process never applies events to the read
-    model itself, but waits for the projection process (``consortium projections run``)."""
+    """Build the store on tables :func:`migrate` made (it never makes them itself).
+
+    ``may_lead=False``: this process never applies events to the read model itself, but waits
+    for the projection process (``consortium projections run``)."""
     settings = settings or StoreSettings.from_environ()
-    with tables_lock(settings):
-        consortia = ConsortiumApplication(settings, clock)
-        drop_unbounded_snapshots(settings)
-        accounts = AccountsApplication(settings, clock)
-        read = ReadSide(settings, consortia, may_lead=may_lead)
+    store = _build(settings.with_env(CREATE_TABLE="no"), clock, may_lead=may_lead)
+    try:
+        missing = missing_tables(store)
+    except BaseException:
+        store.close()
+        raise
+    if missing:
+        store.close()
+        raise StoreNotMigrated(
+            f"The store's tables are missing ({', '.join(missing)}): "
+            "run `consortium migrate` first."
+        )
+    return store
+
+
+def missing_tables(store: Store) -> list[str]:
+    """The tables of the store that are not in the database (none once migrated)."""
+    expected = [
+        store.consortia.recorder,
+        store.accounts.recorder,
+        *(app.snapshots.recorder for app in (store.consortia, store.accounts) if app.snapshots),
+    ]
+    names = [getattr(recorder, "events_table_name", "") for recorder in expected]
+    names += [getattr(store.read.view, "tracking_table_name", ""), *TABLES]
+    if store.settings.is_postgres:
+        query = "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = :s"
+        schema = store.settings.env.get("POSTGRES_SCHEMA") or "public"
+    else:
+        query, schema = "SELECT name FROM sqlite_master WHERE type = 'table'", ""
+    with store.read.view.transaction(commit=False) as tx:
+        present = {row["name"] for row in tx.rows(query, {"s": schema})}
+        missing = [name for name in names if name and name not in present]
+        if "rm_schema" not in present:
+            missing.append("rm_schema")
+        elif [r["version"] for r in tx.rows("SELECT version FROM {t}rm_schema")] != [
+            SCHEMA_VERSION
+        ]:
+            missing.append(f"the read model's tables of version {SCHEMA_VERSION}")
+    return missing
+
+
+def _build(settings: StoreSettings, clock: Clock, *, may_lead: bool) -> Store:
+    built: list[ConsortiumApplication | AccountsApplication] = []
+    try:
+        with one_pool():  # the applications and the read model share one connection pool
+            consortia = ConsortiumApplication(settings, clock)
+            built.append(consortia)
+            accounts = AccountsApplication(settings, clock)
+            built.append(accounts)
+            read = ReadSide(settings, consortia, may_lead=may_lead)
+    except BaseException:
+        for app in built:  # closes their pool: nothing is left connected
+            app.close()
+        raise
     consortia.attach_records(read)
     return Store(
         settings=settings,

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from uuid import UUID
 
+from events.files import private_directory
+
 SECRET_KEY_FILE = Path("var") / "secret_key"
 
 
@@ -33,7 +35,7 @@ def _kept_secret_key(path: Path = SECRET_KEY_FILE) -> str:
     """A random key made once and kept under ``var/``, so restarts keep what it signed valid."""
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)  # var/ is the service's own: 0700
     key = secrets.token_urlsafe(48)
     # Exclusive create: when several processes start at once, one writes and the others read.
     try:

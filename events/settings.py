@@ -3,7 +3,11 @@
 Unset: a SQLite file under ``var/`` in the working directory (the embedded default).
 ``sqlite:///path/to/file.sqlite3``: that SQLite file.
 ``postgresql://user:password@host:5432/dbname``: PostgreSQL; an optional ``?schema=name``
-keeps the tables in that schema (used by the tests to give each test its own).
+keeps the tables in that schema (used by the tests to give each test its own), and
+``?application_name=name`` names the connections in ``pg_stat_activity`` (default: consortium).
+
+The SQLite file, and the default ``var/`` directory, are private to the service's user: the
+directory is made 0700 and the file 0600 (SQLite gives its -wal and -shm files the file's mode).
 """
 
 from __future__ import annotations
@@ -12,10 +16,22 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from events.files import private_directory
 
 DATABASE_URL_VARIABLE = "CONSORTIUM_DATABASE_URL"
 DEFAULT_SQLITE_FILE = Path("var") / "consortium.sqlite3"
+SQLITE_FACTORY = "events.sqlite_store:SQLiteStoreFactory"
+POSTGRES_FACTORY = "events.postgres:PostgresStoreFactory"
+DEFAULT_APPLICATION_NAME = "consortium"
+
+# Connections to PostgreSQL, per process: its pool keeps POOL_SIZE open and opens up to POOL_MAX;
+# the process that follows the log for the read model holds one more, for the follower's lock.
+POOL_SIZE: Final = 1
+POOL_MAX: Final = 6
+CONNECTIONS_PER_PROCESS: Final = POOL_MAX + 1
 
 
 class SettingsError(ValueError):
@@ -31,7 +47,11 @@ class StoreSettings:
 
     @property
     def is_postgres(self) -> bool:
-        return self.env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+        return self.env["PERSISTENCE_MODULE"] == POSTGRES_FACTORY
+
+    def with_env(self, **values: str) -> StoreSettings:
+        """The same settings with some variables set (``CREATE_TABLE``, pool sizes)."""
+        return StoreSettings(url=self.url, env={**self.env, **values})
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> StoreSettings:
@@ -41,6 +61,8 @@ class StoreSettings:
     @classmethod
     def from_url(cls, url: str) -> StoreSettings:
         if not url:
+            # The default directory is the service's own (0700): nobody else needs to look in.
+            private_directory(DEFAULT_SQLITE_FILE.parent.absolute())
             return cls._sqlite(DEFAULT_SQLITE_FILE.absolute(), "(default)")
         parts = urlsplit(url)
         if parts.scheme == "sqlite":
@@ -56,9 +78,9 @@ class StoreSettings:
 
     @classmethod
     def _sqlite(cls, path: Path, url: str) -> StoreSettings:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = {
-            "PERSISTENCE_MODULE": "events.sqlite_store:SQLiteStoreFactory",
+            "PERSISTENCE_MODULE": SQLITE_FACTORY,
             "SQLITE_DBNAME": str(path),
             # Seconds a writer waits for another process's write lock before giving up.
             "SQLITE_LOCK_TIMEOUT": "30",
@@ -81,18 +103,23 @@ class StoreSettings:
             ) from None
         query = parse_qs(parts.query)
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": POSTGRES_FACTORY,
             "POSTGRES_DBNAME": dbname,
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(port),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],
+            "POSTGRES_APPLICATION_NAME": query.get("application_name", [""])[0]
+            or DEFAULT_APPLICATION_NAME,
             "POSTGRES_CONNECT_TIMEOUT": "10",
-            # Connections kept open per pool; a process has three pools (consortia, accounts,
-            # read model), and a deployment several processes: keep PostgreSQL's limit in mind.
-            "POSTGRES_POOL_SIZE": "2",
-            "POSTGRES_MAX_OVERFLOW": "10",
+            # One pool per process (the store's applications and read model share it): one
+            # connection kept open, up to six at once (a web worker's four request threads, the
+            # read model's follower and its LISTEN connection); a connection above the one is
+            # closed after a minute unused. See "Connections to PostgreSQL" in the README.
+            "POSTGRES_POOL_SIZE": str(POOL_SIZE),
+            "POSTGRES_MAX_OVERFLOW": str(POOL_MAX - POOL_SIZE),
+            "POSTGRES_POOL_MAX_IDLE": "60",
             "POSTGRES_PRE_PING": "y",
         }
         return cls(url=url, env=env)

@@ -2,13 +2,19 @@
 
 The library's SQLite factory names its tables ``stored_events`` whatever the application, so
 two applications in one file would share a log. This factory prefixes the tables with the
-application's name, exactly as ``eventsourcing.postgres`` does.
+application's name, exactly as ``eventsourcing.postgres`` does, and makes the database file
+private (0600) before SQLite opens it: SQLite makes its -wal and -shm files with the same mode.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from eventsourcing.persistence import AggregateRecorder, ApplicationRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteFactory
+from eventsourcing.utils import Environment, EnvType
+
+from events.files import private_file
 
 
 class SnapshotRecorder(SQLiteAggregateRecorder):
@@ -24,6 +30,12 @@ class SnapshotRecorder(SQLiteAggregateRecorder):
 
 
 class SQLiteStoreFactory(SQLiteFactory):
+    def __init__(self, env: Environment | EnvType | None):
+        super().__init__(env)  # connects lazily: the file is made below, before SQLite does
+        dbname = self.datastore.pool.db_name
+        if not self.datastore.pool.is_sqlite_memory_mode and not dbname.startswith("file:"):
+            private_file(Path(dbname))
+
     def _prefix(self) -> str:
         return self.env.name.lower() or "stored"
 

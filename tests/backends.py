@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
+from events.bootstrap import migrate
 from events.settings import StoreSettings
 
 POSTGRES_URL = os.environ.get(
@@ -48,8 +49,9 @@ def _connect() -> psycopg.Connection[tuple[object, ...]]:
 
 
 @contextmanager
-def postgres_schema() -> Iterator[StoreSettings]:
-    """A fresh schema, dropped afterwards; the settings point the store into it."""
+def postgres_schema(*, migrated: bool = True) -> Iterator[StoreSettings]:
+    """A fresh schema, dropped afterwards; the settings point the store into it, with its
+    tables made (unless ``migrated=False``), and name its connections after the schema."""
     try:
         conn = _connect()
     except psycopg.OperationalError as error:
@@ -59,12 +61,21 @@ def postgres_schema() -> Iterator[StoreSettings]:
     with conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
         try:
-            yield StoreSettings.from_url(f"{POSTGRES_URL}?schema={schema}")
+            settings = StoreSettings.from_url(
+                f"{POSTGRES_URL}?schema={schema}&application_name={schema}"
+            )
+            if migrated:
+                migrate(settings)
+            yield settings
         finally:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @contextmanager
-def sqlite_file(directory: Path) -> Iterator[StoreSettings]:
+def sqlite_file(directory: Path, *, migrated: bool = True) -> Iterator[StoreSettings]:
+    """A SQLite file in the directory, with its tables made (unless ``migrated=False``)."""
     # sqlite:// and then the absolute path (which starts with the third slash).
-    yield StoreSettings.from_url(f"sqlite://{directory / 'store.sqlite3'}")
+    settings = StoreSettings.from_url(f"sqlite://{directory / 'store.sqlite3'}")
+    if migrated:
+        migrate(settings)
+    yield settings

@@ -20,6 +20,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from events.settings import CONNECTIONS_PER_PROCESS
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -296,6 +298,57 @@ def test_postgres_healthcheck_asks_for_the_database_web_uses() -> None:
 
     assert "pg_isready" in test
     assert unquote(url.path.lstrip("/")) in test
+
+
+# -- the tables, and PostgreSQL's connections ---------------------------------------------------
+
+
+def migrate_services() -> list[str]:
+    return [name for name in app_services() if command_of(name)[:2] == ["consortium", "migrate"]]
+
+
+def option_value(argv: list[str], name: str) -> str | None:
+    for position, argument in enumerate(argv):
+        if argument == name:
+            return argv[position + 1]
+        if argument.startswith(f"{name}="):
+            return argument.removeprefix(f"{name}=")
+    return None
+
+
+def store_processes(service: str) -> int:
+    """How many processes of the service hold a store (and so PostgreSQL connections)."""
+    argv = command_of(service)
+    if argv[:2] == ["consortium", "serve"]:
+        return int(option_value(argv, "--workers") or 8)  # 8: the most default_workers() gives
+    if argv[:3] == ["consortium", "projections", "run"]:
+        return 1
+    if argv[:1] == ["celery"] and "worker" in argv:
+        concurrency = option_value(argv, "--concurrency") or option_value(argv, "-c")
+        assert concurrency, f"{service}: give --concurrency, so the connections can be counted"
+        return int(concurrency)
+    return 0  # beat holds no store; migrate is done before the others start
+
+
+def test_compose_makes_the_tables_in_a_one_shot_service_of_its_own() -> None:
+    (service,) = migrate_services()
+
+    assert SERVICES[service].get("restart", "no") == "no"
+
+
+@pytest.mark.parametrize("service", sorted(set(app_services()) - set(migrate_services())))
+def test_service_starts_only_once_the_tables_are_made(service: str) -> None:
+    (migrate,) = migrate_services()
+
+    assert depends_on(service)[migrate].get("condition") == "service_completed_successfully"
+
+
+def test_postgres_allows_the_connections_every_service_process_may_hold() -> None:
+    command = as_argv(SERVICES["postgres"]["command"])
+    limit = int(next(a.split("=")[1] for a in command if a.startswith("max_connections=")))
+    processes = sum(store_processes(service) for service in app_services())
+
+    assert processes * CONNECTIONS_PER_PROCESS <= limit - 3  # PostgreSQL keeps 3 for superusers
 
 
 # -- Dockerfile ---------------------------------------------------------------------------------

@@ -167,3 +167,15 @@ def test_test_script_fails_and_stops_when_a_tool_fails(scratch: Path, tool: str)
     assert status != 0
     tools = tools_called(calls)
     assert tools[-1] == tool
+
+
+def test_serve_makes_the_tables_before_the_token_and_the_service(scratch: Path) -> None:
+    target = scratch / "scripts" / "serve"
+    shutil.copy2(SERVE, target)
+    write_stub(scratch / ".venv" / "bin" / "consortium")
+
+    status, calls = run(target, scratch)
+
+    assert status == 0
+    commands = [call.split()[1] for call in calls if call.startswith("consortium ")]
+    assert commands == ["migrate", "token", "serve"]

@@ -1,8 +1,13 @@
-"""The `consortium` command: serve, demo data, and API tokens."""
+"""The `consortium` command: serve, migrate, demo data, and API tokens.
+
+Every command that may be the first to touch a new database makes the tables first (migrate is
+quick when they exist); the processes ``serve`` starts only open the store.
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
 import signal
 import sys
 import threading
@@ -12,11 +17,24 @@ from importlib import metadata
 
 import click
 
-from events.bootstrap import open_store
+from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.demo import load_demo
+from events.settings import StoreSettings
 from web.server import default_workers
 from web.server import serve as run_server
+
+
+def _migrated_store() -> Store:
+    settings = StoreSettings.from_environ()
+    migrate(settings)
+    return open_store(settings)
+
+
+def _private_files() -> None:
+    """What a long-running process writes (lock files, mails in the outbox) is the service's
+    own; the SQLite files and the secret key are made 0600 whatever the umask."""
+    os.umask(0o077)
 
 
 def _cli_caller() -> Caller:
@@ -50,6 +68,17 @@ def main() -> None:
     """Consortium: the shared ledger, calendar and memory of joint innovation initiatives."""
 
 
+@main.command("migrate")
+def migrate_command() -> None:
+    """Make the tables of the event store and the read model (those that are missing).
+
+    Run once before the service starts (`consortium serve` does it itself); safe to run again,
+    and while the service runs."""
+    settings = StoreSettings.from_environ()
+    migrate(settings)
+    click.echo("The tables of the store are in place.", err=True)
+
+
 @main.command()
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, envvar="CONSORTIUM_BIND")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes.")
@@ -59,13 +88,14 @@ def serve(bind: str, workers: int | None) -> None:
     click.echo(f"Consortium service on http://{host or '0.0.0.0'}:{port}", err=True)  # noqa: S104
     click.echo(f"  API:        http://{host or '127.0.0.1'}:{port}/api/v1", err=True)
     click.echo(f"  Reference:  http://{host or '127.0.0.1'}:{port}/api/docs", err=True)
+    _private_files()
     run_server(bind, workers or default_workers())
 
 
 @main.command()
 def demo() -> None:
     """Load a realistic sample of consortia (skips those that exist already)."""
-    store = open_store()
+    store = _migrated_store()
     try:
         founded = load_demo(store, _cli_caller())
     finally:
@@ -86,7 +116,8 @@ def projections_run() -> None:
     """Follow the event log and keep the read model up to date, until stopped (Ctrl-C/TERM).
 
     In production the web runs with CONSORTIUM_READ_MODEL=external and this runs beside it."""
-    store = open_store()
+    _private_files()
+    store = _migrated_store()
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
@@ -104,7 +135,7 @@ def projections_run() -> None:
 @projections.command("rebuild")
 def projections_rebuild() -> None:
     """Drop every read-model row and apply the whole event log again."""
-    store = open_store()
+    store = _migrated_store()
     try:
         follower = store.read.follower
         if not follower.leadership.try_lead():
@@ -164,7 +195,7 @@ def token_create(
     email: str, admin: bool, programme_manager: bool, name: str, expires_in_days: int | None
 ) -> None:
     """Print a new API token for an account as the only line of output."""
-    store = open_store()
+    store = _migrated_store()
     caller = _cli_caller()
     try:
         accounts = store.accounts

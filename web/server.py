@@ -1,4 +1,8 @@
-"""The production server: gunicorn with several worker processes, each with its own store."""
+"""The production server: gunicorn with several worker processes, each with its own store.
+
+The tables are made once, before gunicorn forks: a worker (also one that replaces a killed one
+while others serve) only opens the store, so workers never race or deadlock making tables.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import sys
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from events.bootstrap import open_store
+from events.bootstrap import migrate
 from web.app import create_app
 
 
@@ -22,9 +26,14 @@ class Server(BaseApplication):  # type: ignore[misc]
         self.options = {
             "bind": bind,
             "workers": workers,
-            "worker_class": "gthread",
+            # gthread, answering what gunicorn itself refuses as problem+json (web/serving.py)
+            "worker_class": "web.serving.ProblemWorker",
             "threads": threads,
             "accesslog": "-",
+            # Access lines with the path, and a query's names without their values.
+            "logger_class": "web.serving.AccessLogger",
+            # No control socket: one per user in ~/.gunicorn, which a second instance would take.
+            "control_socket_disable": True,
             "graceful_timeout": 10,
             "timeout": 60,
         }
@@ -40,8 +49,7 @@ class Server(BaseApplication):  # type: ignore[misc]
 
 
 def serve(bind: str, workers: int) -> None:
-    # Create the tables once, before the workers start, so they never race to do it.
-    open_store().close()
+    migrate()  # before the workers start: they only open the store
     scanner = None
     if not os.environ.get("CONSORTIUM_BROKER_URL"):
         # No broker: the reminder scanner runs as a process of its own beside the web.

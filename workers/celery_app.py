@@ -16,6 +16,9 @@ import os
 from typing import Final
 
 from celery import Celery
+from celery.signals import worker_init
+
+from events.bootstrap import migrate
 
 SCAN_INTERVAL_SECONDS: Final = float(os.environ.get("CONSORTIUM_SCAN_INTERVAL", "300"))
 # Longer than any delivery takes, and than the longest retry wait (a task waiting for its retry
@@ -50,3 +53,13 @@ app.conf.update(
         }
     },
 )
+
+
+def _make_tables(**_: object) -> None:
+    """A worker may start before the web service: it makes the tables that are missing before
+    its pool starts; the pool's processes then only open the store (workers/runtime.py)."""
+    os.umask(0o077)  # what it writes (lock files, mails in the outbox) is the service's own
+    migrate()
+
+
+worker_init.connect(_make_tables)

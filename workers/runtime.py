@@ -19,9 +19,14 @@ def store() -> Store:
     with _lock:
         if _store is None:
             # Workers read the checkpoint index; where a projection process follows the log,
-            # they never take that over, and wait for it when they need fresh rows.
-            _store = open_store(may_lead=not follows_elsewhere())
+            # they never take that over, and wait for it when they need fresh rows. Otherwise
+            # they may lead, and so follow as the web does: a process that took the lead to
+            # read (when no web worker held it) keeps the read model current for the others.
+            may_lead = not follows_elsewhere()
+            _store = open_store(may_lead=may_lead)
             atexit.register(_store.close)
+            if may_lead:
+                _store.read.start_following()
         return _store
 
 

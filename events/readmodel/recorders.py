@@ -222,10 +222,20 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
         super().__init__(*args, **kwargs)
         self.prefix = f'"{self.datastore.schema}".'
         schema = Identifier(self.datastore.schema)
-        self.sql_create_statements.extend(
+        self._create_statements = [
             SQL(s.replace("{t}", "{schema}.")).format(schema=schema)
             for s in (*CREATE, *CREATE_FAILURES)
-        )
+        ]
+
+    def create_table(self) -> None:
+        super().create_table()  # the library's tracking table
+        # Each statement in a transaction of its own: CREATE INDEX IF NOT EXISTS locks its table
+        # even when the index exists, and a transaction holding several such locks would
+        # deadlock with the follower writing those tables in another order (a migration while
+        # the service runs); one lock at a time only waits for the follower's transaction.
+        for statement in self._create_statements:
+            with self.datastore.transaction(commit=True) as cursor:
+                cursor.execute(statement)
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Tx]:

@@ -17,7 +17,7 @@ from typing import Final, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, strtobool
 
 from consortium.access import Principal
 from events.application import StoreApplication
@@ -61,12 +61,14 @@ class Status:
 
 class ReadSide:
     def __init__(self, settings: StoreSettings, app: StoreApplication, *, may_lead: bool) -> None:
-        # The tables are made by ``prepare``, which first drops those of another shape.
-        env = Environment(ConsortiumProjection.name, {**settings.env, "CREATE_TABLE": "false"})
+        # The tables are made (by ``migrate`` only) with ``prepare``, which first drops those
+        # of another shape.
+        env = Environment(ConsortiumProjection.name, {**settings.env, "CREATE_TABLE": "no"})
         factory = InfrastructureFactory.construct(env)
         view_class = PostgresReadModel if settings.is_postgres else SQLiteReadModel
         self.view: ReadModel = cast(ReadModel, factory.tracking_recorder(view_class))
-        self.view.prepare(app.name)
+        if strtobool(settings.env.get("CREATE_TABLE", "yes")):
+            self.view.prepare(app.name)
         self._factory = factory
         lock: Lock | None = None
         if may_lead and settings.is_postgres:

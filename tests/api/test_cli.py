@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 
-from events.bootstrap import open_store
+from events.bootstrap import migrate, open_store
 from events.settings import StoreSettings
 from tests.api.support import CONSORTIA, all_pages
 from tests.conftest import Api
@@ -24,7 +24,9 @@ from web.config import WebSettings
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(tmp_path)  # whatever falls back to ./var lands here, not in the repository
-    return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    migrate(StoreSettings.from_url(url))
+    return url
 
 
 def consortium(database_url: str, *args: str) -> Result:

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from events.accounts import token_prefix
-from events.bootstrap import Store, open_store
+from events.bootstrap import Store, migrate, open_store
 from events.settings import StoreSettings
 from tests.api.support import OPENAPI, problem_of
 from web.app import create_app
@@ -187,10 +187,13 @@ def test_several_processes_let_exactly_the_limit_through(
 
 
 def test_stores_in_one_directory_count_apart(tmp_path: Path) -> None:
-    stores = [
-        open_store(StoreSettings.from_url(f"sqlite://{tmp_path / name}"))
+    settings = [
+        StoreSettings.from_url(f"sqlite://{tmp_path / name}")
         for name in ("utrecht.sqlite3", "zeist.sqlite3")
     ]
+    for each in settings:
+        migrate(each)
+    stores = [open_store(each) for each in settings]
     try:
         fail_up_to_the_limit(limited_app(stores[0]).test_client())
 

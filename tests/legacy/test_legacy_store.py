@@ -29,7 +29,7 @@ from consortium.aggregate import Consortium
 from consortium.errors import AlreadyReversed
 from consortium.figures import ContributionKind
 from consortium.money import Money
-from events.bootstrap import Store, open_store
+from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, sqlite_file
@@ -46,8 +46,9 @@ ROWS: Final = [json.loads(line) for line in (HERE / "store_v1.jsonl").read_text(
 
 
 def load_rows(settings: StoreSettings) -> None:
-    """Write the earlier release's rows into the (empty) tables, in their original order."""
-    open_store(settings, StepClock()).close()  # the tables
+    """Write the earlier release's rows into the (empty) tables, in their original order; then
+    upgrade, as ``consortium migrate`` does when this release starts on them."""
+    migrate(settings)  # the tables
     rows = [
         (r["table"], r["originator_id"], r["originator_version"], r["topic"], r["state"])
         for r in sorted(ROWS, key=lambda r: (r["table"], r["position"]))
@@ -68,6 +69,7 @@ def load_rows(settings: StoreSettings) -> None:
                     ).format(Identifier(env["POSTGRES_SCHEMA"]), Identifier(table)),
                     (originator, version, topic, base64.b64decode(state)),
                 )
+        migrate(settings)
         return
     connection = sqlite3.connect(settings.env["SQLITE_DBNAME"])
     with connection:
@@ -79,6 +81,7 @@ def load_rows(settings: StoreSettings) -> None:
                 (UUID(originator).hex, version, topic, base64.b64decode(state)),
             )
     connection.close()
+    migrate(settings)
 
 
 @pytest.fixture(
@@ -178,7 +181,7 @@ def snapshot_topics(store: Store) -> set[str]:
     return {s.topic for s in found}
 
 
-def test_the_snapshot_of_the_unbounded_shape_is_removed_when_the_store_opens(
+def test_the_snapshot_of_the_unbounded_shape_is_removed_by_the_upgrade(
     legacy: Store,
 ) -> None:
     assert snapshot_topics(legacy) == set()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from events.bootstrap import Store, open_store
+from events.bootstrap import Store, migrate, open_store
 from events.settings import StoreSettings
 from tests.clock import StepClock
 from tests.readmodel.conftest import generate
@@ -19,7 +19,9 @@ from web.cli import main
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(tmp_path)  # whatever falls back to ./var lands here, not in the repository
-    return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    migrate(StoreSettings.from_url(url))
+    return url
 
 
 def rebuild(database_url: str) -> Result:

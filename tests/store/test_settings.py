@@ -9,7 +9,7 @@ import pytest
 from events.settings import DATABASE_URL_VARIABLE, SettingsError, StoreSettings
 
 SQLITE_MODULE = "events.sqlite_store:SQLiteStoreFactory"
-POSTGRES_MODULE = "eventsourcing.postgres"
+POSTGRES_MODULE = "events.postgres:PostgresStoreFactory"
 
 
 @pytest.fixture

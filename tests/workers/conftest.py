@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from events.bootstrap import Store
+from events.bootstrap import Store, migrate
 from events.caller import Caller
 from events.settings import StoreSettings
 from tests.backends import require_server
@@ -79,7 +79,9 @@ def queue(redis_client: redis.Redis) -> Iterator[str]:
 @pytest.fixture
 def worker_database(tmp_path: Path) -> StoreSettings:
     """The SQLite file the test and its workers share (sqlite:// and the absolute path)."""
-    return StoreSettings.from_url(f"sqlite://{tmp_path / 'store.sqlite3'}")
+    settings = StoreSettings.from_url(f"sqlite://{tmp_path / 'store.sqlite3'}")
+    migrate(settings)
+    return settings
 
 
 @pytest.fixture
