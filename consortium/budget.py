@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID, uuid4
 
 from consortium import figures
-from consortium.cause import Cause
+from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share, allocate
 from consortium.errors import (
     AlreadyReversed,
@@ -69,17 +69,21 @@ class Budget:
     # -- events -------------------------------------------------------------------------------
 
     class CommitmentPledged(ConsortiumEvent):
-        """A pledge for a year, or (revision > 1) its revision, with the reason."""
+        """A pledge of one kind for a year, or (revision > 1) its revision, with the reason;
+        ``pledged_on`` is the day it was made. Pledges recorded before they had a kind and a
+        day read as cash, made on the day they were recorded (the defaults)."""
 
         member_id: UUID
         year: int
         amount: Money
         revision: int
         reason: str | None
+        kind: ContributionKind = ContributionKind.CASH
+        pledged_on: date | None = None
 
         def apply(self, consortium: Budget) -> None:
             consortium._ledger = consortium._ledger.changed(
-                [figures.pledged(self.member_id, self.year, self.amount)]
+                [figures.pledged(self.member_id, self.year, self.amount, self.kind)]
             )
 
     class CostSharesPledged(ConsortiumEvent):
@@ -166,26 +170,38 @@ class Budget:
     # -- commands -----------------------------------------------------------------------------
 
     def pledge(
-        self, *, member_id: UUID, year: int, amount: Money, reason: str | None, cause: Cause
+        self,
+        *,
+        member_id: UUID,
+        year: int,
+        amount: Money,
+        reason: str | None,
+        kind: ContributionKind = ContributionKind.CASH,
+        pledged_on: date | None = None,
+        cause: Cause,
     ) -> Commitment:
-        """A member pledges money for a year, or revises its pledge (a reason is then needed)."""
+        """A member pledges money (or work in kind) for a year, or revises that pledge (a
+        reason is then needed). ``pledged_on``: the day it was made, today by default."""
         check_finished(self._phase)
         member = self._acting_member(member_id)
         self._check_year(year, cause)
+        on = self._check_about_date(pledged_on or cause.today, cause, "pledged_on")
         reason = optional_text(reason, "reason", MAX_REASON)
-        current = self._ledger.pledge(member_id, year)
+        current = self._ledger.pledge(member_id, year, kind)
+        what = "" if kind is ContributionKind.CASH else f" in {kind.value}"
         if current is None:
             require_positive(amount)
         else:
             _check_revised_amount(amount)
             if amount == current:
                 raise NothingToRevise(
-                    f"{member.party} has pledged exactly {amount} euro for {year} already.",
+                    f"{member.party} has pledged exactly {amount} euro{what} for {year} already.",
                     current=str(current),
                 )
             if reason is None:
                 raise InvalidValue(
-                    f"{member.party} pledged {current} euro for {year}; a revision needs a reason.",
+                    f"{member.party} pledged {current} euro{what} for {year}; "
+                    "a revision needs a reason.",
                     field="reason",
                 )
         event = self._record(
@@ -194,8 +210,10 @@ class Budget:
             member_id=member_id,
             year=year,
             amount=amount,
-            revision=self._ledger.revision_count(member_id, year) + 1,
+            revision=self._ledger.revision_count(member_id, year, kind) + 1,
             reason=reason,
+            kind=kind,
+            pledged_on=on,
         )
         return commitment_of(event)
 
@@ -359,6 +377,17 @@ class Budget:
         """The member money is booked for: a current member of this consortium."""
         return self.active_member(member_id, field="member_id")
 
+    def _check_about_date(self, on: date, cause: Cause, field: str) -> date:
+        """A date a fact is about: not after today, not before the consortium's first year."""
+        if on > cause.today:
+            raise InvalidValue(f"The {field} cannot lie after today ({cause.today}).", field=field)
+        if on.year < self.start_year:
+            raise InvalidValue(
+                f"The consortium's budget starts in {self.start_year}; {on} is before that.",
+                field=field,
+            )
+        return on
+
     def _check_year(self, year: int, cause: Cause, field: str = "year") -> None:
         last = cause.today.year + MAX_YEARS_AHEAD
         if not self.start_year <= year <= last:
@@ -403,6 +432,8 @@ def commitment_of(event: Budget.CommitmentPledged) -> Commitment:
         reason=event.reason,
         recorded_at=event.timestamp,
         recorded_by=event.actor,
+        kind=event.kind,
+        pledged_on=event.pledged_on or about_day(event.timestamp),
     )
 
 

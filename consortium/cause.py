@@ -32,3 +32,9 @@ class Cause:
     def today(self) -> date:
         """The date in the Netherlands at the moment of the act."""
         return self.at.astimezone(AMSTERDAM).date()
+
+
+def about_day(instant: datetime) -> date:
+    """The Dutch day of an instant: what a fact recorded then, without a date of its own, is
+    about (facts recorded before they carried one)."""
+    return instant.astimezone(AMSTERDAM).date()

@@ -1,8 +1,10 @@
 """The one fold of money: how each money fact changes a consortium's figures.
 
-A figure is an amount keyed by (member, year, kind). The kinds are ``committed`` (the pledge
-in force), each contribution kind (``cash``, ``in_kind``: what was received, reversals
-subtracted) and ``spent`` (money spent from the pool, no member). Every money event turns into
+A figure is an amount keyed by (member, year, kind). The kinds are ``committed:<kind>`` (the
+pledge in force, per contribution kind: a member pledges cash, work in kind, or both), each
+contribution kind (``cash``, ``in_kind``: what was received, reversals subtracted) and ``spent``
+(money spent from the pool, no member). A pledge of a kind is paid off by contributions of that
+kind. Every money event turns into
 a few :class:`Change` s; the aggregate folds them into its running totals, the read model into
 rows of the same key, and the budget view reads those totals: the rules of money are written
 once, here and in :class:`~consortium.ledger.ContributionKind`.
@@ -22,7 +24,7 @@ from uuid import UUID
 
 from consortium.money import Money
 
-COMMITTED: Final = "committed"
+COMMITTED: Final = "committed"  # the prefix of the pledge figures: committed:cash, ...
 SPENT: Final = "spent"
 POOL: Final = "pool"  # the member key of figures of the pool as a whole (spending)
 _ZERO: Final = Money.zero()
@@ -55,9 +57,21 @@ class Change:
     replaces: bool = False
 
 
-def pledged(member_id: UUID, year: int, amount: Money) -> Change:
-    """A pledge (or its revision) replaces the member's pledge for that year."""
-    return Change(member_id, year, COMMITTED, amount, replaces=True)
+def committed(kind: ContributionKind) -> str:
+    """The figure of what is pledged in that kind."""
+    return f"{COMMITTED}:{kind.value}"
+
+
+def is_pledge(figure: str) -> bool:
+    return figure.startswith(f"{COMMITTED}:")
+
+
+def pledged(
+    member_id: UUID, year: int, amount: Money, kind: ContributionKind | None = None
+) -> Change:
+    """A pledge (or its revision) replaces the member's pledge of that kind for that year
+    (a pledge recorded before pledges had a kind is one of cash)."""
+    return Change(member_id, year, committed(kind or ContributionKind.CASH), amount, replaces=True)
 
 
 def received(member_id: UUID, year: int, kind: ContributionKind, amount: Money) -> Change:
@@ -83,7 +97,24 @@ class Figures:
 
     @property
     def committed(self) -> Money:
-        return self.of(COMMITTED)
+        """Pledged, every kind together."""
+        return sum((self.of(committed(k)) for k in ContributionKind), _ZERO)
+
+    def committed_as(self, kind: ContributionKind) -> Money:
+        return self.of(committed(kind))
+
+    @property
+    def committed_cash(self) -> Money:
+        return sum((self.of(committed(k)) for k in ContributionKind if k.counts_as_cash), _ZERO)
+
+    @property
+    def committed_in_kind(self) -> Money:
+        return sum((self.of(committed(k)) for k in ContributionKind if not k.counts_as_cash), _ZERO)
+
+    @property
+    def has_pledge(self) -> bool:
+        """A pledge was recorded (possibly revised to zero)."""
+        return any(is_pledge(kind) for kind in self.amounts)
 
     @property
     def spent(self) -> Money:
@@ -112,8 +143,16 @@ class Figures:
 
     @property
     def outstanding(self) -> Money:
-        """Pledged but not (yet) paid in cash; negative when more was paid than pledged."""
-        return self.committed - self.received_cash
+        """Pledged in cash but not (yet) paid in cash; negative when more was paid."""
+        return self.committed_cash - self.received_cash
+
+    @property
+    def outstanding_in_kind(self) -> Money:
+        """Pledged in kind but not (yet) given in kind; negative when more was given."""
+        return self.committed_in_kind - self.received_in_kind
+
+    def outstanding_as(self, kind: ContributionKind) -> Money:
+        return self.committed_as(kind) - self.received_as(kind)
 
     def plus(self, other: Figures) -> Figures:
         amounts = dict(self.amounts)

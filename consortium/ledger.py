@@ -17,11 +17,12 @@ from typing import Final
 from uuid import UUID, uuid5
 
 from consortium.figures import (
-    COMMITTED,
     SPENT,
     Change,
     ContributionKind,
     Figures,
+    committed,
+    is_pledge,
     member_key,
     member_of,
 )
@@ -40,7 +41,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
-    """One revision of a member's pledge for a calendar year (revision 1: the first pledge)."""
+    """One revision of a member's pledge of one kind for a calendar year (revision 1: the
+    first pledge). ``pledged_on``: the day the pledge was made (a council decision, a letter),
+    which may lie before the day it was recorded here."""
 
     member_id: UUID
     year: int
@@ -49,15 +52,21 @@ class Commitment:
     reason: str | None
     recorded_at: datetime
     recorded_by: str
+    kind: ContributionKind = ContributionKind.CASH
+    pledged_on: date | None = None
 
     @property
     def id(self) -> UUID:
-        """Member, year and revision name a commitment; its id is derived from them."""
-        return commitment_id(self.member_id, self.year, self.revision)
+        """Member, year, kind and revision name a commitment; its id is derived from them."""
+        return commitment_id(self.member_id, self.year, self.revision, self.kind)
 
 
-def commitment_id(member_id: UUID, year: int, revision: int) -> UUID:
-    return uuid5(member_id, f"commitment/{year}/{revision}")
+def commitment_id(
+    member_id: UUID, year: int, revision: int, kind: ContributionKind = ContributionKind.CASH
+) -> UUID:
+    # Pledges of cash keep the ids they had before pledges had a kind.
+    of_kind = "" if kind is ContributionKind.CASH else f"{kind.value}/"
+    return uuid5(member_id, f"commitment/{year}/{of_kind}{revision}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +119,10 @@ _Cents = Mapping[str, Mapping[str, Mapping[str, int]]]
 _ZERO: Final = Money.zero()
 
 
+def _copy(nested: _Cents) -> dict[str, dict[str, dict[str, int]]]:
+    return {m: {y: dict(k) for y, k in years.items()} for m, years in nested.items()}
+
+
 def _cents(money: Money) -> int:
     return int(money.amount * 100)
 
@@ -124,37 +137,43 @@ class Ledger:
 
     ``totals`` holds whole cents by member (hex id, or ``pool``), year and kind, nested so that a
     snapshot writes each member and year once; ``revisions`` how many revisions each member's
-    pledge for a year has had (the next one is numbered after them).
+    pledge of each kind for a year has had (the next one is numbered after them).
     """
 
     totals: _Cents = field(default_factory=dict)
-    revisions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    revisions: _Cents = field(default_factory=dict)
 
     # -- folding ------------------------------------------------------------------------------
 
     def changed(self, changes: Iterable[Change]) -> Ledger:
-        totals = {m: {y: dict(k) for y, k in years.items()} for m, years in self.totals.items()}
-        revisions = {m: dict(years) for m, years in self.revisions.items()}
+        totals = _copy(self.totals)
+        revisions = _copy(self.revisions)
         for change in changes:
             member, year = member_key(change.member_id), str(change.year)
             kinds = totals.setdefault(member, {}).setdefault(year, {})
             before = 0 if change.replaces else kinds.get(change.kind, 0)
             kinds[change.kind] = before + _cents(change.amount)
-            if change.kind == COMMITTED:
-                count = revisions.setdefault(member, {})
-                count[year] = count.get(year, 0) + 1
+            if is_pledge(change.kind):
+                count = revisions.setdefault(member, {}).setdefault(year, {})
+                count[change.kind] = count.get(change.kind, 0) + 1
         return Ledger(totals, revisions)
 
     # -- reading ------------------------------------------------------------------------------
 
-    def pledge(self, member_id: UUID, year: int) -> Money | None:
-        """The pledge in force, or None if the member never pledged for that year."""
-        if not self.revision_count(member_id, year):
+    def pledge(
+        self, member_id: UUID, year: int, kind: ContributionKind = ContributionKind.CASH
+    ) -> Money | None:
+        """The pledge of that kind in force, or None if the member never pledged it for that
+        year."""
+        if not self.revision_count(member_id, year, kind):
             return None
-        return self.figure(member_id, year, COMMITTED)
+        return self.figure(member_id, year, committed(kind))
 
-    def revision_count(self, member_id: UUID, year: int) -> int:
-        return self.revisions.get(member_key(member_id), {}).get(str(year), 0)
+    def revision_count(
+        self, member_id: UUID, year: int, kind: ContributionKind = ContributionKind.CASH
+    ) -> int:
+        years = self.revisions.get(member_key(member_id), {})
+        return years.get(str(year), {}).get(committed(kind), 0)
 
     def figure(self, member_id: UUID | None, year: int, kind: str) -> Money:
         cents = self.totals.get(member_key(member_id), {}).get(str(year), {}).get(kind, 0)
@@ -168,8 +187,9 @@ class Ledger:
                     yield member_of(member), int(year), kind, _money(cents)
 
     def pledges(self) -> Iterator[tuple[UUID, int, Money]]:
+        """Every member's pledge per year, its kinds together."""
         for member, year, kind, amount in self.rows():
-            if kind == COMMITTED and member is not None:
+            if is_pledge(kind) and member is not None:
                 yield member, year, amount
 
     @property

@@ -41,6 +41,8 @@ class BudgetUseCases(ConsortiumBase):
         amount: Money,
         reason: str | None,
         caller: Caller,
+        kind: ContributionKind = ContributionKind.CASH,
+        pledged_on: date | None = None,
         claim: IdempotencyClaim | None = None,
     ) -> Commitment:
         return self.act_on(
@@ -48,7 +50,13 @@ class BudgetUseCases(ConsortiumBase):
             caller,
             _acts_for(member_id),
             lambda c, cause: c.pledge(
-                member_id=member_id, year=year, amount=amount, reason=reason, cause=cause
+                member_id=member_id,
+                year=year,
+                amount=amount,
+                reason=reason,
+                kind=kind,
+                pledged_on=pledged_on,
+                cause=cause,
             ),
             claim,
         )

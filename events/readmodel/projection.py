@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 from uuid import UUID
@@ -21,6 +22,7 @@ from eventsourcing.utils import get_topic
 
 from consortium import figures
 from consortium.aggregate import Consortium
+from consortium.cause import about_day
 from consortium.figures import Change, ContributionKind, member_key
 from consortium.ledger import commitment_id
 from consortium.money import Money
@@ -207,8 +209,21 @@ class ConsortiumProjection(Projection[ReadModel]):
 
     @apply.register
     def _(self, event: C.CommitmentPledged, tx: Tx) -> None:
-        _revision(tx, event, event.member_id, event.amount, event.revision, event.reason)
-        _fold(tx, event.originator_id, [figures.pledged(event.member_id, event.year, event.amount)])
+        _revision(
+            tx,
+            event,
+            event.member_id,
+            event.amount,
+            event.revision,
+            event.reason,
+            event.kind,
+            event.pledged_on,
+        )
+        _fold(
+            tx,
+            event.originator_id,
+            [figures.pledged(event.member_id, event.year, event.amount, event.kind)],
+        )
 
     @apply.register
     def _(self, event: C.CostSharesPledged, tx: Tx) -> None:
@@ -479,30 +494,46 @@ def _fold(tx: Tx, consortium_id: Any, changes: Iterable[Change]) -> None:
             )
 
 
-def _revisions(tx: Tx, consortium_id: Any, member_id: Any, year: int) -> int:
+def _revisions(
+    tx: Tx,
+    consortium_id: Any,
+    member_id: Any,
+    year: int,
+    kind: ContributionKind = ContributionKind.CASH,
+) -> int:
     (row,) = tx.rows(
         """SELECT COUNT(*) AS n FROM {t}rm_pledges
-           WHERE consortium_id = :c AND member_id = :m AND year = :year""",
-        {"c": str(consortium_id), "m": str(member_id), "year": year},
+           WHERE consortium_id = :c AND member_id = :m AND year = :year AND kind = :kind""",
+        {"c": str(consortium_id), "m": str(member_id), "year": year, "kind": kind.value},
     )
     return int(row["n"])
 
 
 def _revision(
-    tx: Tx, event: Any, member_id: Any, amount: Money, revision: int, reason: str | None
+    tx: Tx,
+    event: Any,
+    member_id: Any,
+    amount: Money,
+    revision: int,
+    reason: str | None,
+    kind: ContributionKind = ContributionKind.CASH,
+    pledged_on: date | None = None,
 ) -> None:
     tx.execute(
-        """INSERT INTO {t}rm_pledges (commitment_id, consortium_id, member_id, year, revision,
-               cents, reason, recorded_at, recorded_by, version)
-           VALUES (:id, :c, :m, :year, :revision, :cents, :reason, :at, :by, :version)""",
+        """INSERT INTO {t}rm_pledges (commitment_id, consortium_id, member_id, year, kind,
+               revision, cents, reason, pledged_on, recorded_at, recorded_by, version)
+           VALUES (:id, :c, :m, :year, :kind, :revision, :cents, :reason, :on, :at, :by,
+               :version)""",
         {
-            "id": str(commitment_id(member_id, event.year, revision)),
+            "id": str(commitment_id(member_id, event.year, revision, kind)),
             "c": str(event.originator_id),
             "m": str(member_id),
             "year": event.year,
+            "kind": kind.value,
             "revision": revision,
             "cents": cents(amount),
             "reason": reason,
+            "on": (pledged_on or about_day(event.timestamp)).isoformat(),
             "at": _instant(event),
             "by": event.actor,
             "version": event.originator_version,

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from consortium.access import Principal
 from consortium.errors import InvalidValue
-from consortium.figures import COMMITTED, Figures, member_key
+from consortium.figures import Figures, member_key
 from consortium.milestones import CheckpointStatus, Question, checkpoint_status
 from consortium.money import Money
 from consortium.text import control_character
@@ -320,7 +320,7 @@ def party_money(tx: Tx, who: Principal, party: str) -> tuple[list[Membership], l
     ]
     found = [PartyLine(m, y, Figures.of_rows(kinds)) for (m, y), kinds in lines.items()]
     return memberships, sorted(
-        (line for line in found if COMMITTED in line.figures.amounts or _received(line)),
+        (line for line in found if line.figures.has_pledge or _received(line)),
         key=lambda line: (str(line.member_id), line.year),
     )
 

@@ -131,14 +131,16 @@ def _commitment(row: dict[str, Any]) -> Commitment:
         reason=row["reason"],
         recorded_at=_at(row["recorded_at"]),
         recorded_by=row["recorded_by"],
+        kind=ContributionKind(row["kind"]),
+        pledged_on=date.fromisoformat(row["pledged_on"]),
     )
 
 
 def revisions(tx: Tx, consortium_id: UUID) -> list[Commitment]:
-    """Every revision of every pledge, by year, member and revision."""
+    """Every revision of every pledge, by year, member, kind and revision."""
     rows = tx.rows(
         """SELECT * FROM {t}rm_pledges WHERE consortium_id = :c
-           ORDER BY year, member_id, revision""",
+           ORDER BY year, member_id, kind, revision""",
         {"c": str(consortium_id)},
     )
     return [_commitment(r) for r in rows]

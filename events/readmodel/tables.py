@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 TABLES: Final = (
     "rm_consortia",
@@ -105,15 +105,17 @@ CREATE: Final = (
         consortium_id TEXT NOT NULL,
         member_id TEXT NOT NULL,
         year INTEGER NOT NULL,
+        kind TEXT NOT NULL,
         revision INTEGER NOT NULL,
         cents BIGINT NOT NULL,
         reason TEXT,
+        pledged_on TEXT NOT NULL,
         recorded_at TEXT NOT NULL,
         recorded_by TEXT NOT NULL,
         version BIGINT NOT NULL
     )""",
     """CREATE INDEX IF NOT EXISTS rm_pledges_consortium
-       ON {t}rm_pledges (consortium_id, year, member_id, revision)""",
+       ON {t}rm_pledges (consortium_id, year, member_id, kind, revision)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_contributions (
         contribution_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import quote
 from uuid import UUID
@@ -55,14 +56,18 @@ def figures(
     available: str = ZERO,
     outstanding: str = ZERO,
 ) -> dict[str, str]:
+    """The figures of a budget row where every pledge is one of cash."""
     return {
         "committed": committed,
+        "committed_cash": committed,
+        "committed_in_kind": ZERO,
         "received": received,
         "received_cash": cash,
         "received_in_kind": in_kind,
         "spent": spent,
         "available": available,
         "outstanding": outstanding,
+        "outstanding_in_kind": f"{Decimal(0) - Decimal(in_kind):.2f}",
     }
 
 

@@ -58,12 +58,15 @@ def totals(
 ) -> dict[str, str]:
     return {
         "committed": committed,
+        "committed_cash": committed,
+        "committed_in_kind": "0.00",
         "received": str(Decimal(cash) + Decimal(in_kind)),
         "received_cash": cash,
         "received_in_kind": in_kind,
         "spent": spent,
         "available": available,
         "outstanding": outstanding,
+        "outstanding_in_kind": f"{Decimal(0) - Decimal(in_kind):.2f}",
     }
 
 

@@ -41,23 +41,26 @@ class Commitments(MethodView):
         """Current pledges per member and year, each with its revisions (oldest first)."""
         caller = current_caller()
         parties = {m.id: m.party for m in store().consortia.members(consortium_id, caller)}
-        pledges: dict[tuple[int, str], list[Commitment]] = {}
+        pledges: dict[tuple[int, str, str], list[Commitment]] = {}
         for revision in store().consortia.pledge_revisions(consortium_id, caller):
-            if args["member_id"] in (None, revision.member_id) and args["year"] in (
-                None,
-                revision.year,
+            if (
+                args["member_id"] in (None, revision.member_id)
+                and args["year"] in (None, revision.year)
+                and args["kind"] in (None, revision.kind)
             ):
-                pledges.setdefault((revision.year, str(revision.member_id)), []).append(revision)
+                key = (revision.year, str(revision.member_id), revision.kind.value)
+                pledges.setdefault(key, []).append(revision)
         return {
             "items": [
                 {
                     "member_id": revisions[-1].member_id,
                     "party": parties[revisions[-1].member_id],
                     "year": year,
+                    "kind": revisions[-1].kind,
                     "amount": revisions[-1].amount,
                     "revisions": revisions,
                 }
-                for (year, _), revisions in sorted(pledges.items())
+                for (year, _, _), revisions in sorted(pledges.items())
             ]
         }
 
@@ -77,6 +80,8 @@ class Commitments(MethodView):
                 year=data["year"],
                 amount=data["amount"],
                 reason=data["reason"],
+                kind=data["kind"],
+                pledged_on=data["pledged_on"],
                 caller=current_caller(),
                 claim=claim,
             ),

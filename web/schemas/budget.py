@@ -14,15 +14,21 @@ from web.schemas.money import CURRENCY, year_field
 
 
 class FiguresOut(ma.Schema):
-    """committed, received (cash + in kind), spent and available (cash received minus spent)."""
+    """committed (cash + in kind), received (cash + in kind), spent and available (cash
+    received minus spent); what is still outstanding of the pledges, per kind."""
 
-    committed = MoneyField()
+    committed = MoneyField(metadata={"description": "Pledged, cash and in kind."})
+    committed_cash = MoneyField()
+    committed_in_kind = MoneyField()
     received = MoneyField()
     received_cash = MoneyField()
     received_in_kind = MoneyField()
     spent = MoneyField()
     available = MoneyField(metadata={"description": "Cash received minus spent."})
-    outstanding = MoneyField(metadata={"description": "Committed minus cash received."})
+    outstanding = MoneyField(metadata={"description": "Pledged in cash minus received in cash."})
+    outstanding_in_kind = MoneyField(
+        metadata={"description": "Pledged in kind minus given in kind."}
+    )
 
 
 class YearOut(FiguresOut):

@@ -40,6 +40,23 @@ class CommitmentIn(StrictSchema):
     year = year_field(required=True)
     amount = MoneyField(required=True, metadata={"description": 'Text, e.g. "25000.00".'})
     currency = CURRENCY
+    kind = ma.fields.Enum(
+        ContributionKind,
+        by_value=True,
+        load_default=ContributionKind.CASH,
+        metadata={
+            "description": "What is pledged: cash (default), or work in kind; a member may "
+            "pledge both for a year, as two pledges. Each is paid off by contributions of "
+            "its kind."
+        },
+    )
+    pledged_on = ma.fields.Date(
+        load_default=None,
+        metadata={
+            "description": "The day the pledge was made (a council decision, a letter); "
+            "today by default. A day before today marks the pledge as entered afterwards."
+        },
+    )
     reason = LongText(
         load_default=None,
         allow_none=True,
@@ -58,6 +75,8 @@ class CommitmentOut(ma.Schema):
     reason = ma.fields.String(allow_none=True)
     recorded_at = Instant()
     recorded_by = ma.fields.String()
+    kind = ma.fields.Enum(ContributionKind, by_value=True)
+    pledged_on = ma.fields.Date(metadata={"description": "The day the pledge was made."})
 
 
 class PledgeOut(ma.Schema):
@@ -66,6 +85,7 @@ class PledgeOut(ma.Schema):
     member_id = ma.fields.UUID()
     party = ma.fields.String()
     year = ma.fields.Integer()
+    kind = ma.fields.Enum(ContributionKind, by_value=True)
     amount = MoneyField()
     currency = ma.fields.Constant("EUR")
     revisions = ma.fields.List(ma.fields.Nested(CommitmentOut))
@@ -74,6 +94,7 @@ class PledgeOut(ma.Schema):
 class PledgeArgs(StrictSchema):
     member_id = ma.fields.UUID(load_default=None)
     year = year_field(strict=False, load_default=None)
+    kind = ma.fields.Enum(ContributionKind, by_value=True, load_default=None)
 
 
 class PledgeList(ma.Schema):
