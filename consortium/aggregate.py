@@ -19,6 +19,7 @@ from consortium.access import Access, Grant
 from consortium.budget import Budget
 from consortium.cause import Cause
 from consortium.errors import InvalidValue
+from consortium.financing import Financing
 from consortium.ledger import Ledger
 from consortium.members import Member
 from consortium.membership import Membership
@@ -42,7 +43,7 @@ __all__ = ["MAX_CHALLENGE", "MAX_DESCRIPTION", "MAX_NAME", "MAX_REASON", "Consor
 MAX_YEARS_BACK = 10
 
 
-class Consortium(Membership, Budget, Milestones, Reminders, Access, RecordingAggregate):
+class Consortium(Membership, Budget, Financing, Milestones, Reminders, Access, RecordingAggregate):
     """A samenwerkingsverband around one societal challenge.
 
     Its state is bounded by its present (current members, grants in force, milestones, running

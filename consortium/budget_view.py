@@ -8,14 +8,16 @@ entries (the tests check that).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 from uuid import UUID
 
 from consortium.aggregate import Consortium
+from consortium.cause import about_day
 from consortium.figures import Figures
+from consortium.financing import FinancingStatus, financing_status
 from consortium.ledger import Ledger
 from consortium.members import Member
 from consortium.milestones import Decision, Milestone
@@ -82,6 +84,8 @@ class BudgetView:
     last_committed_year: int | None
     needs: tuple[YearNeed, ...]
     tranches: tuple[TrancheLine, ...] = ()
+    financing: FinancingStatus | None = None
+    needs_from: str = "tranches"  # "plan" once the consortium has a financing plan
 
     @property
     def tranches_released(self) -> Money:
@@ -117,9 +121,14 @@ def budget_view(
     members: Iterable[Member],
     needs_per_year: Mapping[int, Money] | None = None,
     tranches: tuple[TrancheLine, ...] = (),
+    status: Callable[[Mapping[int, Figures]], FinancingStatus] | None = None,
 ) -> BudgetView:
     """The budget from the ledger's totals; ``members`` are every membership to show a line
-    for (those who left included), in the order they joined."""
+    for (those who left included), in the order they joined.
+
+    The needs per year are the financing plan's; a consortium without a plan shows the
+    tranches of its milestones due each year instead (what earlier releases called needs).
+    ``status`` judges the financing from the figures per year."""
     rows: dict[tuple[UUID | None, int], list[tuple[str, Money]]] = defaultdict(list)
     for member_id, year, kind, amount in ledger.rows():
         rows[member_id, year].append((kind, amount))
@@ -137,7 +146,8 @@ def budget_view(
 
     totals = Figures.total(years.values())
     pledged_years = [y for y, f in years.items() if f.committed.is_positive]
-    needs = needs_per_year or {}
+    planned = {y: f.needed for y, f in years.items() if f.has_need}
+    needs = planned or needs_per_year or {}
     return BudgetView(
         totals=totals,
         years=tuple(YearFigures(y, years[y]) for y in sorted(years)),
@@ -148,17 +158,26 @@ def budget_view(
             for y in sorted(needs)
         ),
         tranches=tranches,
+        financing=None if status is None else status(years),
+        needs_from="plan" if planned else "tranches",
     )
 
 
-def budget_of(consortium: Consortium, members: Iterable[Member] | None = None) -> BudgetView:
+def budget_of(
+    consortium: Consortium, members: Iterable[Member] | None = None, today: date | None = None
+) -> BudgetView:
     """The budget of a consortium in memory; ``members`` are the memberships to show a line
-    for (by default its current members: the store also shows those who left)."""
+    for (by default its current members: the store also shows those who left); ``today`` the
+    day its financing is judged on (by default the day of its last change)."""
+    day = today or about_day(consortium.modified_on)
     return budget_view(
         consortium.ledger,
         consortium.members if members is None else members,
         needs_per_year=consortium.tranches_due_per_year(),
         tranches=tranche_lines(
             consortium.milestones, consortium_finished=consortium.phase.is_finished
+        ),
+        status=lambda years: financing_status(
+            years, today=day, watch=consortium.financing_watch, phase=consortium.phase
         ),
     )

@@ -25,6 +25,7 @@ from uuid import UUID
 from consortium.money import Money
 
 COMMITTED: Final = "committed"  # the prefix of the pledge figures: committed:cash, ...
+NEEDED: Final = "needed"  # the prefix of the financing plan's figures: needed:pilot, ...
 SPENT: Final = "spent"
 POOL: Final = "pool"  # the member key of figures of the pool as a whole (spending)
 _ZERO: Final = Money.zero()
@@ -44,6 +45,19 @@ class ContributionKind(Enum):
     @property
     def may_be_valued_by_hours(self) -> bool:
         return self is ContributionKind.IN_KIND
+
+
+class NeedCategory(Enum):
+    """What a year of the financing plan needs money for: the phases of trying a solution, and
+    the structural years after adoption, when it must keep running."""
+
+    EXPLORATION = "exploration"
+    PILOT = "pilot"
+    SCALE_UP = "scale_up"
+    RUNNING_COSTS = "running_costs"
+    LICENCES = "licences"
+    MAINTENANCE = "maintenance"
+    SUPPORT = "support"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,20 @@ def pledged(
     """A pledge (or its revision) replaces the member's pledge of that kind for that year
     (a pledge recorded before pledges had a kind is one of cash)."""
     return Change(member_id, year, committed(kind or ContributionKind.CASH), amount, replaces=True)
+
+
+def need(category: NeedCategory) -> str:
+    """The figure of what the plan says a year needs for that purpose."""
+    return f"{NEEDED}:{category.value}"
+
+
+def is_need(figure: str) -> bool:
+    return figure.startswith(f"{NEEDED}:")
+
+
+def needed(year: int, category: NeedCategory, amount: Money) -> Change:
+    """The plan's need of a year for a purpose (or its revision) replaces the earlier one."""
+    return Change(None, year, need(category), amount, replaces=True)
 
 
 def received(member_id: UUID, year: int, kind: ContributionKind, amount: Money) -> Change:
@@ -110,6 +138,24 @@ class Figures:
     @property
     def committed_in_kind(self) -> Money:
         return sum((self.of(committed(k)) for k in ContributionKind if not k.counts_as_cash), _ZERO)
+
+    @property
+    def needed(self) -> Money:
+        """What the financing plan says is needed, every purpose together."""
+        return sum((self.of(need(c)) for c in NeedCategory), _ZERO)
+
+    def needed_for(self, category: NeedCategory) -> Money:
+        return self.of(need(category))
+
+    @property
+    def gap(self) -> Money:
+        """Needed but not pledged (zero when the pledges cover the need)."""
+        shortfall = self.needed - self.committed
+        return shortfall if shortfall.is_positive else _ZERO
+
+    @property
+    def has_need(self) -> bool:
+        return any(is_need(kind) for kind in self.amounts)
 
     @property
     def has_pledge(self) -> bool:

@@ -21,10 +21,12 @@ from consortium.figures import (
     Change,
     ContributionKind,
     Figures,
+    NeedCategory,
     committed,
     is_pledge,
     member_key,
     member_of,
+    need,
 )
 from consortium.money import CENT, Money
 
@@ -153,7 +155,7 @@ class Ledger:
             kinds = totals.setdefault(member, {}).setdefault(year, {})
             before = 0 if change.replaces else kinds.get(change.kind, 0)
             kinds[change.kind] = before + _cents(change.amount)
-            if is_pledge(change.kind):
+            if change.replaces:  # a pledge or a need of the plan: revised, counted
                 count = revisions.setdefault(member, {}).setdefault(year, {})
                 count[change.kind] = count.get(change.kind, 0) + 1
         return Ledger(totals, revisions)
@@ -174,6 +176,15 @@ class Ledger:
     ) -> int:
         years = self.revisions.get(member_key(member_id), {})
         return years.get(str(year), {}).get(committed(kind), 0)
+
+    def need(self, year: int, category: NeedCategory) -> Money | None:
+        """The plan's need of a year for a purpose, or None if none was ever planned."""
+        if not self.need_revision_count(year, category):
+            return None
+        return self.figure(None, year, need(category))
+
+    def need_revision_count(self, year: int, category: NeedCategory) -> int:
+        return self.revisions.get(member_key(None), {}).get(str(year), {}).get(need(category), 0)
 
     def figure(self, member_id: UUID | None, year: int, kind: str) -> Money:
         cents = self.totals.get(member_key(member_id), {}).get(str(year), {}).get(kind, 0)

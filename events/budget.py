@@ -12,7 +12,7 @@ from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.budget import contribution_of
 from consortium.budget_view import BudgetView, budget_of
-from consortium.cause import Cause
+from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import ContributionNotFound, NotFound
 from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
@@ -216,15 +216,15 @@ class BudgetUseCases(ConsortiumBase):
             if as_of is None
             else self.consortium_as_of(consortium_id, as_of, caller)
         )
-        return self.budget_of(consortium)
+        return self.budget_of(consortium, about_day(as_of) if as_of else self.today())
 
-    def budget_of(self, consortium: Consortium) -> BudgetView:
+    def budget_of(self, consortium: Consortium, today: date | None = None) -> BudgetView:
         """The budget of the consortium as it stands at its version (members who had left by
-        then included, as the records show them)."""
+        then included, as the records show them), its financing judged on ``today``."""
         members = self.records(
             lambda tx: records.memberships(tx, consortium.id, consortium.version)
         )
-        return budget_of(consortium, members)
+        return budget_of(consortium, members, today or self.today())
 
     def budgets_of_party(
         self, party: str, caller: Caller, as_of: datetime | None = None
@@ -240,7 +240,7 @@ class BudgetUseCases(ConsortiumBase):
                     consortium = self.consortium_as_of(current.id, as_of, caller)
                 except NotFound:
                     continue  # founded after that moment
-            view = self.budget_of(consortium)
+            view = self.budget_of(consortium, about_day(as_of) if as_of else None)
             if any(_is_party(row.member, party) for row in view.members):
                 yield consortium, view
 

@@ -11,17 +11,17 @@ from consortium.aggregate import Consortium
 from consortium.errors import NotAllowed
 from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
-from events.budget import BudgetUseCases
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
+from events.financing import FinancingUseCases
 from events.milestones import MilestoneUseCases
 from events.records import RecordUseCases
 
 __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
-class ConsortiumApplication(MilestoneUseCases, BudgetUseCases, RecordUseCases, DeliveryUseCases):
+class ConsortiumApplication(MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
     # The name picks the tables (consortia_events, consortia_snapshots) and the read model's

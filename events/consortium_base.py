@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 from uuid import UUID
 
@@ -20,7 +20,7 @@ from eventsourcing.utils import get_topic
 
 from consortium.access import Principal
 from consortium.aggregate import Consortium
-from consortium.cause import Cause
+from consortium.cause import Cause, about_day
 from consortium.errors import (
     ConsortiumNotFound,
     DomainError,
@@ -118,6 +118,10 @@ class ConsortiumBase(StoreApplication):
         """Every consortium, for the service itself (no rights are checked)."""
         for _, consortium in self._founded_since(None):
             yield consortium
+
+    def today(self) -> date:
+        """Today in the Netherlands, by the application's clock."""
+        return about_day(self.clock())
 
     def records(self, query: Callable[[Tx], T]) -> T:
         """Answer a query of :mod:`events.readmodel.records` on fresh rows (with every event

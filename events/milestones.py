@@ -8,7 +8,7 @@ from typing import Final
 from uuid import UUID
 
 from consortium.aggregate import Consortium
-from consortium.cause import AMSTERDAM, Cause
+from consortium.cause import Cause
 from consortium.milestones import AnswerValue, Decision, Evaluation, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
@@ -100,7 +100,3 @@ class MilestoneUseCases(ConsortiumBase):
             return milestone, evaluation, c
 
         return self.act_on(consortium_id, caller, may_manage, evaluate, claim)
-
-    def today(self) -> date:
-        """Today in the Netherlands, by the application's clock."""
-        return self.clock().astimezone(AMSTERDAM).date()

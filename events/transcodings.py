@@ -12,7 +12,8 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from consortium.access import Grant, Role
 from consortium.accounts import Language
 from consortium.cost_sharing import KeyKind, Share
-from consortium.figures import ContributionKind
+from consortium.figures import ContributionKind, NeedCategory
+from consortium.financing import FinancingWatch
 from consortium.ledger import Commitment, Contribution, Expenditure, Ledger, Reversal
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import (
@@ -91,6 +92,7 @@ _ENUMS: tuple[tuple[type[Enum], str], ...] = (
     (Language, "language"),
     (AnswerValue, "answer"),
     (Decision, "decision"),
+    (NeedCategory, "need_category"),
 )
 _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Member, "member"),
@@ -111,6 +113,7 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (ReminderPolicy, "reminder_policy"),
     (Reminder, "reminder"),
     (Webhook, "webhook"),
+    (FinancingWatch, "financing_watch"),
 )
 
 

@@ -70,6 +70,8 @@ class ConsortiumProjection(Projection[ReadModel]):
             C.ContributionLogged,
             C.ContributionReversed,
             C.ExpenditureRecorded,
+            C.NeedPlanned,
+            C.FinancingWatchChanged,
             C.MilestonePlanned,
             C.MilestoneReplanned,
             C.CheckpointEvaluated,
@@ -314,6 +316,38 @@ class ConsortiumProjection(Projection[ReadModel]):
             },
         )
         _fold(tx, event.originator_id, [figures.spent(event.year, event.amount)])
+
+    @apply.register
+    def _(self, event: C.NeedPlanned, tx: Tx) -> None:
+        tx.execute(
+            """INSERT INTO {t}rm_needs (consortium_id, version, year, category, revision, cents,
+                   reason, recorded_at, recorded_by)
+               VALUES (:c, :version, :year, :category, :revision, :cents, :reason, :at, :by)""",
+            {
+                "c": str(event.originator_id),
+                "version": event.originator_version,
+                "year": event.year,
+                "category": event.category.value,
+                "revision": event.revision,
+                "cents": cents(event.amount),
+                "reason": event.reason,
+                "at": _instant(event),
+                "by": event.actor,
+            },
+        )
+        _fold(tx, event.originator_id, [figures.needed(event.year, event.category, event.amount)])
+
+    @apply.register
+    def _(self, event: C.FinancingWatchChanged, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_consortia SET years_ahead = :years, gap_threshold_cents = :cents
+               WHERE consortium_id = :c""",
+            {
+                "years": event.years_ahead,
+                "cents": cents(event.gap_threshold),
+                "c": str(event.originator_id),
+            },
+        )
 
     # -- milestones -----------------------------------------------------------------------------
 

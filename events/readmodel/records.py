@@ -17,7 +17,7 @@ from typing import Any, Final
 from uuid import UUID
 
 from consortium.access import Grant, Role
-from consortium.figures import ContributionKind
+from consortium.figures import ContributionKind, NeedCategory
 from consortium.ledger import Commitment, Contribution, Expenditure, Reversal
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import Answer, AnswerValue, Decision, Evaluation, Replan
@@ -360,3 +360,40 @@ def reminder(tx: Tx, consortium_id: UUID, key: str) -> Reminder | None:
         {"c": str(consortium_id), "key": key},
     )
     return reminder_of(rows[0]) if rows else None
+
+
+# -- the financing plan ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedNeed:
+    """One revision of the plan's need of a year for a purpose, as recorded."""
+
+    year: int
+    category: NeedCategory
+    amount: Money
+    revision: int
+    reason: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+def needs(tx: Tx, consortium_id: UUID, version: int | None = None) -> list[PlannedNeed]:
+    """Every revision of the plan, by year, purpose and revision."""
+    rows = tx.rows(
+        """SELECT * FROM {t}rm_needs WHERE consortium_id = :c AND version <= :v
+           ORDER BY year, category, revision""",
+        {"c": str(consortium_id), "v": _up_to(version)},
+    )
+    return [
+        PlannedNeed(
+            year=r["year"],
+            category=NeedCategory(r["category"]),
+            amount=_money(r["cents"]),
+            revision=r["revision"],
+            reason=r["reason"],
+            recorded_at=_at(r["recorded_at"]),
+            recorded_by=r["recorded_by"],
+        )
+        for r in rows
+    ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 TABLES: Final = (
     "rm_consortia",
@@ -26,6 +26,7 @@ TABLES: Final = (
     "rm_access",
     "rm_money",
     "rm_pledges",
+    "rm_needs",
     "rm_contributions",
     "rm_expenditures",
     "rm_checkpoints",
@@ -48,7 +49,10 @@ CREATE: Final = (
         next_checkpoint TEXT,
         reminder_offsets TEXT NOT NULL DEFAULT '14,3,0',
         escalate_to_funders INTEGER NOT NULL DEFAULT 0,
-        webhook INTEGER NOT NULL DEFAULT 0
+        webhook INTEGER NOT NULL DEFAULT 0,
+        years_ahead INTEGER NOT NULL DEFAULT 2,
+        gap_threshold_cents BIGINT NOT NULL DEFAULT 0,
+        financing_at_risk INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS rm_consortia_position ON {t}rm_consortia (position)",
     "CREATE INDEX IF NOT EXISTS rm_consortia_name ON {t}rm_consortia (name, position)",
@@ -116,6 +120,18 @@ CREATE: Final = (
     )""",
     """CREATE INDEX IF NOT EXISTS rm_pledges_consortium
        ON {t}rm_pledges (consortium_id, year, member_id, kind, revision)""",
+    """CREATE TABLE IF NOT EXISTS {t}rm_needs (
+        consortium_id TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        year INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        cents BIGINT NOT NULL,
+        reason TEXT,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        PRIMARY KEY (consortium_id, version)
+    )""",
     """CREATE TABLE IF NOT EXISTS {t}rm_contributions (
         contribution_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,

@@ -193,6 +193,27 @@ CASES = [
         body=lambda w: {"amount": "1000.00", "key": "population"},
     ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    Case("GET", "/api/v1/consortia/<uuid:consortium_id>/needs", lambda w: f"{c(w)}/needs", READ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/needs",
+        lambda w: f"{c(w)}/needs",
+        manage(201),
+        body=lambda w: {"year": 2027, "category": "running_costs", "amount": "12000.00"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/financing",
+        lambda w: f"{c(w)}/financing",
+        READ,
+    ),
+    Case(
+        "PUT",
+        "/api/v1/consortia/<uuid:consortium_id>/financing/watch",
+        lambda w: f"{c(w)}/financing/watch",
+        manage(200),
+        body=lambda w: {"years_ahead": 3, "gap_threshold": "1000.00"},
+    ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/events", lambda w: f"{c(w)}/events", READ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/roles", lambda w: f"{c(w)}/roles", READ),
     Case(

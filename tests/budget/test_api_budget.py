@@ -68,6 +68,8 @@ def figures(
         "available": available,
         "outstanding": outstanding,
         "outstanding_in_kind": f"{Decimal(0) - Decimal(in_kind):.2f}",
+        "needed": ZERO,  # no financing plan
+        "gap": ZERO,
     }
 
 
@@ -163,7 +165,15 @@ def test_the_budget_shows_totals_years_members_and_the_horizon(
         **figures(),
     }
     assert rows[UNIVERSITY]["received_in_kind"] == "1700.00"
-    assert body["horizon"] == {"last_committed_year": 2028, "needs": []}
+    assert body["horizon"] == {
+        "last_committed_year": 2028,
+        "needs": [],
+        "needs_from": "tranches",  # no financing plan, and no milestone with a tranche
+        "year": 2028,  # 2026 to 2028 each have a pledge and need nothing more
+        "years_covered": 3,
+        "at_risk": False,  # still exploring
+        "reasons": [],
+    }
     assert body["tranches"] == {"released": ZERO, "planned": ZERO, "items": []}
 
 

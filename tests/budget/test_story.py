@@ -67,6 +67,8 @@ def totals(
         "available": available,
         "outstanding": outstanding,
         "outstanding_in_kind": f"{Decimal(0) - Decimal(in_kind):.2f}",
+        "needed": "0.00",  # no financing plan
+        "gap": "0.00",
     }
 
 

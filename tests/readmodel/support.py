@@ -17,6 +17,7 @@ from consortium.access import Principal, Role
 from consortium.aggregate import Consortium
 from consortium.cost_sharing import KeyKind
 from consortium.errors import DomainError
+from consortium.figures import NeedCategory
 from consortium.ledger import Contribution, ContributionKind
 from consortium.members import MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision
@@ -232,6 +233,8 @@ class HistoryWriter:
             (self._revoke, 2),
             (self._move_on, 1),
             (self._policy, 1),
+            (self._need, 2),
+            (self._watch, 1),
         )
         (action,) = self.random.choices(
             [a for a, _ in actions], weights=[w for _, w in actions], k=1
@@ -499,6 +502,25 @@ class HistoryWriter:
         target = next_phase(self._consortium(consortium_id).phase)
         if target is not None and target is not Phase.CLOSED:
             self.app.move_to_phase(consortium_id, target, reason=None, caller=founder)
+
+    def _need(self, consortium_id: UUID, founder: Caller) -> None:
+        """A year's need in the financing plan, or (with a reason) its revision."""
+        self.app.plan_need(
+            consortium_id,
+            year=2026 + self.random.randint(0, 4),
+            category=self.random.choice(list(NeedCategory)),
+            amount=self._amount(5_000, 80_000),
+            reason="Herziene begroting" if self.random.random() < 0.5 else None,
+            caller=founder,
+        )
+
+    def _watch(self, consortium_id: UUID, founder: Caller) -> None:
+        self.app.watch_financing(
+            consortium_id,
+            years_ahead=self.random.randint(1, 4),
+            gap_threshold=self._amount(0, 10_000),
+            caller=founder,
+        )
 
     def _policy(self, consortium_id: UUID, founder: Caller) -> None:
         self.store.reminders.change_policy(

@@ -43,7 +43,15 @@ class Budget(MethodView):
             "totals": view.totals,
             "years": view.years,
             "members": view.members,
-            "horizon": {"last_committed_year": view.last_committed_year, "needs": view.needs},
+            "horizon": {
+                "last_committed_year": view.last_committed_year,
+                "needs": view.needs,
+                "needs_from": view.needs_from,
+                "year": view.financing.horizon if view.financing else None,
+                "years_covered": view.financing.years_covered if view.financing else 0,
+                "at_risk": bool(view.financing and view.financing.at_risk),
+                "reasons": list(view.financing.reasons) if view.financing else [],
+            },
             "tranches": view,
         }
 

@@ -29,6 +29,8 @@ class FiguresOut(ma.Schema):
     outstanding_in_kind = MoneyField(
         metadata={"description": "Pledged in kind minus given in kind."}
     )
+    needed = MoneyField(metadata={"description": "What the financing plan says is needed."})
+    gap = MoneyField(metadata={"description": "Needed but not pledged (0 when covered)."})
 
 
 class YearOut(FiguresOut):
@@ -59,7 +61,9 @@ class MemberBudgetOut(FiguresOut):
 class NeedOut(ma.Schema):
     year = ma.fields.Integer()
     committed = MoneyField()
-    needed = MoneyField(metadata={"description": "Tranches of milestones due that year."})
+    needed = MoneyField(
+        metadata={"description": "The plan's need (or, without a plan, the year's tranches)."}
+    )
     gap = MoneyField(metadata={"description": "Needed but not pledged (0 when covered)."})
 
 
@@ -68,6 +72,22 @@ class HorizonOut(ma.Schema):
         allow_none=True, metadata={"description": "The last year with a pledge above zero."}
     )
     needs = ma.fields.List(ma.fields.Nested(NeedOut))
+    needs_from = ma.fields.String(
+        metadata={
+            "description": "plan: the financing plan's needs; tranches: without a plan, the "
+            "tranches of milestones due each year."
+        }
+    )
+    year = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The horizon: the last year, counting on from this one, "
+            "whose need is fully pledged."
+        },
+    )
+    years_covered = ma.fields.Integer()
+    at_risk = ma.fields.Boolean(metadata={"description": "Financiering in gevaar."})
+    reasons = ma.fields.List(ma.fields.String())
 
 
 class TrancheOut(ma.Schema):

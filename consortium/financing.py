@@ -1,0 +1,205 @@
+"""The financing plan of a consortium: what each year needs, and whether the pledges cover it.
+
+Joint initiatives die after the pilot when nobody pays for running and spreading a proven
+solution. The plan states, per year and purpose (pilot, scale-up, and the structural years
+after adoption: running costs, licences, maintenance, support), what is needed; it is revised
+with a reason, like a pledge. Needs minus pledges is the year's gap; the horizon is the last
+year, counting from this one, up to which every year's need is pledged. A running consortium
+whose horizon is too near, or whose next year's gap is too large, is at risk (financiering in
+gevaar): how near and how large is its own watch (``FinancingWatch``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+from consortium import figures
+from consortium.cause import Cause
+from consortium.errors import InvalidValue, NothingToRevise
+from consortium.figures import Figures, NeedCategory
+from consortium.ledger import Ledger
+from consortium.money import MAX_AMOUNT, Money
+from consortium.phases import Phase, check_finished
+from consortium.recording import ConsortiumEvent
+from consortium.text import MAX_REASON, optional_text
+
+DEFAULT_YEARS_AHEAD: Final = 2
+MAX_YEARS_WATCHED: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One revision of what the plan says a year needs for one purpose."""
+
+    year: int
+    category: NeedCategory
+    amount: Money
+    revision: int
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FinancingWatch:
+    """When a consortium counts as at risk: its pledges cover fewer than ``years_ahead`` years
+    counting from this one, or next year's gap is larger than ``gap_threshold``."""
+
+    years_ahead: int = DEFAULT_YEARS_AHEAD
+    gap_threshold: Money = field(default_factory=Money.zero)
+
+
+@dataclass(frozen=True, slots=True)
+class FinancingStatus:
+    """Whether the financing holds, on a given day: the horizon and what is wrong, if anything."""
+
+    horizon: int | None  # the last year fully pledged, counting on from this year
+    years_covered: int
+    next_year_gap: Money
+    at_risk: bool
+    reasons: tuple[str, ...] = ()
+
+
+def financing_status(
+    years: Mapping[int, Figures], *, today: date, watch: FinancingWatch, phase: Phase
+) -> FinancingStatus:
+    """The one rule for a consortium's financing, used by the budget view and the scan alike.
+
+    A year counts as covered when it has a need or a pledge and its need is pledged. A
+    consortium still exploring, or finished, is never at risk: there is nothing to carry on."""
+    this_year = today.year
+    horizon = None
+    year = this_year
+    while (
+        (f := years.get(year)) is not None
+        and (f.has_need or f.has_pledge)
+        and not f.gap.is_positive
+    ):
+        horizon = year
+        year += 1
+    covered = 0 if horizon is None else horizon - this_year + 1
+    next_gap = years[this_year + 1].gap if this_year + 1 in years else Money.zero()
+    reasons: list[str] = []
+    if phase not in (Phase.EXPLORATION, Phase.CLOSED, Phase.STOPPED):
+        if covered < watch.years_ahead:
+            reasons.append(
+                f"The pledges cover {covered} year(s) from {this_year}; "
+                f"{watch.years_ahead} are needed."
+            )
+        if next_gap > watch.gap_threshold:
+            reasons.append(f"{this_year + 1} lacks {next_gap} euro of what it needs.")
+    return FinancingStatus(horizon, covered, next_gap, bool(reasons), tuple(reasons))
+
+
+class Financing:
+    """Mixin of the Consortium aggregate: its financing plan and its watch."""
+
+    _ledger: Ledger
+    _phase: Phase
+    start_year: int
+    # On the class, so snapshots of consortia from before plans existed still read.
+    _financing_watch: FinancingWatch = FinancingWatch()
+
+    if TYPE_CHECKING:
+
+        def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
+        def _check_year(self, year: int, cause: Cause, field: str = "year") -> None: ...
+
+    class NeedPlanned(ConsortiumEvent):
+        """The plan's need of a year for one purpose, or (revision > 1) its revision."""
+
+        year: int
+        category: NeedCategory
+        amount: Money
+        revision: int
+        reason: str | None
+
+        def apply(self, consortium: Financing) -> None:
+            consortium._ledger = consortium._ledger.changed(
+                [figures.needed(self.year, self.category, self.amount)]
+            )
+
+    class FinancingWatchChanged(ConsortiumEvent):
+        years_ahead: int
+        gap_threshold: Money
+
+        def apply(self, consortium: Financing) -> None:
+            consortium._financing_watch = FinancingWatch(self.years_ahead, self.gap_threshold)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def plan_need(
+        self,
+        *,
+        year: int,
+        category: NeedCategory,
+        amount: Money,
+        reason: str | None,
+        cause: Cause,
+    ) -> Need:
+        """Say what a year needs for a purpose, or revise it (a reason is then needed)."""
+        check_finished(self._phase)
+        self._check_year(year, cause)
+        reason = optional_text(reason, "reason", MAX_REASON)
+        if amount.amount < 0:
+            raise InvalidValue("A need cannot be negative.", field="amount")
+        if amount.amount > MAX_AMOUNT:
+            raise InvalidValue(f"The amount may not exceed {MAX_AMOUNT:,.2f} euro.", field="amount")
+        current = self._ledger.need(year, category)
+        if current is None and not amount.is_positive:
+            raise InvalidValue("A first need is more than zero.", field="amount")
+        if current is not None:
+            if amount == current:
+                raise NothingToRevise(
+                    f"{year} needs exactly {amount} euro for {category.value} already.",
+                    current=str(current),
+                )
+            if reason is None:
+                raise InvalidValue(
+                    f"{year} needs {current} euro for {category.value}; a revision needs a reason.",
+                    field="reason",
+                )
+        event = self._record(
+            self.NeedPlanned,
+            cause,
+            year=year,
+            category=category,
+            amount=amount,
+            revision=self._ledger.need_revision_count(year, category) + 1,
+            reason=reason,
+        )
+        return need_of(event)
+
+    def watch_financing(
+        self, *, years_ahead: int, gap_threshold: Money, cause: Cause
+    ) -> FinancingWatch:
+        check_finished(self._phase)
+        if isinstance(years_ahead, bool) or not 1 <= years_ahead <= MAX_YEARS_WATCHED:
+            raise InvalidValue(
+                f"Years ahead lie between 1 and {MAX_YEARS_WATCHED}.", field="years_ahead"
+            )
+        if gap_threshold.amount < Decimal(0):
+            raise InvalidValue("The threshold cannot be negative.", field="gap_threshold")
+        self._record(
+            self.FinancingWatchChanged,
+            cause,
+            years_ahead=years_ahead,
+            gap_threshold=gap_threshold,
+        )
+        return self._financing_watch
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @property
+    def financing_watch(self) -> FinancingWatch:
+        return self._financing_watch
+
+    @property
+    def has_financing_plan(self) -> bool:
+        return any(figures.is_need(kind) for _, _, kind, _ in self._ledger.rows())
+
+
+def need_of(event: Financing.NeedPlanned) -> Need:
+    return Need(event.year, event.category, event.amount, event.revision, event.reason)
