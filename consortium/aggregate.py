@@ -11,14 +11,14 @@ phases.
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
 from consortium.access import Access, Grant
 from consortium.budget import Budget
 from consortium.cause import Cause
-from consortium.errors import InvalidValue
+from consortium.errors import GateStillOpen, InvalidValue
 from consortium.financing import Financing
 from consortium.ledger import Ledger
 from consortium.members import Member
@@ -60,6 +60,16 @@ class Consortium(Membership, Budget, Financing, Milestones, Reminders, Access, R
         challenge: str
         description: str
         start_year: int
+
+    class GateOverridden(ConsortiumEvent):
+        """An administrator moved the consortium past gates still open, with the reason
+        (recorded before the phase change it allowed)."""
+
+        milestone_ids: tuple[UUID, ...]
+        reason: str
+
+        def apply(self, consortium: Consortium) -> None:
+            pass  # the phase change that follows is what changes the consortium
 
     class PhaseChanged(ConsortiumEvent):
         from_phase: Phase
@@ -115,8 +125,35 @@ class Consortium(Membership, Budget, Financing, Milestones, Reminders, Access, R
             timestamp=cause.at,
         )
 
-    def move_to_phase(self, target: Phase, *, reason: str | None, cause: Cause) -> None:
+    def move_to_phase(
+        self,
+        target: Phase,
+        *,
+        reason: str | None,
+        cause: Cause,
+        override_gates: bool = False,
+    ) -> None:
+        """Move on (or stop). A phase is not left while a milestone that closes it is still
+        open, unless the gates are overridden (administrators only: the use case checks), which
+        needs a reason and is recorded as a fact of its own. Stopping passes every gate."""
         check_phase_change(self._phase, target, reason)
+        open_gates = tuple(
+            m for m in self.milestones if m.is_open and m.closes_phase is self._phase
+        )
+        if open_gates and target is not Phase.STOPPED:
+            if not override_gates:
+                titles = ", ".join(repr(m.title) for m in open_gates)
+                raise GateStillOpen(
+                    f"The {self._phase.value} phase closes with the gate of {titles}, which is "
+                    "still open: evaluate it first (or an administrator overrides, with a reason).",
+                    milestone_ids=[m.id for m in open_gates],
+                )
+            self._record(
+                self.GateOverridden,
+                cause,
+                milestone_ids=tuple(m.id for m in open_gates),
+                reason=required_text(reason, "reason", MAX_REASON),
+            )
         self._record(
             self.PhaseChanged,
             cause,

@@ -67,6 +67,10 @@ class PhaseChangeNotAllowed(RuleViolation):
     pass
 
 
+class GateStillOpen(PhaseChangeNotAllowed):
+    pass
+
+
 class InvalidValue(DomainError, ValueError):
     """A value that is wrong whatever the state; ``field`` names the input it came from."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from consortium.access import Grant, Role
+from consortium.access import Grant, Principal, Role
 from consortium.aggregate import Consortium
 from consortium.errors import NotAllowed
 from consortium.members import Member, MemberRole, Sector
@@ -92,13 +92,28 @@ class ConsortiumApplication(MilestoneUseCases, FinancingUseCases, RecordUseCases
         )
 
     def move_to_phase(
-        self, consortium_id: UUID, phase: Phase, *, reason: str | None, caller: Caller
+        self,
+        consortium_id: UUID,
+        phase: Phase,
+        *,
+        reason: str | None,
+        caller: Caller,
+        override_gates: bool = False,
     ) -> Consortium:
+        """Move on or stop; ``override_gates`` (administrators only) passes gates still open."""
+
+        def may_move(consortium: Consortium, who: Principal) -> None:
+            may_manage(consortium, who)
+            if override_gates and not who.is_admin:
+                raise NotAllowed("Only an administrator may move a consortium past an open gate.")
+
         self.act_on(
             consortium_id,
             caller,
-            may_manage,
-            lambda c, cause: c.move_to_phase(phase, reason=reason, cause=cause),
+            may_move,
+            lambda c, cause: c.move_to_phase(
+                phase, reason=reason, cause=cause, override_gates=override_gates
+            ),
         )
         return self._consortium(consortium_id)
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from flask.testing import FlaskClient
+
+from consortium.access import Role
+from events.bootstrap import Store
+from events.caller import Caller
 from tests.api.support import CONSORTIA, field_errors, move, refused_fields
-from tests.conftest import Api
+from tests.conftest import Api, issue_token
 
 
 def test_a_consortium_moves_from_exploration_to_pilot(api: Api, consortium_id: str) -> None:
@@ -57,3 +64,35 @@ def test_stopping_with_a_reason_stops_the_consortium(api: Api, consortium_id: st
 
     assert response.status_code == 200
     assert response.json["phase"] == "stopped"
+
+
+def test_an_open_gate_holds_the_phase_and_only_an_administrator_overrides_it(
+    api: Api, client: FlaskClient, consortium_id: str, store: Store
+) -> None:
+    manager = "projectleider@utrecht.example"
+    pm = Api(client, issue_token(store, manager))
+    store.consortia.grant_role(
+        UUID(consortium_id),
+        account=manager,
+        role=Role.PROGRAMME_MANAGER,
+        member_id=None,
+        caller=Caller.system("test", "setup"),
+    )
+    move(api, consortium_id, "pilot")
+    gate = {"title": "Pilot geslaagd", "due_date": "2026-06-01", "closes_phase": "pilot"}
+    assert api.post(f"{CONSORTIA}/{consortium_id}/milestones", json=gate).status_code == 201
+
+    held = move(pm, consortium_id, "scale_up")
+    not_theirs = pm.post(
+        f"{CONSORTIA}/{consortium_id}/phase",
+        json={"phase": "scale_up", "reason": "Haast", "override_gates": True},
+    )
+    overridden = api.post(
+        f"{CONSORTIA}/{consortium_id}/phase",
+        json={"phase": "scale_up", "reason": "Besluit stuurgroep", "override_gates": True},
+    )
+
+    assert (held.status_code, not_theirs.status_code, overridden.status_code) == (409, 403, 200)
+    history = api.get(f"{CONSORTIA}/{consortium_id}/events", query_string={"limit": 200}).json
+    assert [e["type"] for e in history["items"][-2:]] == ["GateOverridden", "PhaseChanged"]
+    assert history["items"][-2]["data"]["reason"] == "Besluit stuurgroep"

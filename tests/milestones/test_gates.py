@@ -12,7 +12,7 @@ import pytest
 
 from consortium.aggregate import Consortium
 from consortium.cause import Cause
-from consortium.errors import InvalidValue
+from consortium.errors import GateStillOpen, InvalidValue
 from consortium.milestones import Decision, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
@@ -230,3 +230,49 @@ def test_an_evaluation_that_clears_nothing_leaves_the_conditions_open(
     decide(consortium, second, cause, Decision.GO)
 
     assert consortium.milestone(first.id).open_conditions == "Privacytoets"
+
+
+# -- gates hold ------------------------------------------------------------------------------------
+
+
+def test_a_phase_is_not_left_while_a_milestone_closing_it_is_open(
+    consortium: Consortium, cause: Act
+) -> None:
+    consortium.move_to_phase(Phase.PILOT, reason=None, cause=cause())
+    pilot = gate(consortium, cause, closes_phase=Phase.PILOT)
+    version = consortium.version
+
+    with pytest.raises(GateStillOpen, match="Pilot") as refused:
+        consortium.move_to_phase(Phase.SCALE_UP, reason=None, cause=cause())
+
+    assert refused.value.context == {"milestone_ids": [pilot.id]}
+    assert (consortium.phase, consortium.version) == (Phase.PILOT, version)
+
+
+def test_a_consortium_may_stop_whatever_gates_are_open(consortium: Consortium, cause: Act) -> None:
+    consortium.move_to_phase(Phase.PILOT, reason=None, cause=cause())
+    gate(consortium, cause, closes_phase=Phase.PILOT)
+
+    consortium.move_to_phase(Phase.STOPPED, reason="Geen draagvlak", cause=cause())
+
+    assert consortium.phase is Phase.STOPPED
+
+
+def test_an_override_of_an_open_gate_needs_a_reason_and_is_recorded_before_the_move(
+    consortium: Consortium, cause: Act
+) -> None:
+    consortium.move_to_phase(Phase.PILOT, reason=None, cause=cause())
+    pilot = gate(consortium, cause, closes_phase=Phase.PILOT)
+    consortium.collect_events()
+
+    with pytest.raises(InvalidValue) as without_reason:
+        consortium.move_to_phase(Phase.SCALE_UP, reason=None, cause=cause(), override_gates=True)
+    consortium.move_to_phase(
+        Phase.SCALE_UP, reason="Besluit stuurgroep", cause=cause(), override_gates=True
+    )
+
+    overridden, moved = consortium.collect_events()
+    assert without_reason.value.field == "reason"
+    assert (type(overridden).__name__, type(moved).__name__) == ("GateOverridden", "PhaseChanged")
+    assert getattr(overridden, "milestone_ids") == (pilot.id,)  # noqa: B009
+    assert consortium.phase is Phase.SCALE_UP

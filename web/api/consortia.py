@@ -112,6 +112,10 @@ class ConsortiumPhase(MethodView):
     def post(self, data: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
         """Move to the next phase, or stop the consortium (a reason is then required)."""
         store().consortia.move_to_phase(
-            consortium_id, data["phase"], reason=data["reason"], caller=current_caller()
+            consortium_id,
+            data["phase"],
+            reason=data["reason"],
+            caller=current_caller(),
+            override_gates=data["override_gates"],
         )
         return with_members(consortium_id)

@@ -36,7 +36,14 @@ class PhaseChangeIn(StrictSchema):
         load_default=None,
         allow_none=True,
         validate=ma.validate.Length(max=MAX_REASON),
-        metadata={"description": "Why; required when stopping."},
+        metadata={"description": "Why; required when stopping, or overriding a gate."},
+    )
+    override_gates = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Administrators only: move on although a milestone closing this "
+            "phase is still open (the reason is recorded)."
+        },
     )
 
 
