@@ -40,6 +40,20 @@ class MoneyField(ma.fields.Field[Money]):
             raise ma.ValidationError(error.message) from None
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """A JSON true or false. marshmallow's Boolean also takes 1, 0, "yes", "off" and the like,
+    which a body documented as boolean does not hold (a query string, all text, keeps Boolean)."""
+
+    default_error_messages: Final = {"invalid": "Send true or false."}  # type: ignore[misc]
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class Instant(ma.fields.DateTime):
     """An instant, written in ISO 8601 with the Europe/Amsterdam offset of that moment."""
 
