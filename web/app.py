@@ -19,7 +19,7 @@ from web.docs import docs_config, init_docs
 from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
 from web.schemas.common import Problem
-from web.schemas.fields import AsOf, Instant, MoneyField
+from web.schemas.fields import AsOf, Instant, MoneyField, decimal_as_text, documented_pattern
 
 
 class ProblemApi(Api):  # type: ignore[misc]
@@ -71,6 +71,8 @@ def create_app(
     api.register_field(MoneyField, "string", "decimal")
     api.register_field(Instant, "string", "date-time")
     api.register_field(AsOf, "string", None)
+    api.ma_plugin.converter.add_attribute_function(decimal_as_text)
+    api.ma_plugin.converter.add_attribute_function(documented_pattern)
     register_blueprints(api)
     init_docs(app)
     init_problems(app)

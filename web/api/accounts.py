@@ -91,7 +91,7 @@ class AccountById(MethodView):
         """One account: your own, or any for administrators."""
         return visible_account(account_id)
 
-    @blp.arguments(AccountChangeIn)
+    @blp.arguments(AccountChangeIn, required=False)
     @blp.response(200, AccountOut)
     @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
@@ -129,7 +129,7 @@ class AccountTokens(MethodView):
         visible_account(account_id)
         return {"items": store().accounts.tokens(account_id)}
 
-    @blp.arguments(TokenIn)
+    @blp.arguments(TokenIn, required=False)
     @blp.response(201, IssuedTokenOut, headers={"Location": {"schema": {"type": "string"}}})
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], account_id: UUID) -> tuple[dict[str, Any], int, Any]:

@@ -68,6 +68,8 @@ class RoleRevoke(MethodView):
     @blp.response(200, GrantOut)
     @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
     def post(self, consortium_id: UUID, grant_id: UUID) -> Grant:
-        """Revoke a grant; the account loses the role at once. The record stays."""
+        """Revoke a grant; the account loses the role at once. The record stays. A grant
+        revoked already is not revoked again (409)."""
         return store().consortia.revoke_role(consortium_id, grant_id, caller=current_caller())

@@ -9,15 +9,15 @@ from consortium.accounts import Language
 from consortium.text import MAX_NAME
 from events.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from web.schemas.common import PageOut
-from web.schemas.fields import Instant, StrictSchema
+from web.schemas.fields import Instant, StrictBoolean, StrictSchema
 
 
 class AccountIn(StrictSchema):
     email = ma.fields.Email(required=True)
     name = ma.fields.String(load_default=None, validate=ma.validate.Length(max=MAX_NAME))
     language = ma.fields.Enum(Language, by_value=True, load_default=Language.NL)
-    is_admin = ma.fields.Boolean(load_default=False, metadata={"description": "Administrator."})
-    may_found = ma.fields.Boolean(
+    is_admin = StrictBoolean(load_default=False, metadata={"description": "Administrator."})
+    may_found = StrictBoolean(
         load_default=False, metadata={"description": "May found consortia (programme manager)."}
     )
 
@@ -25,13 +25,9 @@ class AccountIn(StrictSchema):
 class AccountChangeIn(StrictSchema):
     name = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=MAX_NAME))
     language = ma.fields.Enum(Language, by_value=True, load_default=None)
-    active = ma.fields.Boolean(load_default=None, metadata={"description": "Administrators only."})
-    is_admin = ma.fields.Boolean(
-        load_default=None, metadata={"description": "Administrators only."}
-    )
-    may_found = ma.fields.Boolean(
-        load_default=None, metadata={"description": "Administrators only."}
-    )
+    active = StrictBoolean(load_default=None, metadata={"description": "Administrators only."})
+    is_admin = StrictBoolean(load_default=None, metadata={"description": "Administrators only."})
+    may_found = StrictBoolean(load_default=None, metadata={"description": "Administrators only."})
 
 
 class AccountOut(ma.Schema):

@@ -14,7 +14,11 @@ class ProblemError(ma.Schema):
 
 
 class Problem(ma.Schema):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details. A refusal by a rule adds extension members naming what it
+    concerned (e.g. "member_id", "available"), which RFC 9457 allows: documented as open."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = ma.fields.String()
     title = ma.fields.String()

@@ -71,6 +71,7 @@ class ConsortiumOut(ma.Schema):
     members = ma.fields.List(ma.fields.Nested(MemberOut))
     as_of = Instant(
         dump_default=None,
+        allow_none=True,
         metadata={"description": "The moment asked for with ?as_of=, or null for now."},
     )
 

@@ -40,6 +40,20 @@ class MoneyField(ma.fields.Field[Money]):
             raise ma.ValidationError(error.message) from None
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """A JSON true or false. marshmallow's Boolean also takes 1, 0, "yes", "off" and the like,
+    which a body documented as boolean does not hold (a query string, all text, keeps Boolean)."""
+
+    default_error_messages: Final = {"invalid": "Send true or false."}  # type: ignore[misc]
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class Instant(ma.fields.DateTime):
     """An instant, written in ISO 8601 with the Europe/Amsterdam offset of that moment."""
 
@@ -140,3 +154,46 @@ class StrictSchema(ma.Schema):
         for field in _text_fields(field_obj):
             printable = Printable(multiline=isinstance(field, LongText))
             field.validators = [*field.validators, printable]
+
+
+# What a request's fields read, as JSON Schema patterns (ECMA 262), so that the OpenAPI
+# document says what the API accepts: an amount as Money.parse reads it, text as Printable lets
+# it through (tests/api/test_documented_contract.py keeps them in step with those two).
+# Responses are left without: totals may run longer than one amount may be.
+MONEY_PATTERN: Final = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
+LONG_TEXT_PATTERN: Final = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+ONE_LINE_PATTERN: Final = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$"
+
+
+def _in_request(field: ma.fields.Field[Any]) -> bool:
+    parent: Any = field.parent
+    while isinstance(parent, ma.fields.Field):
+        parent = parent.parent
+    return isinstance(parent, StrictSchema)
+
+
+def documented_pattern(
+    converter: Any, field: ma.fields.Field[Any], ret: Mapping[str, Any], **kwargs: Any
+) -> dict[str, str]:
+    """An apispec attribute function: the pattern of a request's amount or text field."""
+    if "pattern" in ret or "enum" in ret or not _in_request(field):
+        return {}
+    if isinstance(field, MoneyField):
+        return {"pattern": MONEY_PATTERN}
+    for validator in field.validators:
+        if isinstance(validator, Printable):
+            return {"pattern": LONG_TEXT_PATTERN if validator.multiline else ONE_LINE_PATTERN}
+    return {}
+
+
+def decimal_as_text(
+    converter: Any, field: ma.fields.Field[Any], ret: Mapping[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """An apispec attribute function: a Decimal sent as text (as_string) is documented as a
+    string in decimal format, as money is, not as the number apispec makes of every Decimal."""
+    if not (isinstance(field, ma.fields.Decimal) and field.as_string):
+        return {}
+    kind = ret.get("type", "number")
+    if isinstance(kind, str):
+        return {"type": "string", "format": "decimal"}
+    return {"type": ["string" if k == "number" else k for k in kind], "format": "decimal"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from consortium.reminders import MAX_OFFSET
-from web.schemas.fields import Instant, StrictSchema
+from web.schemas.fields import Instant, StrictBoolean, StrictSchema
 
 
 class ReminderPolicyIn(StrictSchema):
@@ -15,7 +15,7 @@ class ReminderPolicyIn(StrictSchema):
         validate=ma.validate.Length(min=1, max=10),
         metadata={"description": "Days before the due date to remind (0: on the day)."},
     )
-    escalate_to_funders = ma.fields.Boolean(load_default=False)
+    escalate_to_funders = StrictBoolean(load_default=False)
 
 
 class ReminderPolicyOut(ma.Schema):
