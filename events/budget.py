@@ -59,7 +59,7 @@ class BudgetUseCases(ConsortiumBase):
         *,
         member_id: UUID,
         kind: ContributionKind,
-        amount: Money,
+        amount: Money | None,
         on: date,
         year: int | None,
         reference: str | None,
