@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3  # 3: party_key is party_names.party_key
 
 TABLES: Final = (
     "rm_consortia",
