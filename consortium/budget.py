@@ -222,7 +222,7 @@ class Budget:
         *,
         member_id: UUID,
         kind: ContributionKind,
-        amount: Money,
+        amount: Money | None,
         on: date,
         year: int | None = None,
         reference: str | None = None,
@@ -230,9 +230,13 @@ class Budget:
         rate: Money | None = None,
         cause: Cause,
     ) -> Contribution:
-        """Money received from a member, or work it gave in kind, booked against a year."""
+        """Money received from a member, or work it gave in kind, booked against a year.
+
+        Work in kind valued by hours needs no amount: it is hours × rate (one given must be
+        exactly that)."""
         check_finished(self._phase)
         self._acting_member(member_id)
+        amount = _valuation(kind, amount, hours, rate)
         require_positive(amount)
         if on > cause.today:
             raise InvalidValue(
@@ -246,7 +250,6 @@ class Budget:
             )
         year = on.year if year is None else year
         self._check_year(year, cause)
-        _check_valuation(kind, amount, hours, rate)
         event = self._record(
             self.ContributionLogged,
             cause,
@@ -501,16 +504,18 @@ def _check_revised_amount(amount: Money) -> None:
         raise InvalidValue(f"The amount may not exceed {MAX_AMOUNT:,.2f} euro.", field="amount")
 
 
-def _check_valuation(
-    kind: ContributionKind, amount: Money, hours: Decimal | None, rate: Money | None
-) -> None:
+def _valuation(
+    kind: ContributionKind, amount: Money | None, hours: Decimal | None, rate: Money | None
+) -> Money:
+    """The amount a contribution is booked at: the amount given, or for work in kind valued
+    by hours, hours × rate (an amount given as well must be exactly that)."""
     if not kind.may_be_valued_by_hours:
         if hours is not None or rate is not None:
             field = "hours" if hours is not None else "rate"
             raise InvalidValue("Hours and rate are for contributions in kind.", field=field)
-        return
+        return _given(amount)
     if hours is None and rate is None:
-        return  # a valued service: the amount is its value
+        return _given(amount)  # a valued service: the amount is its value
     if hours is None or rate is None:
         raise InvalidValue(
             "Give both hours and rate, or neither.", field="hours" if hours is None else "rate"
@@ -519,7 +524,16 @@ def _check_valuation(
         raise InvalidValue(f"Hours must be between 0 and {MAX_HOURS}.", field="hours")
     require_positive(rate, field="rate")
     expected = value_of_hours(hours, rate)
-    if amount != expected:
+    if amount is not None and amount != expected:
         raise InvalidValue(
             f"The amount must be hours × rate = {expected} euro, not {amount}.", field="amount"
         )
+    return expected
+
+
+def _given(amount: Money | None) -> Money:
+    if amount is None:
+        raise InvalidValue(
+            "Give the amount (for work in kind: the amount, or hours and rate).", field="amount"
+        )
+    return amount

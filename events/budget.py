@@ -18,6 +18,7 @@ from consortium.errors import ContributionNotFound, NotFound
 from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
 from consortium.members import Member
 from consortium.money import Money
+from consortium.party_names import same_party
 from events.caller import Caller
 from events.consortium_base import ConsortiumBase, may_manage
 from events.idempotency import IdempotencyClaim
@@ -67,7 +68,7 @@ class BudgetUseCases(ConsortiumBase):
         *,
         member_id: UUID,
         kind: ContributionKind,
-        amount: Money,
+        amount: Money | None,
         on: date,
         year: int | None,
         reference: str | None,
@@ -246,4 +247,4 @@ class BudgetUseCases(ConsortiumBase):
 
 
 def _is_party(member: Member, party: str) -> bool:
-    return member.party.casefold() == party.casefold()
+    return same_party(member.party, party)

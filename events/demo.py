@@ -1,10 +1,15 @@
-"""A realistic sample: consortia of Dutch municipalities, universities and companies."""
+"""A realistic sample: consortia of Dutch municipalities, universities and companies.
+
+Each is named with the suffix " (demo)", so that it never takes the name of a consortium of
+one's own (the README's first steps found "Langer thuis in de wijk"), and is told apart from
+real ones in every list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Final
 from uuid import UUID
 
 from consortium.aggregate import Consortium
@@ -31,6 +36,9 @@ LEAD, PARTNER, FUNDER, ADOPTER = (
 )
 
 
+SUFFIX: Final = " (demo)"
+
+
 @dataclass(frozen=True)
 class Party:
     name: str
@@ -49,6 +57,19 @@ class Sample:
     phases: tuple[Phase, ...] = ()
     stop_reason: str | None = None
     leaving: tuple[str, ...] = field(default=())
+
+    @property
+    def full_name(self) -> str:
+        return self.name + SUFFIX
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a run of the demo did: the consortia it founded, and those it skipped, each with
+    why (name, reason)."""
+
+    founded: list[Consortium]
+    skipped: list[tuple[str, str]]
 
 
 SAMPLES: tuple[Sample, ...] = (
@@ -104,16 +125,20 @@ SAMPLES: tuple[Sample, ...] = (
 )
 
 
-def load_demo(store: Store, caller: Caller) -> list[Consortium]:
-    """Found the sample consortia that do not exist yet (by name); return those founded."""
+def load_demo(store: Store, caller: Caller) -> Loaded:
+    """Found the sample consortia that do not exist yet (by name); say which were skipped."""
     app = store.consortia
     existing = {c.name for c in app.all_consortia()}
     founded = []
+    skipped = []
     for sample in SAMPLES:
-        if sample.name in existing:
+        if sample.full_name in existing:
+            skipped.append(
+                (sample.full_name, "a consortium of this name exists (the demo was loaded before)")
+            )
             continue
         consortium = app.found(
-            name=sample.name,
+            name=sample.full_name,
             challenge=sample.challenge,
             description=sample.description,
             caller=caller,
@@ -141,7 +166,7 @@ def load_demo(store: Store, caller: Caller) -> list[Consortium]:
                 consortium.id, Phase.STOPPED, reason=sample.stop_reason, caller=caller
             )
         founded.append(app.consortium(consortium.id, caller))
-    return founded
+    return Loaded(founded, skipped)
 
 
 def _money_and_milestones(
@@ -187,7 +212,7 @@ def _money_and_milestones(
         consortium_id,
         member_id=members["Universiteit Utrecht"],
         kind=ContributionKind.IN_KIND,
-        amount=Money(Decimal("9600.00")),
+        amount=None,  # 120 hours × 80 euro
         on=today,
         year=None,
         reference="Onderzoek naar gebruik van het wijkplatform",

@@ -59,6 +59,17 @@ class Planned:
     next_reminder_on: date | None
 
 
+def _gone_out(sent: list[Reminder]) -> dict[tuple[UUID, date], set[DueReminder]]:
+    """Per checkpoint (milestone and due date), the reminders delivered to someone: a
+    reminder has gone out once it reached a recipient (one whose address keeps failing does
+    not hold the others back)."""
+    gone: dict[tuple[UUID, date], set[DueReminder]] = {}
+    for r in sent:
+        if r.delivered_at is not None:
+            gone.setdefault((r.milestone_id, r.due_date), set()).add(DueReminder(r.kind, r.step))
+    return gone
+
+
 class ReminderService:
     def __init__(
         self,
@@ -169,17 +180,21 @@ class ReminderService:
     def overview(
         self, consortium_id: UUID, caller: Caller
     ) -> tuple[list[Reminder], ReminderPolicy, list[Planned]]:
-        """The reminders sent (or tried, or cancelled), the policy, and what is planned."""
+        """The reminders sent (or tried, or cancelled), the policy, and what is planned: for
+        each open checkpoint, when its next reminder that has not gone out yet goes out."""
         consortium = self.consortia.consortium(consortium_id, caller)
         sent = self.consortia.records(lambda tx: records.reminders(tx, consortium_id))
         today = self.consortia.today()
         policy = consortium.reminder_policy
+        gone_out = _gone_out(sent)
         planned = [
             Planned(
                 m.id,
                 m.title,
                 m.due_date,
-                next_reminder_date(m.due_date, today, policy.offsets) if m.is_open else None,
+                next_reminder_date(
+                    m.due_date, today, policy.offsets, gone_out.get((m.id, m.due_date), set())
+                ),
             )
             for m in consortium.milestones
             if m.is_open and not consortium.phase.is_finished

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from consortium.accounts import Language
 from events import webhook_addresses
 from events.bootstrap import Store, open_store
 from events.caller import Caller
@@ -86,10 +87,14 @@ class Api:
         return self.client.post(path, json=json, headers=headers, **kwargs)
 
 
-def issue_token(store: Store, email: str, *, admin: bool = False) -> str:
+def issue_token(
+    store: Store, email: str, *, admin: bool = False, language: Language = Language.EN
+) -> str:
+    """A token of the account (opened if need be). The tests' accounts read English, the
+    language the tests' expectations are written in, unless a test says otherwise."""
     caller = Caller.system(actor="cli:test", request_id="setup")
     account = store.accounts.find_account(email) or store.accounts.open_account(
-        email=email, name=None, is_admin=admin, caller=caller
+        email=email, name=None, is_admin=admin, language=language, caller=caller
     )
     return store.accounts.issue_token(account, name="test", expires_at=None, caller=caller).secret
 

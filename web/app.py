@@ -16,6 +16,7 @@ from web.auth import init_auth
 from web.body import init_body_rules
 from web.config import WebSettings
 from web.docs import docs_config, init_docs
+from web.i18n import init_i18n
 from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
 from web.schemas.common import Problem
@@ -76,4 +77,5 @@ def create_app(
     register_blueprints(api)
     init_docs(app)
     init_problems(app)
+    init_i18n(app)
     return app

@@ -97,12 +97,14 @@ def demo() -> None:
     """Load a realistic sample of consortia (skips those that exist already)."""
     store = _migrated_store()
     try:
-        founded = load_demo(store, _cli_caller())
+        loaded = load_demo(store, _cli_caller())
     finally:
         store.close()
-    for consortium in founded:
+    for consortium in loaded.founded:
         click.echo(f"{consortium.id}  {consortium.phase.value:<12} {consortium.name}")
-    if not founded:
+    for name, reason in loaded.skipped:
+        click.echo(f"skipped {name}: {reason}")
+    if not loaded.founded:
         click.echo("The sample consortia exist already.")
 
 

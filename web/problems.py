@@ -2,7 +2,7 @@
 
 Invalid input lists its errors field by field: ``{"field", "pointer", "detail"}``, where
 ``pointer`` is a JSON pointer into the request body (``#/name``) or names the query
-parameter or header it came from.
+parameter or header it came from. Titles and details are in the caller's language (web/i18n.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound, R
 from events.application import StoreBusy
 from events.idempotency import HEADER as IDEMPOTENCY_HEADER
 from events.readmodel.side import StaleReadModel
+from web.i18n import language, translate
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +49,20 @@ def problem(
 ) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": translate(title or HTTPStatus(status).phrase),
         "status": status,
-        "detail": detail or _DETAILS.get(status, HTTPStatus(status).description),
+        "detail": translate(detail or _DETAILS.get(status, HTTPStatus(status).description)),
         "instance": request.path,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{**e, "detail": translate(e["detail"])} for e in errors]
     request_id = g.get("request_id")
     if request_id:
         body["request_id"] = request_id
     # Extension members never overwrite the standard ones.
     body.update({k: v for k, v in (extensions or {}).items() if k not in body and v is not None})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers["Content-Language"] = language()
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

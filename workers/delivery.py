@@ -56,7 +56,7 @@ def deliver(
             )
         else:
             mailer.send(
-                compose(consortium, milestone, reminder, base_url(), store.consortia.today())
+                compose(consortium, milestone, reminder, base_url(), store.consortia.clock())
             )
     except Exception as error:
         kind = webhook.failure_class(error) if hook else mail.failure_class(error)

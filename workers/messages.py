@@ -1,17 +1,19 @@
 """The reminder mail: Dutch by default, English for those who chose it; plain text and HTML,
-with the checkpoint's questions and a link to it."""
+with the checkpoint's questions and a link to it. Until the service has pages for people, the
+link is the checkpoint's API address: the mail says how to open it with a token."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import os
-from datetime import date
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import format_datetime, formataddr
 from typing import Final
 
 from consortium.aggregate import Consortium
+from consortium.cause import AMSTERDAM
 from consortium.milestones import Milestone
 from consortium.reminders import Reminder
 
@@ -33,6 +35,9 @@ TEXT: Final = {
         "en is nog niet geëvalueerd.",
         "questions": "De vragen:",
         "link": "Bekijk en evalueer:",
+        "token": "De link opent de API van de dienst: stuur uw API-token mee "
+        "(Authorization: Bearer ...) of open {docs}, kies 'Authorize' en vul het token in. "
+        "Een token krijgt u van de beheerder van de dienst.",
         "footer": "U ontvangt dit bericht omdat u bij dit samenwerkingsverband betrokken bent.",
     },
     "en": {
@@ -44,6 +49,9 @@ TEXT: Final = {
         "{due} and has not been evaluated yet.",
         "questions": "The questions:",
         "link": "View and evaluate:",
+        "token": "The link opens the service's API: send your API token with it "
+        "(Authorization: Bearer ...) or open {docs}, choose 'Authorize' and enter the token. "
+        "The service's administrator can give you a token.",
         "footer": "You receive this message because you take part in this consortium.",
     },
 }
@@ -55,17 +63,20 @@ def message_id(key: str) -> str:
 
 
 def compose(
-    consortium: Consortium, milestone: Milestone, reminder: Reminder, base_url: str, today: date
+    consortium: Consortium, milestone: Milestone, reminder: Reminder, base_url: str, at: datetime
 ) -> EmailMessage:
-    """The mail for a reminder, sent on ``today`` (a late reminder counts the days left then)."""
+    """The mail for a reminder, sent ``at`` that instant (its Date; a late reminder counts the
+    days left then)."""
     language = reminder.language if reminder.language in TEXT else "nl"
     words = TEXT[language]
-    days_left = (reminder.due_date - today).days
+    sent = at.astimezone(AMSTERDAM)
+    days_left = (reminder.due_date - sent.date()).days
     values = {
         "title": milestone.title,
         "consortium": consortium.name,
         "due": reminder.due_date.strftime("%d-%m-%Y"),
         "days": days_left,
+        "docs": f"{base_url}/api/docs",
     }
     if reminder.kind == "escalation":
         subject, intro = words["escalation"], words["intro_escalation"]
@@ -82,17 +93,20 @@ def compose(
     message["Subject"] = subject.format(**values)
     message["From"] = os.environ.get("CONSORTIUM_MAIL_FROM", FROM_DEFAULT)
     message["To"] = formataddr(("", reminder.recipient))
+    message["Date"] = format_datetime(sent)
     message["Message-ID"] = message_id(reminder.key)
     message["Content-Language"] = language
+    token = words["token"].format(**values)
     plain = [intro.format(**values), "", words["questions"]]
     plain += [f"- {q}" for q in questions]
-    plain += ["", f"{words['link']} {link}", "", words["footer"]]
+    plain += ["", f"{words['link']} {link}", token, "", words["footer"]]
     message.set_content("\n".join(plain))
     items = "".join(f"<li>{html.escape(q)}</li>" for q in questions)
     message.add_alternative(
         f"<p>{html.escape(intro.format(**values))}</p>"
         f"<p>{html.escape(words['questions'])}</p><ul>{items}</ul>"
         f'<p><a href="{html.escape(link)}">{html.escape(words["link"])}</a></p>'
+        f"<p><small>{html.escape(token)}</small></p>"
         f"<p><small>{html.escape(words['footer'])}</small></p>",
         subtype="html",
     )

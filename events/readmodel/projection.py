@@ -26,6 +26,7 @@ from consortium.cause import about_day
 from consortium.figures import Change, ContributionKind, member_key
 from consortium.ledger import commitment_id
 from consortium.money import Money
+from consortium.party_names import party_key
 from consortium.reminders import ReminderDelivery
 from events.readmodel.recorders import ReadModel, Tx
 
@@ -149,7 +150,7 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "m": str(event.member_id),
                 "c": str(event.originator_id),
                 "party": event.party,
-                "key": event.party.casefold(),
+                "key": party_key(event.party),
                 "sector": event.sector.value,
                 "role": event.role.value,
                 "email": event.contact_email,

@@ -17,6 +17,7 @@ from consortium.errors import InvalidValue
 from consortium.figures import Figures, member_key
 from consortium.milestones import CheckpointStatus, Question, checkpoint_status
 from consortium.money import Money
+from consortium.party_names import party_key
 from consortium.text import control_character
 from events.readmodel.recorders import Tx
 
@@ -138,7 +139,7 @@ def portfolio(
             "EXISTS (SELECT 1 FROM {t}rm_members m WHERE m.consortium_id = c.consortium_id"
             " AND m.party_key = :party)"
         )
-        params["party"] = where.party.strip().casefold()
+        params["party"] = party_key(where.party)
     if where.text:
         escaped = (
             where.text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -299,7 +300,7 @@ class PartyLine:
 def party_money(tx: Tx, who: Principal, party: str) -> tuple[list[Membership], list[PartyLine]]:
     """A party's memberships, and its pledges and contributions per member and year (a year
     shows when there is a pledge for it, even of zero, or money received)."""
-    params = {**_access(who), "party": party.strip().casefold()}
+    params = {**_access(who), "party": party_key(party)}
     members = tx.rows(
         "SELECT m.member_id, m.consortium_id, m.active, c.name FROM {t}rm_members m "  # noqa: S608
         "JOIN {t}rm_consortia c ON c.consortium_id = m.consortium_id "
@@ -323,6 +324,18 @@ def party_money(tx: Tx, who: Principal, party: str) -> tuple[list[Membership], l
         (line for line in found if line.figures.has_pledge or _received(line)),
         key=lambda line: (str(line.member_id), line.year),
     )
+
+
+def visible_parties(tx: Tx, who: Principal) -> list[str]:
+    """The names of every party that is or was a member of a consortium the caller may see
+    (to suggest when a name matches none)."""
+    rows = tx.rows(
+        "SELECT DISTINCT m.party FROM {t}rm_members m "  # noqa: S608
+        "JOIN {t}rm_consortia c ON c.consortium_id = m.consortium_id "
+        f"WHERE {_VISIBLE} ORDER BY m.party",
+        _access(who),
+    )
+    return [r["party"] for r in rows]
 
 
 def _received(line: PartyLine) -> bool:

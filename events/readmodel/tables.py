@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 4
+# 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key
+SCHEMA_VERSION: Final = 5
 
 TABLES: Final = (
     "rm_consortia",

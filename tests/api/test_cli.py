@@ -139,3 +139,38 @@ def test_demo_run_twice_says_the_sample_exists(database_url: str) -> None:
     consortium(database_url, "demo")
 
     assert "exist already" in consortium(database_url, "demo").stdout
+
+
+def test_demo_consortia_are_named_as_demo(database_url: str, app_client: FlaskClient) -> None:
+    consortium(database_url, "demo")
+
+    portfolio = all_pages(Api(app_client, new_token(database_url)), CONSORTIA)
+
+    assert all(item["name"].endswith(" (demo)") for item in portfolio)
+
+
+def test_demo_leaves_a_consortium_of_ones_own_of_a_sample_name_alone(
+    database_url: str, app_client: FlaskClient
+) -> None:
+    api = Api(app_client, new_token(database_url))
+    own = {"name": "Langer thuis in de wijk", "challenge": "Ouderen wonen langer thuis"}
+    assert api.post(CONSORTIA, json=own).status_code == 201
+
+    output = consortium(database_url, "demo").stdout
+
+    names = [item["name"] for item in all_pages(api, CONSORTIA)]
+    assert names.count("Langer thuis in de wijk") == 1
+    assert "Langer thuis in de wijk (demo)" in names
+    assert "skipped" not in output
+
+
+def test_demo_run_twice_says_which_it_skipped_and_why(database_url: str) -> None:
+    first = consortium(database_url, "demo").stdout.splitlines()
+
+    again = consortium(database_url, "demo").stdout.splitlines()
+
+    founded = [line.split(maxsplit=2)[2] for line in first]
+    assert [line for line in again if line.startswith("skipped")] == [
+        f"skipped {name}: a consortium of this name exists (the demo was loaded before)"
+        for name in founded
+    ]

@@ -154,3 +154,15 @@ def test_the_reference_page_assets_are_served(client: FlaskClient) -> None:
 
 def test_the_reference_page_reads_the_local_openapi_document(client: FlaskClient) -> None:
     assert f'"{OPENAPI}"' in client.get(DOCS).get_data(as_text=True)
+
+
+def test_a_contribution_needs_an_amount_unless_hours_and_rate_value_work_in_kind(
+    document: dict[str, Any],
+) -> None:
+    schema = document["components"]["schemas"]["ContributionIn"]
+
+    assert "amount" not in schema["required"]
+    assert schema["anyOf"] == [
+        {"required": ["amount"]},
+        {"required": ["hours", "rate"], "properties": {"kind": {"const": "in_kind"}}},
+    ]

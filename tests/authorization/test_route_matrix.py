@@ -239,7 +239,7 @@ CASES = [
         "GET",
         "/api/v1/members/<string:party>/money",
         lambda w: "/api/v1/members/Gemeente%20Utrecht/money",
-        EVERYONE,
+        READ,  # a party in no consortium one may see is unknown (404, with no suggestion)
     ),
     Case("GET", "/api/v1/checkpoints", lambda w: "/api/v1/checkpoints", EVERYONE),
     Case("GET", "/api/v1/checkpoints.ics", lambda w: "/api/v1/checkpoints.ics", EVERYONE),

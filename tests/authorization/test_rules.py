@@ -42,12 +42,15 @@ def test_portfolio_lists_only_the_consortia_the_caller_may_see(
     }
 
 
-def test_party_money_shows_only_consortia_the_caller_may_see(
+def test_party_money_knows_only_parties_of_consortia_the_caller_may_see(
     client: FlaskClient, world: World
 ) -> None:
     path = "/api/v1/members/Gemeente%20Utrecht/money"
-    seen = json_of(client.get(path, headers=as_role(client, world, "outsider")))
-    assert seen["consortia"] == []
+
+    unseen = client.get(path, headers=as_role(client, world, "outsider"))
+
+    assert unseen.status_code == 404
+    assert json_of(unseen)["suggestions"] == []
 
 
 def test_portfolio_pages_skip_invisible_consortia_without_gaps(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from consortium.access import Role
+from consortium.accounts import Language
 from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision
@@ -53,6 +54,7 @@ def build_world(store: Store) -> World:
             name=role,
             is_admin=role == "admin",
             may_found=role in ("pm", "other_pm"),
+            language=Language.EN,  # the words the tests expect
             caller=system,
         )
         ids[role] = account.id

@@ -359,12 +359,81 @@ def test_a_party_sees_only_consortia_the_caller_may_read_and_members_who_left_st
 
     seen_by_funder = money_of(funder, UTRECHT)
     zeist = money_of(pm, ZEIST)
-    nobody = money_of(pm, "Gemeente Nergens")
 
     assert [row["consortium_id"] for row in seen_by_funder["consortia"]] == [consortium_id]
     assert seen_by_funder["totals"]["committed"] == "100.00"
     assert [(row["active"], row["committed"]) for row in zeist["consortia"]] == [(False, "300.00")]
-    assert (nobody["consortia"], nobody["totals"]) == ([], figures())
+
+
+def admit(store: Store, caller: Caller, consortium_id: str, party: str) -> str:
+    member = store.consortia.admit_member(
+        UUID(consortium_id),
+        party=party,
+        sector=Sector.MUNICIPALITY,
+        role=MemberRole.PARTNER,
+        contact_email=None,
+        population=89_000,
+        caller=caller,
+    )
+    return str(member.id)
+
+
+def test_a_party_is_found_whatever_its_case_accents_and_surrounding_spaces(
+    store: Store, caller: Caller, pm: Api, clock: StepClock, consortium_id: str
+) -> None:
+    friesland = admit(store, caller, consortium_id, "Gemeente Súdwest-Fryslân")
+    created(pledge(pm, consortium_id, friesland, 2026, "4000.00"))
+    typed = " gemeente  SUDWEST-fryslan "
+
+    as_written = money_of(pm, "Gemeente Súdwest-Fryslân")
+    as_typed = money_of(pm, typed)
+    as_typed_then = money_of(pm, typed, as_of=clock.peek().isoformat())
+    portfolio = json_of(pm.get(f"{BASE}/consortia", query_string={"party": typed}))
+
+    assert as_written["totals"]["committed"] == "4000.00"
+    assert {**as_typed, "party": None} == {**as_written, "party": None}
+    assert {**as_typed_then, "party": None} == {**as_written, "party": None}
+    assert [c["id"] for c in portfolio["items"]] == [consortium_id]
+
+
+def test_a_name_that_matches_no_party_answers_404_with_the_closest_names(
+    pm: Api, clock: StepClock, members: dict[str, str]
+) -> None:
+    path = f"{BASE}/members/{quote('Gemeente Utrech')}/money"
+
+    now = problem_of(pm.get(path), 404)
+    then = problem_of(pm.get(path, query_string={"as_of": clock.peek().isoformat()}), 404)
+
+    assert now["suggestions"][0] == UTRECHT
+    assert then["suggestions"] == now["suggestions"]
+    assert "Gemeente Utrech" in now["detail"]
+
+
+def test_the_closest_names_are_only_those_of_consortia_the_caller_may_see(
+    store: Store, client: FlaskClient, members: dict[str, str]
+) -> None:
+    stranger = Caller(actor="pm@heuvelrug.example", request_id="setup", may_found=True)
+    own = store.consortia.found(
+        name="Groene daken", challenge="Water vasthouden", description=None, caller=stranger
+    )
+    admit(store, stranger, str(own.id), "Gemeente Utrechtse Heuvelrug")
+    api = Api(client, issue_token(store, "pm@heuvelrug.example"))
+
+    unknown = problem_of(api.get(f"{BASE}/members/{quote(UTRECHT)}/money"), 404)
+
+    assert unknown["suggestions"] == ["Gemeente Utrechtse Heuvelrug"]
+
+
+def test_a_party_that_joined_later_has_no_money_as_of_before_it_joined(
+    store: Store, caller: Caller, pm: Api, clock: StepClock, consortium_id: str
+) -> None:
+    before = clock.peek()
+    clock.advance(timedelta(hours=1))
+    admit(store, caller, consortium_id, "Gemeente Houten")
+
+    then = money_of(pm, "gemeente houten", as_of=before.isoformat())
+
+    assert (then["consortia"], then["totals"]) == ([], figures())
 
 
 def test_the_budget_of_a_consortium_one_may_not_read_does_not_exist(

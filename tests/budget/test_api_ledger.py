@@ -215,6 +215,23 @@ def test_contributions_in_cash_and_in_kind_are_logged_with_who_logged_them(
     )
 
 
+def test_work_in_kind_given_as_hours_at_a_rate_is_booked_at_their_product(
+    pm: Api, consortium_id: str, members: dict[str, str]
+) -> None:
+    body = {
+        "member_id": members[UNIVERSITY],
+        "kind": "in_kind",
+        "hours": 40,
+        "rate": "85.00",
+        "date": TODAY.isoformat(),
+    }
+
+    logged = created(pm.post(of(consortium_id, "contributions"), json=body))
+
+    assert (logged["hours"], logged["rate"], logged["amount"]) == ("40", "85.00", "3400.00")
+    assert budget(pm, consortium_id)["totals"]["received_in_kind"] == "3400.00"
+
+
 def test_a_reversal_points_at_the_contribution_once(
     pm: Api, consortium_id: str, members: dict[str, str]
 ) -> None:
@@ -424,6 +441,9 @@ def test_a_bad_contribution_is_refused_on_its_field_and_nothing_is_stored(
         "no rate": ({**in_kind, "rate": None}, "rate"),
         "zero hours": ({**in_kind, "hours": "0"}, "hours"),
         "not hours × rate": ({**in_kind, "amount": "150.01"}, "amount"),
+        "no amount for cash": ({"amount": None}, "amount"),
+        "no amount nor hours in kind": ({"kind": "in_kind", "amount": None}, "amount"),
+        "hours without a rate or amount": ({**in_kind, "amount": None, "rate": None}, "rate"),
         "a reference too long": ({"reference": "x" * 10_000}, "reference"),
     }
     base = {"member_id": members[UTRECHT], "kind": "cash", "amount": "250.00", "date": "2026-03-02"}

@@ -297,6 +297,48 @@ def test_an_amount_that_is_not_hours_times_rate_is_refused_naming_the_right_one(
     assert refused_field(refused) == "amount"
 
 
+def test_work_in_kind_given_as_hours_at_a_rate_needs_no_amount(
+    consortium: Consortium, cause: Act
+) -> None:
+    logged = consortium.log_contribution(
+        member_id=member(consortium, 3).id,
+        kind=IN_KIND,
+        amount=None,
+        on=TODAY,
+        hours=Decimal(40),
+        rate=euro("85.00"),
+        cause=cause(),
+    )
+
+    assert logged.amount == euro("3400.00")
+    assert budget_of(consortium).totals.received_in_kind == euro("3400.00")
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "field"),
+    [
+        (CASH, {}, "amount"),
+        (IN_KIND, {}, "amount"),
+        (IN_KIND, {"hours": Decimal(40)}, "rate"),
+        (IN_KIND, {"rate": euro("85.00")}, "hours"),
+    ],
+)
+def test_without_hours_and_rate_an_amount_is_needed(
+    consortium: Consortium, cause: Act, kind: ContributionKind, fields: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        consortium.log_contribution(
+            member_id=member(consortium, 0).id,
+            kind=kind,
+            amount=None,
+            on=TODAY,
+            cause=cause(),
+            **fields,
+        )
+
+    assert refused_field(refused) == field
+
+
 def test_a_valued_service_in_kind_needs_no_hours(consortium: Consortium, cause: Act) -> None:
     logged = give(consortium, cause, "2500.00", kind=IN_KIND, reference="Zaalhuur")
 

@@ -141,10 +141,25 @@ def test_the_next_reminder_of_an_overdue_checkpoint_is_its_next_escalation(
     due = TODAY + days(1)
     world.plan(due)
     world.go_to(due + days(3))
+    deliver_all(world, world.scan(), RecordingMailer())
 
     (planned,) = ok(pm.get(reminders_path(world)))["planned"]
 
     assert planned["next_reminder_on"] == (due + days(8)).isoformat()
+
+
+def test_a_reminder_due_today_is_the_next_until_it_has_gone_out(world: World, pm: Api) -> None:
+    due = TODAY + days(3)
+    world.plan(due)
+
+    before_the_scan = ok(pm.get(reminders_path(world)))["planned"][0]["next_reminder_on"]
+    dues = world.scan()
+    scheduled = ok(pm.get(reminders_path(world)))["planned"][0]["next_reminder_on"]
+    deliver_all(world, dues, RecordingMailer())
+    delivered = ok(pm.get(reminders_path(world)))["planned"][0]["next_reminder_on"]
+
+    assert (before_the_scan, scheduled) == (TODAY.isoformat(), TODAY.isoformat())
+    assert delivered == due.isoformat()
 
 
 def test_an_evaluated_checkpoint_has_no_reminder_planned(world: World, pm: Api) -> None:

@@ -10,6 +10,7 @@ import socket
 import ssl
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from uuid import UUID
 
 import pytest
@@ -121,6 +122,37 @@ def test_the_mail_links_to_the_checkpoint(world: World, sink: SmtpSink, mailer: 
     link = f"/api/v1/consortia/{world.consortium_id}/milestones/{milestone_id}"
     (message,) = sink.accepted
     assert all(link in text for text in text_parts(message).values())
+
+
+def test_every_mail_has_the_date_it_was_sent_and_a_message_id(world: World) -> None:
+    mailer = RecordingMailer()
+    dues = one_due(world), one_due(world, PM)
+    before = world.clock.peek()
+
+    deliver_all(world, list(dues), mailer)
+
+    assert len(mailer.sent) == 2
+    for message, due in zip(mailer.sent, dues, strict=True):
+        sent_at = parsedate_to_datetime(str(message["Date"]))
+        assert before.replace(microsecond=0) <= sent_at <= world.clock.peek()  # to the second
+        assert message["Message-ID"] == message_id(due.key)
+
+
+@pytest.mark.parametrize(
+    ("recipient", "words"),
+    [(LEAD_CONTACT, "Een token krijgt u van"), (PM, "administrator can give you a token")],
+)
+def test_the_mail_says_how_to_open_its_link_with_a_token(
+    world: World, recipient: str, words: str
+) -> None:
+    mailer = RecordingMailer()
+
+    deliver(world.store, mailer, one_due(world, recipient), claim="worker-1")
+
+    (message,) = mailer.sent
+    for text in text_parts(message).values():
+        assert words in text
+        assert "http://127.0.0.1:8000/api/docs" in text
 
 
 def test_the_delivery_is_recorded_with_the_message_id_of_the_mail(

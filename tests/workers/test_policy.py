@@ -106,35 +106,66 @@ def test_a_policy_keeps_its_offsets_sorted_from_far_to_near_without_duplicates()
 # -- when the next reminder comes ----------------------------------------------------------------
 
 
+def reminder(step: int) -> DueReminder:
+    return DueReminder("reminder", step)
+
+
+def escalation(week: int) -> DueReminder:
+    return DueReminder("escalation", week)
+
+
 @pytest.mark.parametrize(
-    ("days_left", "next_on"),
+    ("days_left", "gone_out", "next_on"),
     [
-        pytest.param(30, days_before(14), id="30 days before: the 14-day reminder"),
-        pytest.param(14, days_before(3), id="on the 14-day reminder: the 3-day one is next"),
-        pytest.param(10, days_before(3), id="10 days before: the 3-day reminder"),
-        pytest.param(3, DUE, id="on the 3-day reminder: the day itself is next"),
-        pytest.param(0, overdue_day(1), id="on the day: the first escalation, the day after"),
-        pytest.param(-1, overdue_day(8), id="overdue day 1: the second escalation on day 8"),
-        pytest.param(-7, overdue_day(8), id="overdue day 7: day 8"),
-        pytest.param(-8, overdue_day(15), id="overdue day 8: day 15"),
+        pytest.param(30, [], days_before(14), id="30 days before: the 14-day reminder"),
+        pytest.param(14, [], days_before(14), id="on the 14-day reminder, not out yet: today"),
+        pytest.param(14, [reminder(14)], days_before(3), id="the 14-day one out: the 3-day one"),
+        pytest.param(10, [], days_before(10), id="10 days before, none out (a late scan): today"),
+        pytest.param(10, [reminder(14)], days_before(3), id="10 days before: the 3-day one"),
+        pytest.param(3, [reminder(14), reminder(3)], DUE, id="the 3-day one out: the day itself"),
+        pytest.param(0, [reminder(0)], overdue_day(1), id="the day's out: the first escalation"),
+        pytest.param(-1, [], overdue_day(1), id="overdue day 1, not out yet: today"),
+        pytest.param(-1, [escalation(0)], overdue_day(8), id="overdue day 1, out: day 8"),
+        pytest.param(-7, [escalation(0)], overdue_day(8), id="overdue day 7: day 8"),
+        pytest.param(-8, [escalation(0)], overdue_day(8), id="overdue day 8, not out: today"),
+        pytest.param(-8, [escalation(1)], overdue_day(15), id="overdue day 8, out: day 15"),
     ],
 )
-def test_the_next_reminder_date_follows_the_policy(days_left: int, next_on: date) -> None:
-    assert next_reminder_date(DUE, days_before(days_left), DEFAULT_OFFSETS) == next_on
+def test_the_next_reminder_is_the_first_that_has_not_gone_out(
+    days_left: int, gone_out: list[DueReminder], next_on: date
+) -> None:
+    assert next_reminder_date(DUE, days_before(days_left), DEFAULT_OFFSETS, gone_out) == next_on
+
+
+def test_a_reminder_of_another_kind_or_step_that_went_out_does_not_count() -> None:
+    today = days_before(3)
+
+    assert next_reminder_date(DUE, today, DEFAULT_OFFSETS, [escalation(3)]) == today
 
 
 def test_the_next_reminder_date_uses_custom_offsets() -> None:
     assert next_reminder_date(DUE, days_before(40), (30, 7)) == days_before(30)
-    assert next_reminder_date(DUE, days_before(20), (30, 7)) == days_before(7)
-    assert next_reminder_date(DUE, days_before(5), (30, 7)) == overdue_day(1)
+    assert next_reminder_date(DUE, days_before(20), (30, 7), [reminder(30)]) == days_before(7)
+    assert next_reminder_date(DUE, days_before(5), (30, 7), [reminder(7)]) == overdue_day(1)
 
 
-def test_the_next_reminder_date_is_always_after_today() -> None:
+def out_today(today: date) -> list[DueReminder]:
+    """Today's reminder, as having gone out (none when nothing is due today)."""
+    due_today = due_reminder(DUE, today, DEFAULT_OFFSETS)
+    return [] if due_today is None else [due_today]
+
+
+def test_while_todays_reminder_has_not_gone_out_it_is_the_next() -> None:
     for days_left in range(-30, 61):
         today = days_before(days_left)
-        planned = next_reminder_date(DUE, today, DEFAULT_OFFSETS)
-        assert planned is not None
-        assert planned > today
+        if due_reminder(DUE, today, DEFAULT_OFFSETS) is not None:
+            assert next_reminder_date(DUE, today, DEFAULT_OFFSETS) == today
+
+
+def test_once_todays_reminder_has_gone_out_the_next_is_after_today() -> None:
+    for days_left in range(-30, 61):
+        today = days_before(days_left)
+        assert next_reminder_date(DUE, today, DEFAULT_OFFSETS, out_today(today)) > today
 
 
 def test_on_the_next_reminder_date_that_reminder_is_due_and_not_before() -> None:
@@ -142,8 +173,7 @@ def test_on_the_next_reminder_date_that_reminder_is_due_and_not_before() -> None
     still what was due today; on the date itself something new is due."""
     for days_left in range(-30, 61):
         today = days_before(days_left)
-        planned = next_reminder_date(DUE, today, DEFAULT_OFFSETS)
-        assert planned is not None
+        planned = next_reminder_date(DUE, today, DEFAULT_OFFSETS, out_today(today))
         due_today = due_reminder(DUE, today, DEFAULT_OFFSETS)
         assert due_reminder(DUE, planned - timedelta(days=1), DEFAULT_OFFSETS) == due_today
         assert due_reminder(DUE, planned, DEFAULT_OFFSETS) != due_today

@@ -21,9 +21,12 @@ from web.api import (
     reminders,
     roles,
 )
+from web.schemas.money import CONTRIBUTION_IN_RULES, ContributionIn
 
 
 def register_blueprints(api: Api) -> None:
+    # Rules across fields that marshmallow cannot say in a field, named before first use.
+    api.spec.components.schema("ContributionIn", CONTRIBUTION_IN_RULES, schema=ContributionIn)
     for module in (
         consortia,
         members,

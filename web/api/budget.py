@@ -12,11 +12,18 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from consortium.budget_view import Figures, YearFigures
+from consortium.party_names import same_party, unknown_party
 from events.caller import Caller
-from events.readmodel.queries import Membership, PartyLine
+from events.readmodel.queries import Membership, PartyLine, visible_parties
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
-from web.schemas.budget import BudgetOut, PartyMoneyOut, PartyPath, figures_dict
+from web.schemas.budget import (
+    BudgetOut,
+    PartyMoneyOut,
+    PartyNotFoundOut,
+    PartyPath,
+    figures_dict,
+)
 from web.schemas.common import Problem
 from web.schemas.consortia import AsOfArgs
 
@@ -62,14 +69,23 @@ class PartyMoney(MethodView):
     @blp.arguments(PartyPath, location="path", unknown=ma.RAISE)
     @blp.arguments(AsOfArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, PartyMoneyOut)
+    @blp.alt_response(404, schema=PartyNotFoundOut, content_type=PROBLEM)
     def get(self, _path: dict[str, str], args: dict[str, Any], party: str) -> dict[str, Any]:
         """A party's pledges and contributions across every consortium it is or was a member
-        of, matched on the organisation name ignoring case: /members/Gemeente%20Utrecht/money."""
+        of, matched on the organisation name whatever its case, accents and surrounding spaces
+        (/members/gemeente%20utrecht/money). A name no consortium you may see has among its
+        members is a 404 naming the closest ones (`suggestions`)."""
         caller = current_caller()
         if args["as_of"] is None:
             memberships, lines = store().read.party_money(caller.principal, party)
         else:
             memberships, lines = _as_of(party, caller, args["as_of"])
+        if not memberships:
+            # Known now but not a member then (as of): an empty answer; unknown: a 404.
+            known = store().read.read(lambda tx: visible_parties(tx, caller.principal))
+            refusal = unknown_party(party, known)
+            if refusal is not None:
+                raise refusal
         totals = Figures()
         rows = []
         for consortium_id, group in groupby(memberships, key=lambda m: m.consortium_id):
@@ -100,7 +116,7 @@ def _as_of(party: str, caller: Caller, as_of: datetime) -> tuple[list[Membership
     lines: list[PartyLine] = []
     for consortium, view in store().consortia.budgets_of_party(party, caller, as_of):
         for row in view.members:
-            if row.member.party.casefold() != party.casefold():
+            if not same_party(row.member.party, party):
                 continue
             memberships.append(
                 Membership(consortium.id, consortium.name, row.member.id, row.member.is_active)

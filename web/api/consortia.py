@@ -107,8 +107,12 @@ class ConsortiumById(MethodView):
 class ConsortiumPhase(MethodView):
     @blp.arguments(PhaseChangeIn)
     @blp.response(200, ConsortiumOut)
+    @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
-    @blp.alt_response(409, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(
+        409, schema=Problem, content_type=PROBLEM, description="Not this phase, or a gate is open."
+    )
+    @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     def post(self, data: dict[str, Any], consortium_id: UUID) -> ConsortiumAt:
         """Move to the next phase, or stop the consortium (a reason is then required)."""
         store().consortia.move_to_phase(

@@ -85,7 +85,7 @@ class Contributions(MethodView):
                 consortium_id,
                 member_id=data["member_id"],
                 kind=data["kind"],
-                amount=data["amount"],
+                amount=data.get("amount"),  # None: hours × rate
                 on=data["date"],
                 year=data["year"],
                 reference=data["reference"],

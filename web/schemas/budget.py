@@ -9,6 +9,7 @@ import marshmallow as ma
 
 from consortium.cost_sharing import KeyKind
 from consortium.members import MAX_PARTY_LENGTH
+from web.schemas.common import Problem
 from web.schemas.fields import Instant, MoneyField, StrictSchema
 from web.schemas.money import CURRENCY, year_field
 
@@ -186,7 +187,17 @@ class PartyPath(StrictSchema):
     party = ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=1, max=MAX_PARTY_LENGTH),
-        metadata={"description": "The organisation's name, matched ignoring case."},
+        metadata={
+            "description": "The organisation's name, matched whatever its case, accents and "
+            "surrounding spaces."
+        },
+    )
+
+
+class PartyNotFoundOut(Problem):
+    suggestions = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "The closest names of parties in consortia you may see."},
     )
 
 

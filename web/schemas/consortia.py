@@ -9,7 +9,7 @@ from consortium.members import Sector
 from consortium.phases import Phase
 from events.readmodel.queries import SORTS
 from web.schemas.common import MAX_POSITION, PageOut
-from web.schemas.fields import AsOf, Instant, LongText, MoneyField, StrictSchema
+from web.schemas.fields import AsOf, Instant, LongText, MoneyField, StrictBoolean, StrictSchema
 from web.schemas.members import MemberOut
 
 
@@ -38,7 +38,7 @@ class PhaseChangeIn(StrictSchema):
         validate=ma.validate.Length(max=MAX_REASON),
         metadata={"description": "Why; required when stopping, or overriding a gate."},
     )
-    override_gates = ma.fields.Boolean(
+    override_gates = StrictBoolean(
         load_default=False,
         metadata={
             "description": "Administrators only: move on although a milestone closing this "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import marshmallow as ma
 
@@ -102,10 +102,16 @@ class PledgeList(ma.Schema):
 
 
 class ContributionIn(StrictSchema):
+    """Cash, or work in kind: valued by `hours` × `rate` (then `amount` may be left out: the
+    service computes it, and refuses one that differs), or valued as a whole by `amount`."""
+
     member_id = ma.fields.UUID(required=True)
     kind = ma.fields.Enum(ContributionKind, by_value=True, required=True)
     amount = MoneyField(
-        required=True, metadata={"description": "For in kind by hours: hours × rate."}
+        metadata={
+            "description": "Required, except for work in kind valued by hours and rate: then it "
+            "is hours × rate (rounded half up to the cent), and one given must be exactly that."
+        },
     )
     currency = CURRENCY
     date = ma.fields.Date(required=True, metadata={"description": "When received or given."})
@@ -121,7 +127,30 @@ class ContributionIn(StrictSchema):
         validate=_hours,
         metadata={"description": "In kind: hours of work, valued at `rate` per hour."},
     )
-    rate = MoneyField(load_default=None, allow_none=True)
+    rate = MoneyField(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": 'In kind: euro per hour, e.g. "85.00".'},
+    )
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _amount_or_hours(self, data: dict[str, Any], **kwargs: Any) -> None:
+        # Only work in kind can be valued by hours; whether both hours and rate came, and an
+        # amount given agrees with them, is the domain's rule (consortium.budget).
+        by_hours = data.get("hours") is not None or data.get("rate") is not None
+        if data.get("amount") is None and not (
+            by_hours and data.get("kind") is not ContributionKind.CASH
+        ):
+            raise ma.ValidationError(self.fields["amount"].error_messages["required"], "amount")
+
+
+# OpenAPI: what the schema's own validation adds to its fields (`amount` or hours and rate).
+CONTRIBUTION_IN_RULES: Final = {
+    "anyOf": [
+        {"required": ["amount"]},
+        {"required": ["hours", "rate"], "properties": {"kind": {"const": "in_kind"}}},
+    ]
+}
 
 
 class ReversalIn(StrictSchema):

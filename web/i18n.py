@@ -1,0 +1,103 @@
+"""The API's words in the caller's language, Dutch or English.
+
+The service writes its messages in English (the domain raises its refusals in English, and so do
+marshmallow and the web layer); a problem's title and details are put into the caller's
+language on the way out: the language of the caller's account or, for a caller without a valid
+token, the better of ``Accept-Language`` (English when it names neither). Field names, values
+and extension members stay as they are.
+
+The catalogue (``translations/nl/LC_MESSAGES/messages.po``, compiled to the ``.mo`` beside it)
+holds each English message as its msgid. A fixed message is looked up as it is. A message with
+values in it is a template whose ``{name}`` stands for any text ("The amount may not exceed
+{maximum} euro."): the message is matched against it and the values go into the Dutch as they
+are; a value that is itself a message ("a control character (U+0000)") is translated too.
+A message the catalogue lacks is answered in English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from babel.messages.mofile import read_mo
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale, gettext
+
+LANGUAGES: Final = ("en", "nl")
+WRITTEN_IN: Final = "en"  # the language of the messages as the service writes them
+DIRECTORY: Final = Path(__file__).parent / "translations"
+_PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+
+
+def init_i18n(app: Flask) -> None:
+    Babel(app, locale_selector=_language, default_translation_directories=str(DIRECTORY))
+
+
+def _language() -> str:
+    account = g.get("account")
+    if account is not None:
+        return str(account.language.value)
+    return request.accept_languages.best_match(LANGUAGES, default=WRITTEN_IN) or WRITTEN_IN
+
+
+def language() -> str:
+    """The language of this request's answer."""
+    locale = get_locale()
+    return WRITTEN_IN if locale is None else str(locale.language)
+
+
+def translate(message: str) -> str:
+    """The message in the language of this request's answer."""
+    chosen = language()
+    if chosen == WRITTEN_IN or not message:
+        return message  # (gettext of "" is the catalogue's header)
+    return _translated(message, _templates(chosen), nested=True)
+
+
+@dataclass(frozen=True)
+class _Template:
+    msgid: str
+    pattern: re.Pattern[str]
+
+
+def _translated(message: str, templates: tuple[_Template, ...], *, nested: bool) -> str:
+    fixed = str(gettext(message))
+    if fixed != message:
+        return fixed
+    for template in templates:
+        found = template.pattern.fullmatch(message)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if nested:
+            values = {k: _translated(v, templates, nested=False) for k, v in values.items()}
+        return str(gettext(template.msgid)).format(**values)
+    return message
+
+
+@cache
+def _templates(chosen: str) -> tuple[_Template, ...]:
+    """The catalogue's messages with values in them, as patterns: those with the most fixed
+    text first, so that the most specific template wins."""
+    path = DIRECTORY / chosen / "LC_MESSAGES" / "messages.mo"
+    if not path.exists():
+        return ()
+    with path.open("rb") as file:
+        catalogue = read_mo(file)
+    msgids = [m.id for m in catalogue if isinstance(m.id, str) and _PLACEHOLDER.search(m.id)]
+    msgids.sort(key=lambda msgid: -len(_PLACEHOLDER.sub("", msgid)))
+    return tuple(_Template(msgid, _pattern(msgid)) for msgid in msgids)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = []
+    position = 0
+    for placeholder in _PLACEHOLDER.finditer(template):
+        parts.append(re.escape(template[position : placeholder.start()]))
+        parts.append(f"(?P<{placeholder.group(1)}>.+?)")
+        position = placeholder.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts), re.DOTALL)
