@@ -3,6 +3,7 @@ change their own profile, password and tokens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from flask_smorest import Blueprint
 from consortium.accounts import Account, ApiToken
 from consortium.errors import NotAllowed
 from events.accounts import AccountNotFound
+from events.readmodel.roles import HeldRole
 from web.api.paging import page_body
 from web.auth import current_account, current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
@@ -24,6 +26,7 @@ from web.schemas.accounts import (
     AccountOut,
     AccountPage,
     IssuedTokenOut,
+    MeOut,
     PasswordIn,
     TokenIn,
     TokenList,
@@ -53,12 +56,23 @@ def visible_account(account_id: UUID) -> Account:
     return store().accounts.account(account_id)
 
 
+@dataclass(frozen=True)
+class AccountWithRoles:
+    account: Account
+    roles: list[HeldRole]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.account, name)
+
+
 @blp.route("/me")
 class Me(MethodView):
-    @blp.response(200, AccountOut)
-    def get(self) -> Account:
-        """The account of the token used."""
-        return current_account()
+    @blp.response(200, MeOut)
+    def get(self) -> AccountWithRoles:
+        """The account of the token used, with its roles per consortium: the consortium's name,
+        and for a member representative the member it acts for (member_id and party)."""
+        account = current_account()
+        return AccountWithRoles(account, store().read.held_roles(account.email))
 
 
 @blp.route("/accounts")
