@@ -19,6 +19,7 @@ from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound, R
 from events.application import StoreBusy
 from events.idempotency import HEADER as IDEMPOTENCY_HEADER
 from events.readmodel.side import StaleReadModel
+from web.redaction import loggable_path
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def _from_store_busy(error: StoreBusy | StaleReadModel) -> Response:
 
 
 def _from_unexpected(error: Exception) -> Response:
-    log.exception("unexpected error in %s %s", request.method, request.path)
+    log.exception("unexpected error in %s %s", request.method, loggable_path(request.path))
     return problem(500, "Something went wrong on our side; it was logged. Please try again.")
 
 

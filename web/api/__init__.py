@@ -14,6 +14,7 @@ from web.api import (
     cost_sharing,
     expenditures,
     history,
+    invitations,
     members,
     milestones,
     read_model,
@@ -23,6 +24,8 @@ from web.api import (
 
 
 def register_blueprints(api: Api) -> None:
+    # POST /api/v1/tokens takes an e-mail address and password instead of a bearer token.
+    api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
     for module in (
         consortia,
         members,
@@ -36,6 +39,7 @@ def register_blueprints(api: Api) -> None:
         reminders,
         history,
         roles,
+        invitations,
         accounts,
         read_model,
     ):
