@@ -525,3 +525,41 @@ def test_a_token_is_made_without_a_body(
 
     assert response.status_code == 201, response.get_data(as_text=True)
     assert json_of(response)["token"].startswith("cst_")
+
+
+# -- deactivated accounts -----------------------------------------------------------------------
+
+
+def deactivate(store: Store, email: str) -> None:
+    account = store.accounts.find_account(email)
+    assert account is not None
+    store.accounts.change_account(
+        account.id, caller=Caller.system("cli:test", "setup"), active=False
+    )
+
+
+def test_a_deactivated_account_is_not_invited(
+    store: Store, manager: Api, consortium_id: str, zeist: str
+) -> None:
+    store.accounts.open_account(email=OFFICER, name=None, caller=Caller.system("cli:test", "setup"))
+    deactivate(store, OFFICER)
+
+    response = invite(manager, consortium_id, email=OFFICER, role="funder")
+
+    assert response.status_code == 409
+    assert "deactivated" in problem_of(response)["detail"]
+
+
+def test_an_invitation_of_an_account_deactivated_since_is_gone(
+    client: FlaskClient,
+    store: Store,
+    manager: Api,
+    consortium_id: str,
+    zeist: str,
+    outbox: OutboxMailer,
+) -> None:
+    invite_officer(manager, consortium_id, zeist)
+    secret = mailed_secret(store, outbox)
+    deactivate(store, OFFICER)
+
+    assert accept(client, secret).status_code == 410

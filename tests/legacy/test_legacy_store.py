@@ -135,6 +135,22 @@ def as_shown_now(path: str, answer: Any) -> Any:
     return answer
 
 
+# Fields added since, which that release could not answer: left out of the comparison (their
+# own tests are elsewhere): the roles on /me, and the names of the responsible members.
+ADDED_SINCE: Final = frozenset({"roles", "responsible"})
+
+
+def without_added_fields(path: str, answer: Any) -> Any:
+    route = path.split("?", maxsplit=1)[0]
+    if not (route == "/api/v1/me" or "/milestones" in route or route == "/api/v1/checkpoints"):
+        return answer
+    if isinstance(answer, dict):
+        return {k: without_added_fields(path, v) for k, v in answer.items() if k not in ADDED_SINCE}
+    if isinstance(answer, list):
+        return [without_added_fields(path, v) for v in answer]
+    return answer
+
+
 def _without_request_ids(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_request_ids(v) for k, v in value.items() if k != "request_id"}
@@ -153,7 +169,8 @@ def test_every_read_answers_as_the_earlier_release_did(
 
     assert response.status_code == recorded["status"]
     assert response.headers["Content-Type"] == recorded["content_type"]
-    assert comparable(recorded["content_type"], response.get_data(as_text=True)) == as_shown_now(
+    answered = comparable(recorded["content_type"], response.get_data(as_text=True))
+    assert without_added_fields(recorded["path"], answered) == as_shown_now(
         recorded["path"], comparable(recorded["content_type"], recorded["body"])
     )
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import marshmallow as ma
 from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -27,6 +28,7 @@ from web.schemas.invitations import (
     InvitationIn,
     InvitationList,
     InvitationOut,
+    InvitationPath,
     InvitationViewOut,
 )
 
@@ -113,10 +115,12 @@ class InvitationById(MethodView):
 
 @blp.route("/invitations/<string:token>")
 class InvitationByToken(MethodView):
+    # The secret in the address is text like any other: checked by a schema (422 naming it).
+    @blp.arguments(InvitationPath, location="path", unknown=ma.RAISE)
     @blp.response(200, InvitationViewOut)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     @blp.doc(**_NO_TOKEN)
-    def get(self, token: str) -> Any:
+    def get(self, _path: dict[str, str], token: str) -> Any:
         """Your invitation, from the address in its mail (no token needed): the consortium,
         the role, until when it is valid, and where to set your password."""
         try:
@@ -129,6 +133,7 @@ class InvitationByToken(MethodView):
 
 @blp.route("/invitations/<string:token>/accept")
 class InvitationAccept(MethodView):
+    @blp.arguments(InvitationPath, location="path", unknown=ma.RAISE)
     @blp.arguments(PasswordIn)
     @blp.response(200, AccountOut)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
@@ -136,7 +141,7 @@ class InvitationAccept(MethodView):
     @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(429, schema=Problem, content_type=PROBLEM)
     @blp.doc(**_NO_TOKEN)
-    def post(self, data: dict[str, Any], token: str) -> Account | Response:
+    def post(self, _path: dict[str, str], data: dict[str, Any], token: str) -> Account | Response:
         """Set your password with the invitation (no token needed: its address is the secret).
         It works once, within 7 days: 410 Gone after. Then make a token with your e-mail
         address and this password: POST /api/v1/tokens (HTTP Basic)."""

@@ -34,6 +34,14 @@ class InvitationIn(StrictSchema):
     )
 
 
+class InvitationPath(StrictSchema):
+    token = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "The invitation's secret, from the address in its mail."},
+    )
+
+
 class InvitationOut(ma.Schema):
     id = ma.fields.UUID()
     email = ma.fields.String()
