@@ -119,6 +119,7 @@ class InvitationByToken(MethodView):
     @blp.arguments(InvitationPath, location="path", unknown=ma.RAISE)
     @blp.response(200, InvitationViewOut)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(429, schema=Problem, content_type=PROBLEM)
     @blp.doc(**_NO_TOKEN)
     def get(self, _path: dict[str, str], token: str) -> Any:
         """Your invitation, from the address in its mail (no token needed): the consortium,
