@@ -19,6 +19,7 @@ from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
 from events.files import open_private
+from events.invitations import InvitationService
 from events.migrations import drop_unbounded_snapshots
 from events.postgres import connect, one_pool
 from events.readmodel.side import ReadSide
@@ -38,6 +39,7 @@ class Store:
     accounts: AccountsApplication
     read: ReadSide
     reminders: ReminderService
+    invitations: InvitationService
 
     def close(self) -> None:
         self.read.close()
@@ -151,4 +153,5 @@ def _build(settings: StoreSettings, clock: Clock, *, may_lead: bool) -> Store:
         accounts=accounts,
         read=read,
         reminders=ReminderService(consortia, accounts, read),
+        invitations=InvitationService(consortia, accounts),
     )

@@ -15,13 +15,16 @@ from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
 from events.financing import FinancingUseCases
+from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
 from events.records import RecordUseCases
 
 __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
-class ConsortiumApplication(MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases):
+class ConsortiumApplication(
+    MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases, InvitationUseCases
+):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
     # The name picks the tables (consortia_events, consortia_snapshots) and the read model's

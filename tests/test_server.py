@@ -116,6 +116,16 @@ def test_the_access_log_never_holds_the_token(service: Service, token: str) -> N
     assert token not in service.log()
 
 
+def test_the_access_log_never_holds_an_invitations_secret(service: Service) -> None:
+    secret = "inv_" + "0" * 32 + SECRET + "A" * (43 - len(SECRET))
+    service.request("GET", f"/api/v1/invitations/{secret}")
+    service.request("POST", f"/api/v1/invitations/{secret}/accept", body={"password": "p" * 12})
+    service.request("GET", "/api/v1/openapi.json")  # a line after them: they were written
+
+    assert SECRET not in service.log()
+    assert "POST /api/v1/invitations/***/accept " in service.log()
+
+
 # -- files under var/ ------------------------------------------------------------------------
 
 

@@ -17,8 +17,16 @@ from web.ratelimit import too_many_failures
 log = logging.getLogger(__name__)
 
 API_PREFIX: Final = "/api/v1/"
-# Endpoints anyone may read: the API's own description.
-PUBLIC_ENDPOINTS: Final = frozenset({"api-docs.openapi_json"})
+# Endpoints without a bearer token: the API's own description; an invitation, whose address
+# is its secret; and a new token for an e-mail address and password (HTTP Basic).
+PUBLIC_ENDPOINTS: Final = frozenset(
+    {
+        "api-docs.openapi_json",
+        "invitations.InvitationByToken",
+        "invitations.InvitationAccept",
+        "accounts.PasswordTokens",
+    }
+)
 _REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 

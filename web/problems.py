@@ -20,6 +20,7 @@ from events.application import StoreBusy
 from events.idempotency import HEADER as IDEMPOTENCY_HEADER
 from events.readmodel.side import StaleReadModel
 from web.i18n import language, translate
+from web.redaction import loggable_path
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ def _from_store_busy(error: StoreBusy | StaleReadModel) -> Response:
 
 
 def _from_unexpected(error: Exception) -> Response:
-    log.exception("unexpected error in %s %s", request.method, request.path)
+    log.exception("unexpected error in %s %s", request.method, loggable_path(request.path))
     return problem(500, "Something went wrong on our side; it was logged. Please try again.")
 
 

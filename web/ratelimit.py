@@ -1,7 +1,9 @@
 """Rate limits on failed authentication: guessing tokens is slowed down, honest clients never are.
 
 Only a request whose authentication fails is counted, once per client address and once per
-token prefix (the first characters of a token, which the API shows and a guesser might hold).
+token prefix (the first characters of a token, which the API shows and a guesser might hold);
+a wrong password (``POST /api/v1/tokens``) once per address and once per account, and while
+either is over the limit a password is not even tried.
 When either is over the limit, that failing request is answered 429 instead of 401; a request
 with a valid token is never refused, so one client behind a shared proxy cannot lock out the
 others behind it.
@@ -22,6 +24,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -79,10 +82,36 @@ class FailedAuthentications:
             wait = self._hit("prefix", prefix)
         return wait
 
+    def login_blocked(self, address: str | None, account: str) -> int | None:
+        """Before a password is checked (nothing is counted): the seconds to wait when its
+        address or its account failed too often already, else None. Unlike a token, a password
+        can be guessed: while blocked it is not even tried."""
+        for ids in self._login_ids(address, account):
+            if not self._counted(partial(self._test, ids)):
+                return self._wait(ids)
+        return None
+
+    def _test(self, ids: tuple[str, ...], limiter: MovingWindowRateLimiter) -> bool:
+        return limiter.test(self.limit, *ids)
+
+    def note_login_failure(self, address: str | None, account: str) -> int | None:
+        """Count a wrong password once per address and once per account."""
+        waits = [self._hit(*ids[1:]) for ids in self._login_ids(address, account)]
+        return max((w for w in waits if w is not None), default=None)
+
+    def _login_ids(self, address: str | None, account: str) -> list[tuple[str, str, str]]:
+        return [
+            (self.namespace, "address", _client_network(address)),
+            (self.namespace, "account", account.strip().casefold()),
+        ]
+
     def _hit(self, kind: str, value: str) -> int | None:
         ids = (self.namespace, kind, value)
         if self._counted(lambda limiter: limiter.hit(self.limit, *ids)):
             return None
+        return self._wait(ids)
+
+    def _wait(self, ids: tuple[str, ...]) -> int:
         stats = self._counted(lambda limiter: limiter.get_window_stats(self.limit, *ids))
         # The moving window frees a place when its oldest entry leaves it.
         wait = math.ceil(stats.reset_time - time.time())
@@ -189,6 +218,29 @@ def too_many_failures(address: str | None, secret: str) -> Response | None:
         f"try again in {wait} seconds.",
         headers={"Retry-After": str(wait)},
     )
+
+
+def _too_many(wait: int | None) -> Response | None:
+    if wait is None:
+        return None
+    return problem(
+        429,
+        "Too many failed attempts from this address or for this account; "
+        f"try again in {wait} seconds.",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def login_blocked(address: str | None, account: str) -> Response | None:
+    """The 429 answer when an address or account failed too often to try a password now."""
+    counts: FailedAuthentications = current_app.extensions[_EXTENSION]
+    return _too_many(counts.login_blocked(address, account))
+
+
+def too_many_failed_logins(address: str | None, account: str) -> Response | None:
+    """Count a wrong password; the 429 answer when the client is now over the limit."""
+    counts: FailedAuthentications = current_app.extensions[_EXTENSION]
+    return _too_many(counts.note_login_failure(address, account))
 
 
 def init_rate_limits(app: Flask) -> FailedAuthentications:

@@ -4,7 +4,8 @@
   reaches Flask: gunicorn answers it with an HTML page. :class:`ProblemWorker` answers it as
   ``application/problem+json`` instead, like every other error, without echoing the request.
 - The access log writes the path, never a query's values (an ``access_token=…`` or any other
-  value may be a secret): ``?access_token=***&limit=***``; the referrer alike.
+  value may be a secret): ``?access_token=***&limit=***``; the referrer alike. A secret in the
+  path (an invitation's address) is written as ``***`` too.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from gunicorn.http.errors import (
 )
 from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.gthread import ThreadWorker
+
+from web.redaction import loggable_path
 
 PROBLEM_JSON: Final = "application/problem+json"
 REDACTED: Final = "***"
@@ -119,11 +122,13 @@ def redact_query(query: str) -> str:
 
 
 def redact_uri(uri: str) -> str:
-    """An address (path or absolute URL) with its query's values redacted."""
+    """An address (path or absolute URL) with its query's values and the secrets in its path
+    (``web.redaction``) redacted."""
     parts = urlsplit(uri)
-    if not parts.query:
+    path = loggable_path(parts.path)
+    if not parts.query and path == parts.path:
         return uri
-    return urlunsplit(parts._replace(query=redact_query(parts.query)))
+    return urlunsplit(parts._replace(path=path, query=redact_query(parts.query)))
 
 
 # Atoms a custom access_log_format could name that hold credentials: never written.

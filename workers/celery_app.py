@@ -1,7 +1,8 @@
 """The Celery app: broker and result backend from CONSORTIUM_BROKER_URL (Redis).
 
     celery -A workers worker      runs deliveries
-    celery -A workers beat        schedules the reminder scan every few minutes
+    celery -A workers beat        schedules the reminder scan every few minutes, and the scan
+                                  for invitation mails every half minute
 
 Tasks are acknowledged only after they ran (acks_late). A task whose worker process dies is
 given back: at once when a pool child dies (reject_on_worker_lost), and when the whole worker
@@ -21,6 +22,8 @@ from celery.signals import worker_init
 from events.bootstrap import migrate
 
 SCAN_INTERVAL_SECONDS: Final = float(os.environ.get("CONSORTIUM_SCAN_INTERVAL", "300"))
+# Someone waits for an invitation's mail: its scan (one indexed query) runs more often.
+INVITATION_SCAN_SECONDS: Final = min(30.0, SCAN_INTERVAL_SECONDS)
 # Longer than any delivery takes, and than the longest retry wait (a task waiting for its retry
 # is held unacknowledged; were it given back meanwhile, it would run twice at once).
 VISIBILITY_TIMEOUT: Final = int(os.environ.get("CONSORTIUM_BROKER_VISIBILITY_TIMEOUT", "300"))
@@ -50,7 +53,11 @@ app.conf.update(
         "scan-due-reminders": {
             "task": "workers.tasks.scan_due_reminders",
             "schedule": SCAN_INTERVAL_SECONDS,
-        }
+        },
+        "scan-invitation-mails": {
+            "task": "workers.tasks.scan_invitation_mails",
+            "schedule": INVITATION_SCAN_SECONDS,
+        },
     },
 )
 

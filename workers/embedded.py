@@ -1,7 +1,9 @@
-"""Reminders without a broker: one process scans at intervals and delivers at once.
+"""Reminders and invitation mails without a broker: one process scans at intervals and
+delivers at once.
 
 ``consortium serve`` starts it beside the web when CONSORTIUM_BROKER_URL is unset, so a
-newcomer without Redis gets reminders too (in var/outbox/ unless SMTP is configured).
+newcomer without Redis gets reminders and invitations too (in var/outbox/ unless SMTP is
+configured). Invitation mails are looked for more often than reminders: someone waits for them.
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 import uuid
 
 from events.bootstrap import Store
 from events.reminders import Due
 from workers import runtime
-from workers.celery_app import SCAN_INTERVAL_SECONDS
+from workers.celery_app import INVITATION_SCAN_SECONDS, SCAN_INTERVAL_SECONDS
 from workers.delivery import deliver
+from workers.invitation_delivery import send_invitations
 from workers.mail import Mailer
 
 log = logging.getLogger(__name__)
@@ -34,14 +38,27 @@ def send_due(store: Store, mailer: Mailer) -> list[tuple[Due, bool]]:
     return results
 
 
-def run_forever(interval: float = SCAN_INTERVAL_SECONDS) -> None:
+def run_forever(
+    interval: float = SCAN_INTERVAL_SECONDS, invitations_every: float = INVITATION_SCAN_SECONDS
+) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
-    log.info("embedded reminder scanner: every %.0f seconds", interval)
+    log.info(
+        "embedded scanner: reminders every %.0f seconds, invitations every %.0f",
+        interval,
+        invitations_every,
+    )
+    next_reminders = time.monotonic()
     while not stopped.is_set():
         try:
-            send_due(runtime.store(), runtime.mailer())
+            send_invitations(runtime.store(), runtime.mailer())
         except Exception:
-            log.exception("reminder scan failed; trying again at the next interval")
-        stopped.wait(interval)
+            log.exception("invitation scan failed; trying again at the next interval")
+        if time.monotonic() >= next_reminders:
+            next_reminders = time.monotonic() + interval
+            try:
+                send_due(runtime.store(), runtime.mailer())
+            except Exception:
+                log.exception("reminder scan failed; trying again at the next interval")
+        stopped.wait(min(interval, invitations_every))

@@ -1,4 +1,4 @@
-"""Celery tasks: thin, idempotent wrappers around the reminder use cases."""
+"""Celery tasks: thin, idempotent wrappers around the reminder and invitation use cases."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from events.reminders import Due
 from workers import runtime
 from workers.celery_app import RETRY_BACKOFF_MAX
 from workers.delivery import deliver
+from workers.invitation_delivery import deliver_invitation
 
 log = get_task_logger(__name__)
 
@@ -40,3 +41,32 @@ def deliver_reminder(self: Any, consortium_id: str, key: str) -> bool:
     # The task id is the claim: a retry or a redelivery of this task may take over its claim.
     due = Due(UUID(consortium_id), key)
     return deliver(runtime.store(), runtime.mailer(), due, claim=self.request.id or key)
+
+
+@shared_task(name="workers.tasks.scan_invitation_mails")
+def scan_invitation_mails() -> int:
+    """Hand each invitation mail still to be sent to a worker (by id: never its secret)."""
+    found = runtime.store().invitations.mails_to_send()
+    for invitation_id in found:
+        deliver_invitation_mail.delay(str(invitation_id))
+    log.info("scan: %d invitation mails to send", len(found))
+    return len(found)
+
+
+@shared_task(
+    bind=True,
+    name="workers.tasks.deliver_invitation_mail",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=2,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=12,
+)
+def deliver_invitation_mail(self: Any, invitation_id: str) -> bool:
+    # The task id is the claim, as for reminders: a retry of this task takes over its claim.
+    return deliver_invitation(
+        runtime.store(),
+        runtime.mailer(),
+        UUID(invitation_id),
+        claim=self.request.id or invitation_id,
+    )

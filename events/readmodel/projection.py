@@ -24,6 +24,7 @@ from consortium import figures
 from consortium.aggregate import Consortium
 from consortium.cause import about_day
 from consortium.figures import Change, ContributionKind, member_key
+from consortium.invitations import Invitation
 from consortium.ledger import commitment_id
 from consortium.money import Money
 from consortium.party_names import party_key
@@ -32,6 +33,7 @@ from events.readmodel.recorders import ReadModel, Tx
 
 C = Consortium
 R = ReminderDelivery
+I = Invitation  # noqa: E741 - as C and R: the class whose events these are
 _LEGACY_REMINDERS: Final = (
     C.ReminderScheduled,
     C.ReminderClaimed,
@@ -43,8 +45,10 @@ _LEGACY_REMINDERS: Final = (
 # tests), as opposed to those this release records.
 LEGACY_TOPICS: Final = frozenset(get_topic(cls) for cls in _LEGACY_REMINDERS)
 
-# A reminder's delivery is not a change to its consortium (its "updated" time stays).
+# A reminder's delivery is not a change to its consortium (its "updated" time stays), nor is
+# an invitation (the role it grants is, and comes as the consortium's own event).
 _DELIVERIES: Final = (R.Scheduled, R.Claimed, R.Delivered, R.Failed, R.Cancelled)
+_INVITATIONS: Final = (I.Invited, I.Accepted, I.MailClaimed, I.MailSent, I.MailFailed)
 
 
 def cents(money: Money) -> int:
@@ -85,6 +89,7 @@ class ConsortiumProjection(Projection[ReadModel]):
             R.Delivered,
             R.Failed,
             R.Cancelled,
+            *_INVITATIONS,
         )
     )
 
@@ -102,7 +107,7 @@ class ConsortiumProjection(Projection[ReadModel]):
             for domain_event, tracking in batch:
                 tx.position = tracking.notification_id
                 self.apply(domain_event, tx)
-                if not isinstance(domain_event, (C.Founded, *_DELIVERIES)):
+                if not isinstance(domain_event, (C.Founded, *_DELIVERIES, *_INVITATIONS)):
                     tx.execute(
                         "UPDATE {t}rm_consortia SET updated_at = :at WHERE consortium_id = :c",
                         {"at": _instant(domain_event), "c": str(domain_event.originator_id)},
@@ -498,6 +503,61 @@ class ConsortiumProjection(Projection[ReadModel]):
     @apply.register
     def _(self, event: C.ReminderCancelled, tx: Tx) -> None:
         _cancelled(tx, _delivery(event), event)
+
+    # -- invitations ----------------------------------------------------------------------------
+
+    @apply.register
+    def _(self, event: I.Invited, tx: Tx) -> None:
+        tx.execute(
+            """INSERT INTO {t}rm_invitations (invitation_id, consortium_id, position, email, role,
+                   member_id, grant_id, invited_at, invited_by, expires_at)
+               VALUES (:i, :c, :position, :email, :role, :m, :g, :at, :by, :expires)""",
+            {
+                "i": str(event.originator_id),
+                "c": str(event.consortium_id),
+                "position": tx.position,
+                "email": event.email,
+                "role": event.role.value,
+                "m": None if event.member_id is None else str(event.member_id),
+                "g": str(event.grant_id),
+                "at": _instant(event),
+                "by": event.actor,
+                "expires": event.expires_at.isoformat(),
+            },
+        )
+
+    @apply.register
+    def _(self, event: I.Accepted, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_invitations SET accepted_at = :at, mail_pending = 0
+               WHERE invitation_id = :i""",
+            {"i": str(event.originator_id), "at": _instant(event)},
+        )
+
+    @apply.register
+    def _(self, event: I.MailClaimed, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_invitations SET mail_claimed_at = :at,
+                   mail_attempts = mail_attempts + 1
+               WHERE invitation_id = :i""",
+            {"i": str(event.originator_id), "at": _instant(event)},
+        )
+
+    @apply.register
+    def _(self, event: I.MailSent, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_invitations SET mail_sent_at = :at, mail_error = NULL,
+                   mail_pending = 0
+               WHERE invitation_id = :i""",
+            {"i": str(event.originator_id), "at": _instant(event)},
+        )
+
+    @apply.register
+    def _(self, event: I.MailFailed, tx: Tx) -> None:
+        tx.execute(
+            "UPDATE {t}rm_invitations SET mail_error = :error WHERE invitation_id = :i",
+            {"i": str(event.originator_id), "error": event.error},
+        )
 
 
 # -- money rows ------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ _VISIBLE: Final = """(:admin = 1 OR EXISTS (
     SELECT 1 FROM {t}rm_access a
     WHERE a.consortium_id = c.consortium_id AND a.account = :account AND a.active = 1))"""
 
+_IDS_PER_QUERY: Final = 500
+
 # sort name → (SQL expression, descending)
 SORTS: Final = {
     "founded": ("c.position", False),
@@ -204,6 +206,12 @@ def _portfolio_row(r: dict[str, Any], figures: Figures) -> PortfolioRow:
 
 
 @dataclass(frozen=True)
+class ResponsibleMember:
+    member_id: UUID
+    party: str
+
+
+@dataclass(frozen=True)
 class CheckpointRow:
     consortium_id: UUID
     consortium_name: str
@@ -218,6 +226,8 @@ class CheckpointRow:
     reminder_offsets: tuple[int, ...] = (14, 3, 0)
     escalate_to_funders: bool = False
     webhook: bool = False
+    # The responsible members with their names, in the order of responsible_member_ids.
+    responsible: tuple[ResponsibleMember, ...] = ()
 
 
 def checkpoints(
@@ -251,8 +261,10 @@ def checkpoints(
         params,
     )
     found = []
+    parties = _parties(tx, {m for r in rows for m in r["responsible"].split(",") if m})
     for r in rows:
         due = date.fromisoformat(r["due_date"])
+        responsible = tuple(UUID(m) for m in r["responsible"].split(",") if m)
         found.append(
             CheckpointRow(
                 consortium_id=UUID(r["consortium_id"]),
@@ -270,13 +282,32 @@ def checkpoints(
                 ),
                 days_left=(due - today).days,
                 questions=tuple(Question(k, t) for k, t in json.loads(r["questions"])),
-                responsible_member_ids=tuple(UUID(m) for m in r["responsible"].split(",") if m),
+                responsible_member_ids=responsible,
                 replans=r["replans"],
                 reminder_offsets=tuple(int(o) for o in r["reminder_offsets"].split(",") if o),
                 escalate_to_funders=bool(r["escalate_to_funders"]),
                 webhook=bool(r["webhook"]),
+                responsible=tuple(
+                    ResponsibleMember(m, parties[str(m)]) for m in responsible if str(m) in parties
+                ),
             )
         )
+    return found
+
+
+def _parties(tx: Tx, member_ids: set[str]) -> dict[str, str]:
+    """The party of each of these members (by id as text)."""
+    found: dict[str, str] = {}
+    ordered = sorted(member_ids)
+    # In slices: a database takes only so many parameters in one statement.
+    for start in range(0, len(ordered), _IDS_PER_QUERY):
+        names = {f"m{n}": m for n, m in enumerate(ordered[start : start + _IDS_PER_QUERY])}
+        rows = tx.rows(
+            "SELECT member_id, party FROM {t}rm_members "  # noqa: S608 - only parameter names
+            f"WHERE member_id IN ({', '.join(':' + n for n in names)})",
+            names,
+        )
+        found.update((r["member_id"], r["party"]) for r in rows)
     return found
 
 

@@ -22,7 +22,7 @@ from eventsourcing.utils import Environment, strtobool
 from consortium.access import Principal
 from events.application import StoreApplication
 from events.postgres import connect
-from events.readmodel import failures, queries
+from events.readmodel import failures, queries, roles
 from events.readmodel.failures import Failure
 from events.readmodel.follower import AdvisoryLock, FileLock, Follower, Leadership, Lock
 from events.readmodel.projection import ConsortiumProjection
@@ -139,6 +139,10 @@ class ReadSide:
         self, who: Principal, party: str, position: int | None = None
     ) -> tuple[list[queries.Membership], list[queries.PartyLine]]:
         return self._read(lambda tx: queries.party_money(tx, who, party), position)
+
+    def held_roles(self, account: str, position: int | None = None) -> list[roles.HeldRole]:
+        """The roles in force of an account (by email) across consortia, with their names."""
+        return self._read(lambda tx: roles.held_roles(tx, account), position)
 
     def read(self, query: Callable[[Tx], T], position: int | None = None) -> T:
         """Run a query of :mod:`events.readmodel.queries` on fresh rows."""

@@ -6,9 +6,9 @@ ISO text, so that text order is time order.
 
 Two kinds of tables: lists across consortia (the portfolio, checkpoints, access) and the
 records of each consortium (memberships, pledges and their revisions, contributions,
-expenditures, replans, evaluations, reminders), which its aggregate does not keep. A record
-carries the consortium version of the event that made it (and of the one that changed it, such
-as a member leaving), so a read can show the records as they stood at any version.
+expenditures, replans, evaluations, reminders, invitations), which its aggregate does not keep.
+A record carries the consortium version of the event that made it (and of the one that changed
+it, such as a member leaving), so a read can show the records as they stood at any version.
 
 ``SCHEMA_VERSION`` names the shape of these tables: when it changes, ``migrate`` drops them and
 the follower builds them again from the event log.
@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import Final
 
-# 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key
-SCHEMA_VERSION: Final = 5
+# 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key;
+# 6: invitations
+SCHEMA_VERSION: Final = 6
 
 TABLES: Final = (
     "rm_consortia",
@@ -34,6 +35,7 @@ TABLES: Final = (
     "rm_replans",
     "rm_evaluations",
     "rm_reminders",
+    "rm_invitations",
 )
 
 CREATE: Final = (
@@ -234,6 +236,29 @@ CREATE: Final = (
     "CREATE UNIQUE INDEX IF NOT EXISTS rm_reminders_delivery ON {t}rm_reminders (delivery_id)",
     """CREATE INDEX IF NOT EXISTS rm_reminders_consortium
        ON {t}rm_reminders (consortium_id, position)""",
+    # Invitations to a role, and whether their mail went out; never their secret.
+    """CREATE TABLE IF NOT EXISTS {t}rm_invitations (
+        invitation_id TEXT PRIMARY KEY,
+        consortium_id TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        member_id TEXT,
+        grant_id TEXT NOT NULL,
+        invited_at TEXT NOT NULL,
+        invited_by TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        accepted_at TEXT,
+        mail_claimed_at TEXT,
+        mail_attempts INTEGER NOT NULL DEFAULT 0,
+        mail_sent_at TEXT,
+        mail_error TEXT,
+        mail_pending INTEGER NOT NULL DEFAULT 1
+    )""",
+    """CREATE INDEX IF NOT EXISTS rm_invitations_consortium
+       ON {t}rm_invitations (consortium_id, position)""",
+    """CREATE INDEX IF NOT EXISTS rm_invitations_mail
+       ON {t}rm_invitations (mail_pending, expires_at)""",
 )
 
 # Events the read model could not apply. The tracked position moved past each of them (in the

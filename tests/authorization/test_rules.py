@@ -98,6 +98,7 @@ def test_granting_and_revoking_roles_are_recorded_with_actor(
         ("RoleGranted", email("pm")),  # the founder becomes programme manager
         ("RoleGranted", email("pm")),  # the representative
         ("RoleGranted", email("pm")),  # the funder
+        ("RoleGranted", email("pm")),  # the one invited
         ("RoleRevoked", email("pm")),
     ]
 

@@ -1,6 +1,6 @@
 """A small world for authorization tests: one consortium C run by a programme manager, with a
 member representative, a funder, an outsider, a programme manager of another consortium and an
-administrator, each with a token."""
+administrator, each with a token; and an invitation to C not used yet."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from consortium.milestones import AnswerValue, Decision
 from consortium.money import Money
 from events.bootstrap import Store
 from events.caller import Caller
+from events.invitations import invitation_token
+from events.secret_key import service_secret
 
 ROLES = ("anonymous", "admin", "pm", "rep", "funder", "other_pm", "outsider")
 
@@ -37,6 +39,8 @@ class World:
     spare_token: UUID  # a second token of "rep"
     milestone: UUID  # open, never evaluated
     redone_milestone: UUID  # evaluated once (redo), so open again
+    invitation: UUID  # of someone without an account before, to be a funder; not used yet
+    invitation_secret: str
 
 
 def email(role: str) -> str:
@@ -163,6 +167,9 @@ def build_world(store: Store) -> World:
         caller=pm,
     )
     store.reminders.set_webhook(c.id, "https://hooks.example.org/consortium", caller=pm)
+    invitation = store.invitations.invite(
+        c.id, email="invited@consortium.example", role=Role.FUNDER, member_id=None, caller=pm
+    )
     return World(
         tokens=tokens,
         accounts=ids,
@@ -178,4 +185,6 @@ def build_world(store: Store) -> World:
         spare_token=spare.token.id,
         milestone=milestone.id,
         redone_milestone=redone.id,
+        invitation=invitation.id,
+        invitation_secret=invitation_token(invitation.id, service_secret()),
     )

@@ -145,6 +145,8 @@ def as_shown_now(app: Flask, path: str, answer: Any) -> Any:
     return answer
 
 
+# Fields added since, which that release could not answer: left out of the comparison (their
+# own tests are elsewhere): the roles on /me, and the names of the responsible members.
 def _without_request_ids(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_request_ids(v) for k, v in value.items() if k != "request_id"}

@@ -25,8 +25,10 @@ from consortium.money import Money
 from consortium.phases import Phase, next_phase
 from events.bootstrap import Store
 from events.caller import Caller
+from events.invitations import invitation_token
 from events.readmodel.queries import PortfolioFilter, PortfolioRow
 from events.readmodel.tables import TABLES
+from events.secret_key import service_secret
 
 SYSTEM: Final = Caller.system("cli:test", "setup")
 ADMIN: Final = Principal("admin@consortium.example", is_admin=True)
@@ -150,6 +152,7 @@ class History:
     consortia: list[UUID] = field(default_factory=list)
     founders: dict[UUID, Caller] = field(default_factory=dict)
     funded: set[UUID] = field(default_factory=set)
+    invited: list[UUID] = field(default_factory=list)
     refused: int = 0
 
 
@@ -235,6 +238,7 @@ class HistoryWriter:
             (self._policy, 1),
             (self._need, 2),
             (self._watch, 1),
+            (self._invite, 2),
         )
         (action,) = self.random.choices(
             [a for a, _ in actions], weights=[w for _, w in actions], k=1
@@ -269,6 +273,22 @@ class HistoryWriter:
             founder = self.history.founders[due.consortium_id]
             self._attempt(partial(self._stop, due.consortium_id, founder))
             self.store.reminders.claim(due.consortium_id, due.key, "worker-2")
+        self._send_and_accept_invitations()
+
+    def _send_and_accept_invitations(self) -> None:
+        """Mail most invitations (some after a refusal), leave some unsent, accept a few."""
+        invitations = self.store.invitations
+        for n, invitation_id in enumerate(invitations.mails_to_send()):
+            if n % 4 == 3 or invitations.claim_mail(invitation_id, "worker-1") is None:
+                continue
+            if n % 2:
+                invitations.mail_failed(invitation_id, "mail server refused (451)")
+            invitations.mail_sent(invitation_id, f"<{invitation_id}@test>")
+        for invitation_id in self.history.invited[::2]:
+            secret = invitation_token(invitation_id, service_secret())
+            self._attempt(
+                partial(invitations.accept, secret, "een lang wachtwoord", request_id="r")
+            )
 
     # -- actions ------------------------------------------------------------------------
 
@@ -492,6 +512,17 @@ class HistoryWriter:
             self.app.revoke_role(consortium_id, grant.id, caller=founder)
             if grant.role is Role.FUNDER:
                 self.history.funded.discard(consortium_id)
+
+    def _invite(self, consortium_id: UUID, founder: Caller) -> None:
+        member = self.random.choice(self._consortium(consortium_id).active_members)
+        invitation = self.store.invitations.invite(
+            consortium_id,
+            email=f"invited-{len(self.history.invited)}@example.nl",
+            role=Role.MEMBER_REPRESENTATIVE,
+            member_id=member.id,
+            caller=founder,
+        )
+        self.history.invited.append(invitation.id)
 
     def _stop(self, consortium_id: UUID, founder: Caller) -> None:
         self.app.move_to_phase(

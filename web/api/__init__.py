@@ -15,6 +15,7 @@ from web.api import (
     expenditures,
     financing,
     history,
+    invitations,
     members,
     milestones,
     read_model,
@@ -27,6 +28,8 @@ from web.schemas.money import CONTRIBUTION_IN_RULES, ContributionIn
 def register_blueprints(api: Api) -> None:
     # Rules across fields that marshmallow cannot say in a field, named before first use.
     api.spec.components.schema("ContributionIn", CONTRIBUTION_IN_RULES, schema=ContributionIn)
+    # POST /api/v1/tokens takes an e-mail address and password instead of a bearer token.
+    api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
     for module in (
         consortia,
         members,
@@ -41,6 +44,7 @@ def register_blueprints(api: Api) -> None:
         reminders,
         history,
         roles,
+        invitations,
         accounts,
         read_model,
     ):

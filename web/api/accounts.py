@@ -1,29 +1,37 @@
 """Accounts and their API tokens. Administrators manage every account; everyone may read and
-change their own profile, password and tokens."""
+change their own profile, password and tokens, and make a token with their e-mail address and
+password (HTTP Basic), which is how an invited colleague gets their first one."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import marshmallow as ma
-from flask import url_for
+from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from consortium.accounts import Account, ApiToken
-from consortium.errors import NotAllowed
+from consortium.errors import InvalidValue, NotAllowed
 from events.accounts import AccountNotFound
+from events.caller import Caller
+from events.readmodel.roles import HeldRole
 from web.api.paging import page_body
 from web.auth import current_account, current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
+from web.problems import problem
+from web.ratelimit import login_blocked, too_many_failed_logins
 from web.schemas.accounts import (
     AccountChangeIn,
     AccountIn,
     AccountOut,
     AccountPage,
     IssuedTokenOut,
+    MeOut,
     PasswordIn,
     TokenIn,
     TokenList,
@@ -38,6 +46,8 @@ blp = Blueprint(
     description="Accounts and API tokens (administrators; everyone for their own account).",
 )
 _ADMIN_ONLY = ("active", "is_admin", "may_found")
+_BASIC = {"WWW-Authenticate": 'Basic realm="consortium", charset="UTF-8"'}
+log = logging.getLogger(__name__)
 
 
 def require_admin() -> None:
@@ -53,12 +63,23 @@ def visible_account(account_id: UUID) -> Account:
     return store().accounts.account(account_id)
 
 
+@dataclass(frozen=True)
+class AccountWithRoles:
+    account: Account
+    roles: list[HeldRole]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.account, name)
+
+
 @blp.route("/me")
 class Me(MethodView):
-    @blp.response(200, AccountOut)
-    def get(self) -> Account:
-        """The account of the token used."""
-        return current_account()
+    @blp.response(200, MeOut)
+    def get(self) -> AccountWithRoles:
+        """The account of the token used, with its roles per consortium: the consortium's name,
+        and for a member representative the member it acts for (member_id and party)."""
+        account = current_account()
+        return AccountWithRoles(account, store().read.held_roles(account.email))
 
 
 @blp.route("/accounts")
@@ -135,26 +156,77 @@ class AccountTokens(MethodView):
     def post(self, data: dict[str, Any], account_id: UUID) -> tuple[dict[str, Any], int, Any]:
         """Issue a token; its secret is in this response only."""
         account = visible_account(account_id)
-        accounts = store().accounts
-        days = data["expires_in_days"]
-        expires_at = None if days is None else accounts.clock() + timedelta(days=days)
-        issued = accounts.issue_token(
-            account, name=data["name"], expires_at=expires_at, caller=current_caller()
+        return _issue(account, data, current_caller())
+
+
+def _issue(
+    account: Account, data: dict[str, Any], caller: Caller
+) -> tuple[dict[str, Any], int, Any]:
+    accounts = store().accounts
+    days = data["expires_in_days"]
+    expires_at = None if days is None else accounts.clock() + timedelta(days=days)
+    issued = accounts.issue_token(account, name=data["name"], expires_at=expires_at, caller=caller)
+    token = issued.token
+    body = {
+        "id": token.id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_on": token.created_on,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "token": issued.secret,
+    }
+    location = url_for("accounts.AccountTokenById", account_id=account.id, token_id=token.id)
+    return body, 201, {"Location": location}
+
+
+def _password_account(email: str, password: str) -> Account | None:
+    try:
+        return store().accounts.check_password(email, password)
+    except InvalidValue:  # not an e-mail address: no account has it
+        return None
+
+
+@blp.route("/tokens")
+class PasswordTokens(MethodView):
+    @blp.arguments(TokenIn)
+    @blp.response(201, IssuedTokenOut, headers={"Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(401, schema=Problem, content_type=PROBLEM)
+    @blp.alt_response(429, schema=Problem, content_type=PROBLEM)
+    @blp.doc(security=[{"basicAuth": []}])
+    def post(self, data: dict[str, Any]) -> Any:
+        """Issue a token for your own account with your e-mail address and password (HTTP
+        Basic: `curl -u you@example.org`); its secret is in this response only. Wrong
+        passwords are limited per address and per account (429 with Retry-After)."""
+        credentials = request.authorization
+        if credentials is None or credentials.type != "basic" or not credentials.username:
+            return problem(
+                401, "Send your e-mail address and password (HTTP Basic).", headers=_BASIC
+            )
+        email, password = credentials.username, credentials.password or ""
+        refused = login_blocked(request.remote_addr, email)
+        if refused is not None:
+            return refused
+        account = _password_account(email, password)
+        if account is None:
+            refused = too_many_failed_logins(request.remote_addr, email)
+            # Never the address tried nor the password; the request id ties this to the client.
+            log.warning(
+                "rejected password for a new token from %s (request %s)%s",
+                request.remote_addr,
+                g.request_id,
+                "" if refused is None else ", answered 429: too many failures",
+            )
+            return refused or problem(
+                401, "This e-mail address and password do not match an account.", headers=_BASIC
+            )
+        caller = Caller(
+            actor=account.email,
+            request_id=g.request_id,
+            is_admin=account.is_admin,
+            may_found=account.may_found,
         )
-        token = issued.token
-        body = {
-            "id": token.id,
-            "name": token.name,
-            "prefix": token.prefix,
-            "created_on": token.created_on,
-            "expires_at": token.expires_at,
-            "revoked_at": token.revoked_at,
-            "token": issued.secret,
-        }
-        location = url_for(
-            "accounts.AccountTokenById", account_id=account_id, token_id=issued.token.id
-        )
-        return body, 201, {"Location": location}
+        return _issue(account, data, caller)
 
 
 @blp.route("/accounts/<uuid:account_id>/tokens/<uuid:token_id>")

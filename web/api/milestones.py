@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -50,6 +50,7 @@ class MilestoneOnDay:
     today: date
     consortium_finished: bool
     history: MilestoneHistory = field(default_factory=MilestoneHistory)
+    parties: Mapping[UUID, str] = field(default_factory=dict)  # member id → party
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.milestone, name)
@@ -61,6 +62,15 @@ class MilestoneOnDay:
     @property
     def evaluations(self) -> tuple[Evaluation, ...]:
         return self.history.evaluations
+
+    @property
+    def responsible(self) -> list[dict[str, Any]]:
+        """The responsible members with their names, so nobody has to look an id up."""
+        return [
+            {"member_id": m, "party": self.parties[m]}
+            for m in self.milestone.responsible_member_ids
+            if m in self.parties
+        ]
 
     @property
     def status(self) -> CheckpointStatus:
@@ -80,9 +90,15 @@ def on_today(milestone: Milestone, consortium: Consortium) -> MilestoneOnDay:
 def every_on_today(milestones: Iterable[Milestone], consortium: Consortium) -> list[MilestoneOnDay]:
     histories = store().consortia.milestone_histories(consortium)
     today = store().consortia.today()
+    # Every membership, also ended ones: a member who left stays named where it was responsible.
+    parties = {m.id: m.party for m in store().consortia.memberships_of(consortium)}
     return [
         MilestoneOnDay(
-            m, today, consortium.phase.is_finished, histories.get(m.id, MilestoneHistory())
+            m,
+            today,
+            consortium.phase.is_finished,
+            histories.get(m.id, MilestoneHistory()),
+            parties,
         )
         for m in milestones
     ]

@@ -42,6 +42,26 @@ class AccountOut(ma.Schema):
     created_at = Instant(attribute="created_on")
 
 
+class HeldRoleOut(ma.Schema):
+    consortium_id = ma.fields.UUID()
+    consortium_name = ma.fields.String()
+    role = ma.fields.Enum(Role, by_value=True)
+    member_id = ma.fields.UUID(
+        allow_none=True, metadata={"description": "The member a member_representative acts for."}
+    )
+    party = ma.fields.String(allow_none=True, metadata={"description": "That member's name."})
+
+
+class MeOut(AccountOut):
+    roles = ma.fields.List(
+        ma.fields.Nested(HeldRoleOut),
+        metadata={
+            "description": "Your roles in force, per consortium (an administrator may act in "
+            "every consortium besides)."
+        },
+    )
+
+
 class AccountPage(PageOut):
     items = ma.fields.List(ma.fields.Nested(AccountOut))
 

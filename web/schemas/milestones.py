@@ -106,6 +106,11 @@ class ReplanOut(ma.Schema):
     replanned_by = ma.fields.String()
 
 
+class ResponsibleOut(ma.Schema):
+    member_id = ma.fields.UUID()
+    party = ma.fields.String(metadata={"description": "The member's organisation."})
+
+
 class MilestoneOut(ma.Schema):
     id = ma.fields.UUID()
     title = ma.fields.String()
@@ -117,6 +122,10 @@ class MilestoneOut(ma.Schema):
     tranche = MoneyField(allow_none=True)
     closes_phase = ma.fields.Enum(Phase, by_value=True, allow_none=True)
     responsible_member_ids = ma.fields.List(ma.fields.UUID())
+    responsible = ma.fields.List(
+        ma.fields.Nested(ResponsibleOut),
+        metadata={"description": "The responsible members with their names."},
+    )
     planned_at = Instant()
     planned_by = ma.fields.String()
     replans = ma.fields.List(ma.fields.Nested(ReplanOut))
@@ -149,6 +158,10 @@ class CheckpointOut(ma.Schema):
     days_left = ma.fields.Integer(metadata={"description": "Negative when overdue."})
     questions = ma.fields.List(ma.fields.Nested(QuestionOut))
     responsible_member_ids = ma.fields.List(ma.fields.UUID())
+    responsible = ma.fields.List(
+        ma.fields.Nested(ResponsibleOut),
+        metadata={"description": "The responsible members with their names."},
+    )
 
 
 class CheckpointList(ma.Schema):
