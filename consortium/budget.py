@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID, uuid4
 
 from consortium import figures
+from consortium.about import check_about
 from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share, allocate
 from consortium.errors import (
@@ -185,7 +186,7 @@ class Budget:
         check_finished(self._phase)
         member = self._acting_member(member_id)
         self._check_year(year, cause)
-        on = self._check_about_date(pledged_on or cause.today, cause, "pledged_on")
+        on = check_about(pledged_on, cause, start_year=self.start_year, field="pledged_on")
         reason = optional_text(reason, "reason", MAX_REASON)
         current = self._ledger.pledge(member_id, year, kind)
         what = "" if kind is ContributionKind.CASH else f" in {kind.value}"
@@ -379,17 +380,6 @@ class Budget:
     def _acting_member(self, member_id: UUID) -> Member:
         """The member money is booked for: a current member of this consortium."""
         return self.active_member(member_id, field="member_id")
-
-    def _check_about_date(self, on: date, cause: Cause, field: str) -> date:
-        """A date a fact is about: not after today, not before the consortium's first year."""
-        if on > cause.today:
-            raise InvalidValue(f"The {field} cannot lie after today ({cause.today}).", field=field)
-        if on.year < self.start_year:
-            raise InvalidValue(
-                f"The consortium's budget starts in {self.start_year}; {on} is before that.",
-                field=field,
-            )
-        return on
 
     def _check_year(self, year: int, cause: Cause, field: str = "year") -> None:
         last = cause.today.year + MAX_YEARS_AHEAD

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Final
 from uuid import UUID
@@ -46,13 +46,15 @@ class Member:
     joined_at: datetime
     left_at: datetime | None = None
     leave_reason: str | None = None
+    joined_on: date | None = None  # the day it joined (may lie before joined_at's day)
+    left_on: date | None = None
 
     @property
     def is_active(self) -> bool:
         return self.left_at is None
 
-    def leaving(self, at: datetime, reason: str | None) -> Member:
-        return replace(self, left_at=at, leave_reason=reason)
+    def leaving(self, at: datetime, reason: str | None, on: date | None = None) -> Member:
+        return replace(self, left_at=at, leave_reason=reason, left_on=on)
 
 
 def check_party(party: str) -> str:

@@ -5,10 +5,12 @@ The aggregate keeps its current members only; a member who left is removed from 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from consortium.cause import Cause
+from consortium.about import check_about
+from consortium.cause import Cause, about_day
 from consortium.errors import AlreadyMember, LastLeadCannotLeave, MemberNotCurrent
 from consortium.members import (
     Member,
@@ -28,6 +30,7 @@ class Membership:
 
     _members: tuple[Member, ...]
     _phase: Phase
+    start_year: int
 
     if TYPE_CHECKING:
 
@@ -40,6 +43,9 @@ class Membership:
         role: MemberRole
         contact_email: str | None
         population: int | None
+        # The day it joined; admissions recorded before they had one joined on the day they
+        # were recorded (None).
+        joined_on: date | None = None
 
         def apply(self, consortium: Membership) -> None:
             consortium._members = (*consortium._members, member_of(self))
@@ -47,6 +53,7 @@ class Membership:
     class MemberLeft(ConsortiumEvent):
         member_id: UUID
         reason: str | None
+        left_on: date | None = None
 
         def apply(self, consortium: Membership) -> None:
             consortium._members = tuple(m for m in consortium._members if m.id != self.member_id)
@@ -59,10 +66,14 @@ class Membership:
         role: MemberRole,
         contact_email: str | None = None,
         population: int | None = None,
+        joined_on: date | None = None,
         cause: Cause,
     ) -> Member:
+        """Admit a party; ``joined_on``: the day it joined, today by default (an earlier day
+        enters a membership of the consortium's past)."""
         check_finished(self._phase)
         party = check_party(party)
+        day = check_about(joined_on, cause, start_year=self.start_year, field="joined_on")
         for m in self._members:
             if m.party.casefold() == party.casefold():
                 raise AlreadyMember(
@@ -78,12 +89,27 @@ class Membership:
             role=role,
             contact_email=check_contact_email(contact_email),
             population=check_population(sector, population),
+            joined_on=day,
         )
         return member_of(event)
 
-    def member_leaves(self, member_id: UUID, *, reason: str | None, cause: Cause) -> Member:
+    def member_leaves(
+        self,
+        member_id: UUID,
+        *,
+        reason: str | None,
+        cause: Cause,
+        left_on: date | None = None,
+    ) -> Member:
         check_finished(self._phase)
         member = self.active_member(member_id)
+        day = check_about(
+            left_on,
+            cause,
+            start_year=self.start_year,
+            field="left_on",
+            not_before=member.joined_on,
+        )
         if member.role is MemberRole.LEAD and not any(
             m.role is MemberRole.LEAD and m.id != member_id for m in self._members
         ):
@@ -96,8 +122,9 @@ class Membership:
             cause,
             member_id=member_id,
             reason=optional_text(reason, "reason", MAX_REASON),
+            left_on=day,
         )
-        return member.leaving(event.timestamp, event.reason)
+        return member.leaving(event.timestamp, event.reason, day)
 
     @property
     def members(self) -> tuple[Member, ...]:
@@ -129,4 +156,5 @@ def member_of(event: Membership.MemberAdmitted) -> Member:
         contact_email=event.contact_email,
         population=event.population,
         joined_at=event.timestamp,
+        joined_on=event.joined_on or about_day(event.timestamp),
     )

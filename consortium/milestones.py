@@ -15,7 +15,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID, uuid4
 
-from consortium.cause import Cause
+from consortium.about import check_about
+from consortium.cause import Cause, about_day
 from consortium.errors import InvalidValue, NotFound, RuleViolation
 from consortium.members import Member
 from consortium.money import Money, require_positive
@@ -103,6 +104,7 @@ class Evaluation:
     clears_conditions_of: tuple[UUID, ...]
     evaluated_at: datetime
     evaluated_by: str
+    evaluated_on: date | None = None
 
     def __post_init__(self) -> None:
         for name in ("answers", "clears_conditions_of"):
@@ -136,6 +138,7 @@ class Milestone:
     responsible_member_ids: tuple[UUID, ...]
     planned_at: datetime
     planned_by: str
+    planned_on: date | None = None
     replan_count: int = 0
     evaluation_count: int = 0
     last_decision: Decision | None = None
@@ -188,6 +191,7 @@ class Milestones:
 
     _milestones: tuple[Milestone, ...]
     _phase: Phase
+    start_year: int
 
     if TYPE_CHECKING:
 
@@ -205,6 +209,7 @@ class Milestones:
         tranche: Money | None
         closes_phase: Phase | None
         responsible_member_ids: tuple[UUID, ...]
+        planned_on: date | None = None  # None: planned on the day it was recorded
 
         def apply(self, consortium: Milestones) -> None:
             consortium._milestones = (
@@ -220,6 +225,7 @@ class Milestones:
                     responsible_member_ids=tuple(self.responsible_member_ids),
                     planned_at=self.timestamp,
                     planned_by=self.actor,
+                    planned_on=self.planned_on or about_day(self.timestamp),
                 ),
             )
 
@@ -242,6 +248,7 @@ class Milestones:
         conditions: str | None
         new_due_date: date | None
         clears_conditions_of: tuple[UUID, ...]
+        evaluated_on: date | None = None  # None: decided on the day it was recorded
 
         def apply(self, consortium: Milestones) -> None:
             def evaluated(m: Milestone) -> Milestone:
@@ -279,11 +286,20 @@ class Milestones:
         tranche: Money | None = None,
         closes_phase: Phase | None = None,
         responsible_member_ids: list[UUID] | None = None,
+        planned_on: date | None = None,
         cause: Cause,
     ) -> Milestone:
+        """Plan a milestone. ``planned_on``: the day it was planned, today by default; a
+        milestone of the consortium's past is entered with the day it was planned then, and
+        may then be due before today."""
         check_finished(self._phase)
-        if due_date < cause.today:
-            raise InvalidValue("A checkpoint cannot be due in the past.", field="due_date")
+        day = check_about(planned_on, cause, start_year=self.start_year, field="planned_on")
+        if due_date < day:
+            if planned_on is None:
+                raise InvalidValue("A checkpoint cannot be due in the past.", field="due_date")
+            raise InvalidValue(
+                "A checkpoint cannot be due before the day it is planned.", field="due_date"
+            )
         if tranche is not None:
             require_positive(tranche, field="tranche")
         if closes_phase is not None and (
@@ -311,6 +327,7 @@ class Milestones:
             tranche=tranche,
             closes_phase=closes_phase,
             responsible_member_ids=responsible,
+            planned_on=day,
         )
         return self.milestone(milestone_id)
 
@@ -344,11 +361,21 @@ class Milestones:
         conditions: str | None = None,
         new_due_date: date | None = None,
         clears_conditions_of: list[UUID] | None = None,
+        evaluated_on: date | None = None,
         cause: Cause,
     ) -> tuple[Milestone, Evaluation]:
-        """Answer every question and decide; the consequences (tranche, phase) follow."""
+        """Answer every question and decide; the consequences (tranche, phase) follow.
+        ``evaluated_on``: the day of the decision, today by default (an earlier day enters an
+        evaluation of the consortium's past, not before the milestone was planned)."""
         check_finished(self._phase)
         milestone = self.milestone(milestone_id)
+        day = check_about(
+            evaluated_on,
+            cause,
+            start_year=self.start_year,
+            field="evaluated_on",
+            not_before=milestone.planned_on,
+        )
         if milestone.last_decision is not None and not milestone.is_open:
             raise RuleViolation(
                 f"This milestone was decided already ({milestone.last_decision.value}); "
@@ -356,7 +383,7 @@ class Milestones:
             )
         given = _check_answers(milestone, answers)
         conditions = optional_text(conditions, "conditions", MAX_DESCRIPTION)
-        _check_decision(decision, given, conditions, new_due_date, cause.today)
+        _check_decision(decision, given, conditions, new_due_date, day)
         cleared = tuple(clears_conditions_of or ())
         for other_id in cleared:
             try:
@@ -377,6 +404,7 @@ class Milestones:
             conditions=conditions,
             new_due_date=new_due_date,
             clears_conditions_of=cleared,
+            evaluated_on=day,
         )
         evaluated = self.milestone(milestone_id)
         evaluation = evaluation_of(event, evaluated.evaluation_count)
@@ -524,6 +552,7 @@ def evaluation_of(event: Milestones.CheckpointEvaluated, number: int) -> Evaluat
         clears_conditions_of=tuple(event.clears_conditions_of),
         evaluated_at=event.timestamp,
         evaluated_by=event.actor,
+        evaluated_on=event.evaluated_on or about_day(event.timestamp),
     )
 
 

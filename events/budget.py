@@ -4,18 +4,28 @@ and the budget view now or as of a past moment."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from consortium import figures
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.budget import contribution_of
-from consortium.budget_view import BudgetView, budget_of
+from consortium.budget_view import BudgetView, budget_of, budget_view, tranche_lines
 from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import ContributionNotFound, NotFound
-from consortium.ledger import Commitment, Contribution, ContributionKind, Expenditure, Reversal
+from consortium.financing import financing_status
+from consortium.ledger import (
+    Commitment,
+    Contribution,
+    ContributionKind,
+    Expenditure,
+    Ledger,
+    Reversal,
+)
 from consortium.members import Member
 from consortium.money import Money
 from consortium.party_names import same_party
@@ -24,6 +34,8 @@ from events.consortium_base import ConsortiumBase, may_manage
 from events.idempotency import IdempotencyClaim
 from events.once import Once, reversal_key
 from events.readmodel import records
+from events.readmodel.recorders import Tx
+from events.readmodel.records import Booked
 
 
 def _acts_for(member_id: UUID) -> Callable[[Consortium, Principal], None]:
@@ -219,6 +231,63 @@ class BudgetUseCases(ConsortiumBase):
         )
         return self.budget_of(consortium, about_day(as_of) if as_of else self.today())
 
+    def budget_on(self, consortium_id: UUID, caller: Caller, on: date) -> BudgetView:
+        """The books as booked for the days up to ``on``, as they are known now: the facts
+        whose day (a pledge's, a contribution's, a spending's, a joining) lies on or before it,
+        corrections included; the plan as it stands. ``as_of`` asks instead what the books said
+        at an instant."""
+        consortium = self.consortium(consortium_id, caller)
+
+        def facts(tx: Tx) -> tuple[list[Commitment], list[Booked], list[Expenditure]]:
+            everything = records.ContributionFilter()
+            booked, _ = records.contributions(tx, consortium_id, everything, start=0, limit=2**31)
+            return (
+                records.revisions(tx, consortium_id),
+                booked,
+                records.expenditures(tx, consortium_id),
+            )
+
+        revisions, booked, spending = self.records(facts)
+        changes = [
+            *(
+                figures.pledged(c.member_id, c.year, c.amount, c.kind)
+                for c in _latest(revisions, on)
+            ),
+            *(
+                figures.received(c.member_id, c.year, c.kind, c.amount)
+                for c in (b.contribution for b in booked if b.reversal is None)
+                if c.date <= on
+            ),
+            *(figures.spent(e.year, e.amount) for e in spending if e.date <= on),
+            *(
+                change
+                for _, year, kind, amount in consortium.ledger.rows()
+                if figures.is_need(kind)
+                for change in [figures.Change(None, year, kind, amount, replaces=True)]
+            ),
+        ]
+        everyone = self.records(
+            lambda tx: records.memberships(tx, consortium.id, consortium.version)
+        )
+        shown = [
+            m
+            if m.left_on is None or m.left_on <= on
+            else replace(m, left_at=None, left_on=None, leave_reason=None)
+            for m in everyone
+            if m.joined_on is None or m.joined_on <= on
+        ]
+        return budget_view(
+            Ledger().changed(changes),
+            shown,
+            needs_per_year=consortium.tranches_due_per_year(),
+            tranches=tranche_lines(
+                consortium.milestones, consortium_finished=consortium.phase.is_finished
+            ),
+            status=lambda years: financing_status(
+                years, today=on, watch=consortium.financing_watch, phase=consortium.phase
+            ),
+        )
+
     def budget_of(self, consortium: Consortium, today: date | None = None) -> BudgetView:
         """The budget of the consortium as it stands at its version (members who had left by
         then included, as the records show them), its financing judged on ``today``."""
@@ -248,3 +317,13 @@ class BudgetUseCases(ConsortiumBase):
 
 def _is_party(member: Member, party: str) -> bool:
     return same_party(member.party, party)
+
+
+def _latest(revisions: list[Commitment], on: date) -> list[Commitment]:
+    """The pledge in force on that day per member, year and kind: its last revision made by
+    then."""
+    latest: dict[tuple[UUID, int, ContributionKind], Commitment] = {}
+    for revision in revisions:
+        if revision.pledged_on is not None and revision.pledged_on <= on:
+            latest[revision.member_id, revision.year, revision.kind] = revision
+    return list(latest.values())

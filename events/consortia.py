@@ -4,6 +4,7 @@ Every use case checks the caller's rights against the consortium it acts on."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from consortium.access import Grant, Principal, Role
@@ -69,6 +70,7 @@ class ConsortiumApplication(
         contact_email: str | None,
         population: int | None,
         caller: Caller,
+        joined_on: date | None = None,
     ) -> Member:
         return self.act_on(
             consortium_id,
@@ -80,18 +82,27 @@ class ConsortiumApplication(
                 role=role,
                 contact_email=contact_email,
                 population=population,
+                joined_on=joined_on,
                 cause=cause,
             ),
         )
 
     def member_leaves(
-        self, consortium_id: UUID, member_id: UUID, *, reason: str | None, caller: Caller
+        self,
+        consortium_id: UUID,
+        member_id: UUID,
+        *,
+        reason: str | None,
+        caller: Caller,
+        left_on: date | None = None,
     ) -> Member:
         return self.act_on(
             consortium_id,
             caller,
             may_manage,
-            lambda c, cause: c.member_leaves(member_id, reason=reason, cause=cause),
+            lambda c, cause: c.member_leaves(
+                member_id, reason=reason, cause=cause, left_on=left_on
+            ),
         )
 
     def move_to_phase(

@@ -35,6 +35,7 @@ class MilestoneUseCases(ConsortiumBase):
         closes_phase: Phase | None,
         responsible_member_ids: list[UUID] | None,
         caller: Caller,
+        planned_on: date | None = None,
     ) -> Milestone:
         return self.act_on(
             consortium_id,
@@ -48,6 +49,7 @@ class MilestoneUseCases(ConsortiumBase):
                 tranche=tranche,
                 closes_phase=closes_phase,
                 responsible_member_ids=responsible_member_ids,
+                planned_on=planned_on,
                 cause=cause,
             ),
         )
@@ -83,6 +85,7 @@ class MilestoneUseCases(ConsortiumBase):
         clears_conditions_of: list[UUID] | None,
         caller: Caller,
         claim: IdempotencyClaim | None = None,
+        evaluated_on: date | None = None,
     ) -> tuple[Milestone, Evaluation, Consortium]:
         """Evaluate; answers the milestone, the evaluation and the consortium as they are after
         it (a decision may release a tranche, move the phase on or stop the consortium)."""
@@ -95,6 +98,7 @@ class MilestoneUseCases(ConsortiumBase):
                 conditions=conditions,
                 new_due_date=new_due_date,
                 clears_conditions_of=clears_conditions_of,
+                evaluated_on=evaluated_on,
                 cause=cause,
             )
             return milestone, evaluation, c

@@ -53,7 +53,7 @@ def test_killing_every_worker_ten_times_loses_neither_the_service_nor_a_write(
                     token,
                     {"name": f"Ronde {round_}", "challenge": "x"},
                 )
-                assert founded.status == 201, f"round {round_}: {founded.status} {founded.body}"
+                assert founded.status == 201, f"round {round_}: {founded.status} {founded.body!r}"
                 written.append(founded.json()["id"])
 
             assert service.is_up()

@@ -148,8 +148,8 @@ class ConsortiumProjection(Projection[ReadModel]):
     def _(self, event: C.MemberAdmitted, tx: Tx) -> None:
         tx.execute(
             """INSERT INTO {t}rm_members (member_id, consortium_id, party, party_key, sector, role,
-                   contact_email, population, joined_at, admitted_version, active)
-               VALUES (:m, :c, :party, :key, :sector, :role, :email, :population, :at,
+                   contact_email, population, joined_at, joined_on, admitted_version, active)
+               VALUES (:m, :c, :party, :key, :sector, :role, :email, :population, :at, :on,
                    :version, 1)""",
             {
                 "m": str(event.member_id),
@@ -161,6 +161,7 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "email": event.contact_email,
                 "population": event.population,
                 "at": _instant(event),
+                "on": (event.joined_on or about_day(event.timestamp)).isoformat(),
                 "version": event.originator_version,
             },
         )
@@ -169,12 +170,13 @@ class ConsortiumProjection(Projection[ReadModel]):
     @apply.register
     def _(self, event: C.MemberLeft, tx: Tx) -> None:
         tx.execute(
-            """UPDATE {t}rm_members SET active = 0, left_at = :at, leave_reason = :reason,
-                   left_version = :version
+            """UPDATE {t}rm_members SET active = 0, left_at = :at, left_on = :on,
+                   leave_reason = :reason, left_version = :version
                WHERE member_id = :m""",
             {
                 "m": str(event.member_id),
                 "at": _instant(event),
+                "on": (event.left_on or about_day(event.timestamp)).isoformat(),
                 "reason": event.reason,
                 "version": event.originator_version,
             },
@@ -420,9 +422,9 @@ class ConsortiumProjection(Projection[ReadModel]):
         tx.execute(
             """INSERT INTO {t}rm_evaluations (consortium_id, milestone_id, number, version,
                    answers, decision, conditions, new_due_date, clears, evaluated_at,
-                   evaluated_by)
+                   evaluated_by, evaluated_on)
                VALUES (:c, :m, :number, :version, :answers, :decision, :conditions, :due,
-                   :clears, :at, :by)""",
+                   :clears, :at, :by, :on)""",
             {
                 "c": str(event.originator_id),
                 "m": str(event.milestone_id),
@@ -437,6 +439,7 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "clears": json.dumps([str(m) for m in event.clears_conditions_of]),
                 "at": _instant(event),
                 "by": event.actor,
+                "on": (event.evaluated_on or about_day(event.timestamp)).isoformat(),
             },
         )
         _next_checkpoint(tx, event.originator_id)

@@ -60,6 +60,8 @@ def _member(row: dict[str, Any], version: int) -> Member:
         joined_at=_at(row["joined_at"]),
         left_at=_instant(row["left_at"]) if left else None,
         leave_reason=row["leave_reason"] if left else None,
+        joined_on=date.fromisoformat(row["joined_on"]),
+        left_on=date.fromisoformat(row["left_on"]) if left and row["left_on"] else None,
     )
 
 
@@ -318,6 +320,7 @@ def _evaluation(row: dict[str, Any]) -> Evaluation:
         clears_conditions_of=tuple(UUID(m) for m in json.loads(row["clears"])),
         evaluated_at=_at(row["evaluated_at"]),
         evaluated_by=row["evaluated_by"],
+        evaluated_on=date.fromisoformat(row["evaluated_on"]),
     )
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Final
 
 # 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key;
-# 6: invitations
-SCHEMA_VERSION: Final = 6
+# 6: invitations; 7: the days memberships and evaluations are about
+SCHEMA_VERSION: Final = 7
 
 TABLES: Final = (
     "rm_consortia",
@@ -72,9 +72,11 @@ CREATE: Final = (
         contact_email TEXT,
         population BIGINT,
         joined_at TEXT NOT NULL,
+        joined_on TEXT NOT NULL,
         admitted_version BIGINT NOT NULL,
         active INTEGER NOT NULL,
         left_at TEXT,
+        left_on TEXT,
         leave_reason TEXT,
         left_version BIGINT
     )""",
@@ -208,6 +210,7 @@ CREATE: Final = (
         clears TEXT NOT NULL,
         evaluated_at TEXT NOT NULL,
         evaluated_by TEXT NOT NULL,
+        evaluated_on TEXT NOT NULL,
         PRIMARY KEY (milestone_id, number)
     )""",
     """CREATE TABLE IF NOT EXISTS {t}rm_reminders (

@@ -40,7 +40,16 @@ def test_each_act_adds_its_event_to_the_end_of_the_history(api: Api, consortium_
 def test_an_event_has_the_contract_fields(api: Api, consortium_id: str) -> None:
     first = api.get(f"{CONSORTIA}/{consortium_id}/events").json["items"][0]
 
-    assert set(first) == {"version", "type", "occurred_at", "actor", "request_id", "data"}
+    assert set(first) == {
+        "version",
+        "type",
+        "occurred_at",
+        "actor",
+        "request_id",
+        "data",
+        "about",
+        "backdated",
+    }
 
 
 def test_an_event_records_the_facts_of_the_act(api: Api, consortium_id: str) -> None:
@@ -55,7 +64,9 @@ def test_an_event_records_the_facts_of_the_act(api: Api, consortium_id: str) -> 
         "role": "lead",
         "contact_email": None,
         "population": 5,
+        "joined_on": admitted["occurred_at"][:10],  # today: the day it is about
     }
+    assert (admitted["about"], admitted["backdated"]) == (admitted["occurred_at"][:10], False)
 
 
 def test_an_event_occurred_when_the_act_was_done(api: Api, consortium_id: str) -> None:

@@ -18,6 +18,7 @@ from events.readmodel.queries import Membership, PartyLine, visible_parties
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import (
+    BudgetArgs,
     BudgetOut,
     PartyMoneyOut,
     PartyNotFoundOut,
@@ -37,16 +38,21 @@ blp = Blueprint(
 
 @blp.route("/consortia/<uuid:consortium_id>/budget")
 class Budget(MethodView):
-    @blp.arguments(AsOfArgs, location="query", unknown=ma.RAISE)
+    @blp.arguments(BudgetArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, BudgetOut)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
         """Committed, received (cash and in kind), spent and available: in total, per year and
-        per member; with `?as_of=` every figure as it stood then."""
-        view = store().consortia.budget(consortium_id, current_caller(), args["as_of"])
+        per member; with `?as_of=` every figure as the books said then (as recorded by that
+        instant); with `?on=` as booked for the days up to that date (as known now)."""
+        if args["on"] is not None:
+            view = store().consortia.budget_on(consortium_id, current_caller(), args["on"])
+        else:
+            view = store().consortia.budget(consortium_id, current_caller(), args["as_of"])
         return {
             "consortium_id": consortium_id,
             "as_of": args["as_of"],
+            "on": args["on"],
             "totals": view.totals,
             "years": view.years,
             "members": view.members,

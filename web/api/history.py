@@ -16,6 +16,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from consortium.about import is_backdated
 from consortium.aggregate import Consortium
 from consortium.money import Money
 from web.api.paging import page_body
@@ -60,6 +61,19 @@ REDACTED: Final[Mapping[type[Any], Mapping[str, Callable[[Any], Any]]]] = {
 }
 
 
+# The field that names the day a fact is about, per event class (the other time of a fact
+# being the instant it was recorded: occurred_at).
+ABOUT: Final[Mapping[type[Any], str]] = {
+    Consortium.ContributionLogged: "date",
+    Consortium.ExpenditureRecorded: "date",
+    Consortium.CommitmentPledged: "pledged_on",
+    Consortium.MemberAdmitted: "joined_on",
+    Consortium.MemberLeft: "left_on",
+    Consortium.MilestonePlanned: "planned_on",
+    Consortium.CheckpointEvaluated: "evaluated_on",
+}
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     version: int
@@ -68,6 +82,8 @@ class HistoryEntry:
     actor: str
     request_id: str
     data: dict[str, Any]
+    about: date | None = None
+    backdated: bool = False
 
 
 def to_json(value: Any) -> Any:
@@ -91,6 +107,7 @@ def to_json(value: Any) -> Any:
 
 def entry(event: Any) -> HistoryEntry:
     hidden = REDACTED.get(type(event), {})
+    about: date | None = getattr(event, ABOUT[type(event)], None) if type(event) in ABOUT else None
     return HistoryEntry(
         version=event.originator_version,
         type=type(event).__name__,
@@ -102,6 +119,8 @@ def entry(event: Any) -> HistoryEntry:
             for k, v in vars(event).items()
             if k not in _ENVELOPE
         },
+        about=about,
+        backdated=about is not None and is_backdated(about, event.timestamp),
     )
 
 

@@ -60,5 +60,9 @@ class MemberLeave(MethodView):
     def post(self, data: dict[str, Any], consortium_id: UUID, member_id: UUID) -> Member:
         """The member leaves; its history stays. The last lead cannot leave."""
         return store().consortia.member_leaves(
-            consortium_id, member_id, reason=data.get("reason"), caller=current_caller()
+            consortium_id,
+            member_id,
+            reason=data.get("reason"),
+            left_on=data.get("left_on"),
+            caller=current_caller(),
         )

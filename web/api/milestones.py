@@ -216,6 +216,7 @@ class Evaluations(MethodView):
                 conditions=data["conditions"],
                 new_due_date=data["new_due_date"],
                 clears_conditions_of=data["clears_conditions_of"],
+                evaluated_on=data["evaluated_on"],
                 caller=current_caller(),
                 claim=claim,
             ),

@@ -10,7 +10,7 @@ import marshmallow as ma
 from consortium.cost_sharing import KeyKind
 from consortium.members import MAX_PARTY_LENGTH
 from web.schemas.common import Problem
-from web.schemas.fields import Instant, MoneyField, StrictSchema
+from web.schemas.fields import AsOf, Instant, MoneyField, StrictSchema
 from web.schemas.money import CURRENCY, year_field
 
 
@@ -106,9 +106,34 @@ class TranchesOut(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(TrancheOut), attribute="tranches")
 
 
+class BudgetArgs(StrictSchema):
+    as_of = AsOf(
+        load_default=None,
+        metadata={
+            "description": "The books as recorded by then: what they said at that instant (an "
+            "ISO 8601 instant with offset, or a date: the end of that day).",
+            "type": "string",
+        },
+    )
+    on = ma.fields.Date(
+        load_default=None,
+        metadata={
+            "description": "The books as booked for the days up to this date: facts whose own "
+            "day (a pledge's, a contribution's, a spending's) lies on or before it, "
+            "corrections included, also those entered later."
+        },
+    )
+
+    @ma.validates_schema
+    def one_time(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("as_of") is not None and data.get("on") is not None:
+            raise ma.ValidationError("Ask as_of or on, not both.", "on")
+
+
 class BudgetOut(ma.Schema):
     consortium_id = ma.fields.UUID()
     as_of = Instant(allow_none=True)
+    on = ma.fields.Date(allow_none=True, metadata={"description": "The ?on= asked for."})
     currency = ma.fields.Constant("EUR")
     totals = ma.fields.Nested(FiguresOut)
     years = ma.fields.List(ma.fields.Nested(YearOut))

@@ -23,6 +23,15 @@ class ConsortiumIn(StrictSchema):
     description = LongText(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_DESCRIPTION)
     )
+    start_year = ma.fields.Integer(
+        strict=True,
+        load_default=None,
+        validate=ma.validate.Range(min=1900, max=2200),
+        metadata={
+            "description": "The budget's first year, by default the year it is founded here; up "
+            "to ten years back, to enter a consortium that began before."
+        },
+    )
 
 
 class PhaseChangeIn(StrictSchema):
@@ -150,6 +159,13 @@ class EventOut(ma.Schema):
     actor = ma.fields.String(metadata={"description": "Who caused it."})
     request_id = ma.fields.String()
     data = ma.fields.Dict(metadata={"description": "The facts the event records."})
+    about = ma.fields.Date(
+        allow_none=True,
+        metadata={"description": "The day the fact is about (a booking or joining date)."},
+    )
+    backdated = ma.fields.Boolean(
+        metadata={"description": "Entered after the day it is about (occurred_at is later)."}
+    )
 
 
 class HistoryPage(PageOut):

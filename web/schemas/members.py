@@ -25,11 +25,22 @@ class MemberIn(StrictSchema):
         validate=ma.validate.Range(min=1, max=MAX_POPULATION),
         metadata={"description": "Inwonertal; municipalities only. Used by cost-sharing keys."},
     )
+    joined_on = ma.fields.Date(
+        load_default=None,
+        metadata={
+            "description": "The day it joined, today by default; an earlier day enters a "
+            "membership of the consortium's past."
+        },
+    )
 
 
 class MemberLeaveIn(StrictSchema):
     reason = LongText(
         load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_REASON)
+    )
+    left_on = ma.fields.Date(
+        load_default=None,
+        metadata={"description": "The day it left, today by default."},
     )
 
 
@@ -40,8 +51,10 @@ class MemberOut(ma.Schema):
     role = ma.fields.Enum(MemberRole, by_value=True)
     contact_email = ma.fields.String(allow_none=True)
     population = ma.fields.Integer(allow_none=True)
-    joined_at = Instant()
+    joined_at = Instant(metadata={"description": "When the admission was recorded."})
+    joined_on = ma.fields.Date(metadata={"description": "The day it joined."})
     left_at = Instant(allow_none=True)
+    left_on = ma.fields.Date(allow_none=True)
     leave_reason = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean(attribute="is_active")
 

@@ -34,6 +34,13 @@ class MilestoneIn(StrictSchema):
         metadata={"description": "Passing this gate moves the consortium on from that phase."},
     )
     responsible_member_ids = ma.fields.List(ma.fields.UUID(), load_default=None)
+    planned_on = ma.fields.Date(
+        load_default=None,
+        metadata={
+            "description": "The day it was planned, today by default; a milestone of the "
+            "consortium's past is entered with its day, and may then be due before today."
+        },
+    )
 
 
 class ReplanIn(StrictSchema):
@@ -67,6 +74,10 @@ class EvaluationIn(StrictSchema):
         load_default=None,
         metadata={"description": "Earlier milestones whose conditions are now met."},
     )
+    evaluated_on = ma.fields.Date(
+        load_default=None,
+        metadata={"description": "The day of the decision, today by default."},
+    )
 
 
 class QuestionOut(ma.Schema):
@@ -89,6 +100,7 @@ class EvaluationOut(ma.Schema):
     clears_conditions_of = ma.fields.List(ma.fields.UUID())
     evaluated_at = Instant()
     evaluated_by = ma.fields.String()
+    evaluated_on = ma.fields.Date(metadata={"description": "The day of the decision."})
 
 
 class EvaluationResultOut(EvaluationOut):
@@ -128,6 +140,7 @@ class MilestoneOut(ma.Schema):
     )
     planned_at = Instant()
     planned_by = ma.fields.String()
+    planned_on = ma.fields.Date(metadata={"description": "The day it was planned."})
     replans = ma.fields.List(ma.fields.Nested(ReplanOut))
     evaluations = ma.fields.List(ma.fields.Nested(EvaluationOut))
     open_conditions = ma.fields.String(allow_none=True)
