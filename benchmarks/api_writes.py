@@ -2,14 +2,19 @@
 eventsourcing get → admit → save loop in-process on the same kind of store (target ≥ 0.5).
 
 Raw baseline: one thread, ``repository.get`` → ``Consortium.admit_member`` → ``save`` with the
-application configured as the service configures it (its aggregate cache included), N
-admissions to one fresh consortium.
+application configured as the service configures it (its aggregate cache included), on a store
+of its own of the same backend (a SQLite file beside, a PostgreSQL schema beside): the service's
+read-model follower must not apply the baseline's events at its expense.
 
 API: the real service, ``consortium serve --bind 127.0.0.1:<free port> --workers W`` (gunicorn,
-gthread workers) as a subprocess on the same store, after ``consortium token create``; T client
-threads, each with a keep-alive ``requests.Session``, send N admissions in all to one fresh
-consortium. Only 201 answers count. Both sides start from a consortium with a lead and a few
-warm-up members, so member counts are alike.
+gthread workers) as a subprocess, after ``consortium token create``; T client threads, each with
+one keep-alive connection (``http.client``: a lean client, since it shares the machine's cores
+with the service), send the admissions to one consortium. Only 201 answers count. Both sides
+start from a consortium with a lead and a few warm-up members.
+
+The two take turns: ROUNDS rounds of N/ROUNDS raw admissions then N/ROUNDS through the API, so a
+change of load on the machine (other work, the disk) falls on both alike; the ratio is the API's
+rate over all rounds ÷ the raw loop's, and the per-round ratios are printed beside it.
 
 In between it prints the same admissions through the Flask app in-process (test client, no
 HTTP, no gunicorn), which splits the gap into what the app costs and what HTTP costs.
@@ -21,7 +26,9 @@ HTTP, no gunicorn), which splits the gap into what the app costs and what HTTP c
 from __future__ import annotations
 
 import cProfile
+import http.client
 import io
+import json
 import os
 import pstats
 import re
@@ -35,7 +42,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -51,8 +58,11 @@ from benchmarks.common import (
     heading,
     load_average,
     machine,
+    ms,
     verdict,
 )
+from benchmarks.profiled_service import EVERY as PROFILED_EVERY
+from benchmarks.profiled_service import PROFILE_DIR
 from consortium.aggregate import Consortium
 from consortium.members import MemberRole, Sector
 from events.bootstrap import open_store
@@ -73,6 +83,7 @@ SECRET_KEY: Final = "benchmark-secret-key-not-for-production"  # noqa: S105 - a 
 READY_TIMEOUT: Final = 60.0
 SETTLE_SECONDS: Final = 3.0
 START_ATTEMPTS: Final = 5
+ROUNDS: Final = 5
 NO_ANSWER: Final = 0  # counted as the status of a request that got no answer at all
 CALLER: Final = Caller.system(ADMIN_EMAIL, "benchmark-api-writes")
 
@@ -105,30 +116,53 @@ def cache_setting_of(backend: Backend) -> str:
         app.close()
 
 
-def raw_rate(backend: Backend, admissions: int) -> Rate:
-    """In-process get → admit_member → save, one thread, as the service's store is set up."""
-    app = ConsortiumApplication(backend.settings)
-    try:
-        consortium_id = app.found(
+class RawLoop:
+    """The raw get → admit_member → save loop, on an application of its own."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.app = ConsortiumApplication(backend.settings)
+        self.admitted = 0
+        self.restart()
+
+    def restart(self) -> None:
+        """Admit to a new consortium from now on (with a lead and the warm-up members), so that
+        its size keeps pace with the API's new consortium."""
+        self.consortium_id = self.app.found(
             name="Raw baseline", challenge="Admissions", description=None, caller=CALLER
         ).id
+        self.admit(MemberRole.LEAD)
+        for _ in range(WARM_UP):
+            self.admit()
 
-        def admit(party: str, role: MemberRole = MemberRole.PARTNER) -> None:
-            consortium: Consortium = app.repository.get(consortium_id)
-            consortium.admit_member(
-                party=party, sector=Sector.MARKET, role=role, cause=app.cause(CALLER)
-            )
-            app.save(consortium)
+    def admit(self, role: MemberRole = MemberRole.PARTNER) -> None:
+        consortium: Consortium = self.app.repository.get(self.consortium_id)
+        consortium.admit_member(
+            party=f"Party {self.admitted}",
+            sector=Sector.MARKET,
+            role=role,
+            cause=self.app.cause(CALLER),
+        )
+        self.app.save(consortium)
+        self.admitted += 1
 
-        admit("Lead", MemberRole.LEAD)
-        for i in range(WARM_UP):
-            admit(f"Warm-up {i}")
+    def rate(self, admissions: int) -> Rate:
         start = time.perf_counter()
-        for i in range(admissions):
-            admit(f"Party {i}")
+        for _ in range(admissions):
+            self.admit()
         return Rate(admissions, time.perf_counter() - start, Counter({201: admissions}))
-    finally:
-        app.close()
+
+    def close(self) -> None:
+        self.app.close()
+
+
+@contextmanager
+def raw_loop(backend: Backend) -> Iterator[RawLoop]:
+    with backend.sibling() as beside:
+        loop = RawLoop(beside)
+        try:
+            yield loop
+        finally:
+            loop.close()
 
 
 # -- the Flask app in-process -------------------------------------------------------------------
@@ -175,21 +209,85 @@ def wsgi_rate(backend: Backend, token: str, admissions: int, profile: bool) -> R
 # The caller narrows a function used in several places to the calls from that one.
 PARTS: Final = (
     ("whole request through the Flask app", "flask/app.py", "wsgi_app", None, None),
-    ("  rate limiter (failed authentications)", "flask_limiter/_extension.py",
-     "_check_request_limit", None, None),
+    (
+        "  rate limiter (failed authentications)",
+        "flask_limiter/_extension.py",
+        "_check_request_limit",
+        None,
+        None,
+    ),
     ("  authentication: token → account", "web/auth.py", "_authenticate", None, None),
     ("  request body parsed and validated", "webargs/core.py", "parse", None, None),
-    ("  use case ConsortiumApplication.admit_member", "events/consortia.py", "admit_member",
-     None, None),
-    ("    repository.get of the consortium", "events/application.py", "_load",
-     "events/application.py", "_update"),
-    ("    domain command Consortium.admit_member", "consortium/membership.py", "admit_member",
-     None, None),
-    ("    Application.save (events, snapshot)", "eventsourcing/application.py", "save",
-     "events/application.py", "_update"),
+    (
+        "  use case ConsortiumApplication.admit_member",
+        "events/consortia.py",
+        "admit_member",
+        None,
+        None,
+    ),
+    (
+        "    repository.get of the consortium",
+        "events/application.py",
+        "_load",
+        "events/application.py",
+        "_update",
+    ),
+    (
+        "    domain command Consortium.admit_member",
+        "consortium/membership.py",
+        "admit_member",
+        None,
+        None,
+    ),
+    (
+        "    Application.save (events, snapshot)",
+        "eventsourcing/application.py",
+        "save",
+        "events/application.py",
+        "_update",
+    ),
     ("      SQLite commit", "~", "<method 'commit' of 'sqlite3.Connection' objects>", None, None),
     ("  response body (marshmallow dump)", "marshmallow/schema.py", "dump", None, None),
-)  # fmt: skip
+)
+
+
+# The same for a request thread of the real service (CPU time of the thread).
+SERVICE_PARTS: Final = (
+    ("whole request in a gunicorn thread", "gunicorn/workers/gthread.py", "handle", None, None),
+    ("  HTTP request read and parsed", "gunicorn/http/parser.py", "__next__", None, None),
+    ("  access log line", "gunicorn/glogging.py", "access", None, None),
+    ("  the Flask app (WSGI call)", "flask/app.py", "wsgi_app", None, None),
+    (
+        "    before the view (request id, auth, body rules)",
+        "flask/app.py",
+        "preprocess_request",
+        None,
+        None,
+    ),
+    ("    view: arguments parsed and validated", "webargs/core.py", "parse", None, None),
+    (
+        "    view: use case ConsortiumApplication.admit_member",
+        "events/consortia.py",
+        "admit_member",
+        None,
+        None,
+    ),
+    (
+        "      repository.get of the consortium",
+        "events/application.py",
+        "_load",
+        "events/application.py",
+        "_update",
+    ),
+    (
+        "      Application.save (events, snapshot)",
+        "eventsourcing/application.py",
+        "save",
+        "events/application.py",
+        "_update",
+    ),
+    ("    view: response body (marshmallow dump)", "marshmallow/schema.py", "dump", None, None),
+)
 
 
 def cumulative(
@@ -216,12 +314,17 @@ def cumulative(
     )
 
 
-def print_profile(profiler: cProfile.Profile, what: str, requests: int) -> None:
-    stats = pstats.Stats(profiler)
+def print_profile(
+    profiler: cProfile.Profile | pstats.Stats,
+    what: str,
+    requests: int,
+    parts: tuple[tuple[str, str, str, str | None, str | None], ...] = PARTS,
+) -> None:
+    stats = profiler if isinstance(profiler, pstats.Stats) else pstats.Stats(profiler)
     table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     print(f"\n  -- cProfile of {what}: per admission, and share of the whole request --")
     whole = None
-    for label, path, function, calling_path, calling_function in PARTS:
+    for label, path, function, calling_path, calling_function in parts:
         caller = (calling_path, calling_function) if calling_path and calling_function else None
         seconds = cumulative(table, path, function, caller)
         if seconds is None:
@@ -229,7 +332,8 @@ def print_profile(profiler: cProfile.Profile, what: str, requests: int) -> None:
         whole = whole or seconds
         print(f"  {label:<50} {seconds / requests * 1000:6.2f} ms {seconds / whole:6.0%}")
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(12)
+    stats.stream = out  # type: ignore[attr-defined]
+    stats.strip_dirs().sort_stats("tottime").print_stats(12)
     print("  hottest functions by own time (profiler overhead included):")
     lines = out.getvalue().splitlines()
     header = next(i for i, line in enumerate(lines) if "ncalls" in line)
@@ -270,11 +374,23 @@ def service_environment(backend: Backend) -> dict[str, str]:
 def create_token(backend: Backend, workdir: Path) -> str:
     """A new administrator's token from ``consortium token create``, as an operator makes one."""
     done = subprocess.run(
-        [consortium_command(), "token", "create", "--email", ADMIN_EMAIL, "--admin",
-         "--name", "benchmark"],
-        env=service_environment(backend), cwd=workdir, capture_output=True, text=True,
-        check=False, timeout=120,
-    )  # fmt: skip
+        [
+            consortium_command(),
+            "token",
+            "create",
+            "--email",
+            ADMIN_EMAIL,
+            "--admin",
+            "--name",
+            "benchmark",
+        ],
+        env=service_environment(backend),
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"consortium token create failed:\n{done.stderr[-3000:]}")
     return done.stdout.strip()
@@ -287,6 +403,7 @@ class ServiceFailedToStart(RuntimeError):
 @dataclass(frozen=True)
 class Service:
     base: str
+    port: int
     process: subprocess.Popen[bytes]
     log_path: Path
 
@@ -296,18 +413,34 @@ class Service:
 
 
 @contextmanager
-def running_service(backend: Backend, workers: int, workdir: Path) -> Iterator[Service]:
-    """``consortium serve`` on a free port, once it answers and all its workers have booted."""
+def running_service(
+    backend: Backend, workers: int, workdir: Path, profiled: bool = False
+) -> Iterator[Service]:
+    """``consortium serve`` on a free port, once it answers and all its workers have booted
+    (``profiled``: the same service with its request threads profiled, see profiled_service)."""
     port = free_port()
     log_path = workdir / f"serve-{port}.log"
+    bind = f"127.0.0.1:{port}"
+    if profiled:
+        command = [sys.executable, "-m", "benchmarks.profiled_service", bind, str(workers)]
+    else:
+        command = [consortium_command(), "serve", "--bind", bind, "--workers", str(workers)]
+    env = service_environment(backend)
+    if profiled:
+        env[PROFILE_DIR] = str(workdir)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")]
+        )
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [consortium_command(), "serve", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers)],
-            env=service_environment(backend), cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            command,
+            env=env,
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            service = Service(f"http://127.0.0.1:{port}", process, log_path)
+            service = Service(f"http://127.0.0.1:{port}", port, process, log_path)
             wait_until_ready(service, workers)
             yield service
         except ServiceFailedToStart:
@@ -361,69 +494,218 @@ def wait_until_ready(service: Service, workers: int) -> None:
     raise ServiceFailedToStart(f"no answer within {READY_TIMEOUT:g} s")
 
 
-def http_rate(backend: Backend, token: str, admissions: int, workers: int, threads: int) -> Rate:
-    """The admissions through a freshly started service; a start that fails, or a service that
-    goes down during the run, is reported with the reason from its log and tried again."""
+class Client:
+    """One keep-alive connection to the service, as one client thread uses it."""
+
+    def __init__(self, service: Service, token: str) -> None:
+        self.service = service
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.connection = self._connect()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.service.port, timeout=60)
+
+    def post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        """The answer's status and body (NO_ANSWER and None when there was none). A connection
+        the service closed while it was idle (gunicorn's keep-alive timeout, while the raw loop
+        had its turn) is opened again and the request sent once more, as clients do."""
+        for attempt in (1, 2):
+            try:
+                self.connection.request("POST", path, json.dumps(body), self.headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException):
+                self.connection.close()
+                self.connection = self._connect()
+                if attempt == 2:
+                    return NO_ANSWER, None
+                continue
+            return response.status, json.loads(data) if data else None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class HttpLoop:
+    """Admissions to one consortium through the service, from ``threads`` clients at once."""
+
+    def __init__(self, service: Service, token: str, threads: int) -> None:
+        self.service = service
+        self.clients = [Client(service, token) for _ in range(threads)]
+        first = self.clients[0]
+        status, founded = first.post("/api/v1/consortia", {"name": "HTTP", "challenge": "C"})
+        if status != 201:
+            service.check_still_up()
+            raise ServiceFailedToStart(f"founding a consortium answered {status}")
+        self.members = f"/api/v1/consortia/{founded['id']}/members"
+        first.post(self.members, {"party": "Lead", "sector": "municipality", "role": "lead"})
+        self.admitted = 0
+        for _ in range(max(WARM_UP, 2 * threads)):
+            self.rate(threads)
+
+    def rate(self, admissions: int) -> Rate:
+        threads = len(self.clients)
+        statuses: Counter[int] = Counter()
+        lock = threading.Lock()
+        start_line = threading.Barrier(threads + 1)
+        shares = [admissions // threads + (t < admissions % threads) for t in range(threads)]
+        first = self.admitted
+        self.admitted += admissions
+
+        def run(t: int) -> None:
+            seen: Counter[int] = Counter()
+            start_line.wait()
+            for i in range(shares[t]):
+                body = member_body(f"Party {first + sum(shares[:t]) + i}")
+                seen[self.clients[t].post(self.members, body)[0]] += 1
+            with lock:
+                statuses.update(seen)
+
+        workers = [threading.Thread(target=run, args=(t,), daemon=True) for t in range(threads)]
+        for worker in workers:
+            worker.start()
+        start_line.wait()
+        start = time.perf_counter()
+        for worker in workers:
+            worker.join()
+        seconds = time.perf_counter() - start
+        self.service.check_still_up()
+        return Rate(statuses[201], seconds, statuses)
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+
+
+def cpu_seconds(root: int) -> float | None:
+    """CPU time (user and system) used so far by a process and its descendants, from Linux's
+    /proc (None elsewhere): what the service spent, whatever else ran on the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[int, tuple[int, int]] = {}
+    try:
+        entries = [e for e in Path("/proc").iterdir() if e.name.isdigit()]
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        fields = text[text.rindex(")") + 2 :].split()  # after the command, which may hold ")"
+        used[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    if root not in used:
+        return None
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, (parent, _) in used.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(used[pid][1] for pid in tree) / tick
+
+
+@dataclass(frozen=True)
+class Turns:
+    """The raw loop and the API, having taken turns: their rates over all rounds, each round's
+    ratio, and the CPU time per admission of the raw loop, the service and the clients."""
+
+    raw: Rate
+    api: Rate
+    rounds: tuple[float, ...]
+    raw_cpu: float
+    service_cpu: float | None
+    client_cpu: float
+
+    def cpu(self) -> str:
+        service = "unknown" if self.service_cpu is None else ms(self.service_cpu)
+        return (
+            f"CPU time per admission: raw loop {ms(self.raw_cpu)} · service {service} "
+            f"(gunicorn workers, the read model's follower, all its processes) + clients "
+            f"{ms(self.client_cpu)}"
+        )
+
+
+def total(rates: Sequence[Rate]) -> Rate:
+    statuses: Counter[int] = Counter()
+    for rate in rates:
+        statuses.update(rate.statuses)
+    return Rate(sum(r.count for r in rates), sum(r.seconds for r in rates), statuses)
+
+
+def take_turns(
+    backend: Backend, raw: RawLoop, token: str, admissions: int, workers: int, threads: int
+) -> Turns:
+    """Rounds of raw admissions and admissions through a freshly started service; a start that
+    fails, or a service that goes down during the run, is reported with the reason from its
+    log and tried again."""
+    block = max(1, admissions // ROUNDS)
+    raw.restart()
     for attempt in range(1, START_ATTEMPTS + 1):
         with tempfile.TemporaryDirectory(prefix="consortium-bench-serve-") as directory:
             try:
-                with running_service(backend, workers, Path(directory)) as service:
-                    return drive(service, token, admissions, threads)
+                with ExitStack() as stack:
+                    service = stack.enter_context(
+                        running_service(backend, workers, Path(directory))
+                    )
+                    api = HttpLoop(service, token, threads)
+                    stack.callback(api.close)
+                    raws, apis = [], []
+                    raw_cpu = client_cpu = 0.0
+                    service_cpu: float | None = 0.0
+                    for _ in range(ROUNDS):
+                        started = time.process_time()
+                        raws.append(raw.rate(block))
+                        raw_cpu += time.process_time() - started
+                        started = time.process_time()
+                        before = cpu_seconds(service.process.pid)
+                        apis.append(api.rate(block))
+                        after = cpu_seconds(service.process.pid)
+                        client_cpu += time.process_time() - started
+                        if service_cpu is not None and before is not None and after is not None:
+                            service_cpu += after - before
+                        else:
+                            service_cpu = None
+                    ratios = tuple(
+                        a.per_second / r.per_second for r, a in zip(raws, apis, strict=True)
+                    )
+                    done = block * ROUNDS
+                    return Turns(
+                        total(raws),
+                        total(apis),
+                        ratios,
+                        raw_cpu / done,
+                        None if service_cpu is None else service_cpu / done,
+                        client_cpu / done,
+                    )
             except ServiceFailedToStart as failure:
                 print(f"  !! consortium serve failed (attempt {attempt}): {failure}")
     raise ServiceFailedToStart(f"it failed {START_ATTEMPTS} times in a row")
 
 
-def drive(service: Service, token: str, admissions: int, threads: int) -> Rate:
-    """``admissions`` to one new consortium from ``threads`` keep-alive sessions at once."""
-    sessions = [requests.Session() for _ in range(threads)]
-    for session in sessions:
-        session.headers["Authorization"] = f"Bearer {token}"
-    try:
-        founded = sessions[0].post(
-            f"{service.base}/api/v1/consortia", json={"name": "HTTP", "challenge": "C"}, timeout=30
-        )
-        founded.raise_for_status()
-        members = f"{service.base}/api/v1/consortia/{founded.json()['id']}/members"
-        lead = {"party": "Lead", "sector": "municipality", "role": "lead"}
-        sessions[0].post(members, json=lead, timeout=30).raise_for_status()
-        for t, session in enumerate(sessions):
-            for i in range(max(2, WARM_UP // threads)):
-                session.post(members, json=member_body(f"Warm-up {t}-{i}"), timeout=30)
-    except requests.RequestException:
-        service.check_still_up()
-        raise
-
-    statuses: Counter[int] = Counter()
-    lock = threading.Lock()
-    start_line = threading.Barrier(threads + 1)
-    shares = [admissions // threads + (t < admissions % threads) for t in range(threads)]
-
-    def client(t: int) -> None:
-        seen: Counter[int] = Counter()
-        start_line.wait()
-        for i in range(shares[t]):
-            body = member_body(f"Party {t}-{i}")
+def profile_service(backend: Backend, token: str, admissions: int, workers: int) -> None:
+    """The admissions through the service with its request threads profiled (CPU time)."""
+    with tempfile.TemporaryDirectory(prefix="consortium-bench-profile-") as directory:
+        with running_service(backend, workers, Path(directory), profiled=True) as service:
+            api = HttpLoop(service, token, workers)
             try:
-                status = sessions[t].post(members, json=body, timeout=60).status_code
-            except requests.RequestException:
-                status = NO_ANSWER
-            seen[status] += 1
-        with lock:
-            statuses.update(seen)
-
-    clients = [threading.Thread(target=client, args=(t,), daemon=True) for t in range(threads)]
-    for thread in clients:
-        thread.start()
-    start_line.wait()
-    start = time.perf_counter()
-    for thread in clients:
-        thread.join()
-    seconds = time.perf_counter() - start
-    for session in sessions:
-        session.close()
-    service.check_still_up()
-    return Rate(statuses[201], seconds, statuses)
+                # Counted from here: the profiles written so far hold the warm-up only.
+                for written in Path(directory).glob("worker-*.prof"):
+                    written.unlink()
+                api.rate(admissions)
+                api.rate(PROFILED_EVERY)  # so that every worker writes its latest profile
+            finally:
+                api.close()
+        profiles = [str(p) for p in Path(directory).glob("worker-*.prof")]
+        if not profiles:
+            print("  (no profile was written)")
+            return
+        stats = pstats.Stats(*profiles)
+        print_profile(
+            stats,
+            f"the service's request threads on {backend.name} (--workers {workers}; CPU time)",
+            admissions + PROFILED_EVERY,
+            SERVICE_PARTS,
+        )
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -435,38 +717,41 @@ def measure(
     configurations: Sequence[tuple[int, int]],
     profile: bool,
 ) -> list[ApiResult]:
-    """The raw baseline before and after the API runs (the faster of the two counts, so a
-    slow moment of the machine never flatters the ratio), the in-process app, and the API."""
+    """The in-process app once, then for each configuration the raw loop and the API taking
+    turns."""
     heading(f"api_writes on {backend.name}")
     print(f"  the store as the service configures it: {cache_setting_of(backend)}")
-    before = raw_rate(backend, admissions)
-    print(f"  raw get → admit_member → save, in-process, 1 thread: {before}")
     with tempfile.TemporaryDirectory(prefix="consortium-bench-token-") as directory:
         token = create_token(backend, Path(directory))
-    wsgi = wsgi_rate(backend, token, admissions, profile)
-    print(
-        f"  Flask app in-process (test client), 1 thread:       {wsgi}"
-        f"  → {wsgi.per_second / before.per_second:.2f} of raw"
-    )
-    measured: list[tuple[int, int, Rate]] = []
-    for workers, threads in configurations:
-        label = f"HTTP API, --workers {workers} (gthread ×4), {threads} client thread(s)"
-        try:
-            api = http_rate(backend, token, admissions, workers, threads)
-        except ServiceFailedToStart as failure:
-            print(f"  {label}: NOT MEASURED, the service did not stay up ({failure})")
-            continue
-        print(f"  {label}: {api}")
-        measured.append((workers, threads, api))
-    after = raw_rate(backend, admissions)
-    print(f"  raw get → admit_member → save, again after the API:  {after}")
-    raw = max(before, after, key=lambda rate: rate.per_second)
-    results = [ApiResult(backend.name, w, t, raw, api) for w, t, api in measured]
-    for result in results:
+    results = []
+    with raw_loop(backend) as raw:
+        before = raw.rate(admissions)
+        print(f"  raw get → admit_member → save, in-process, 1 thread: {before}")
+        wsgi = wsgi_rate(backend, token, admissions, profile)
         print(
-            f"  RATIO {result.ratio:.3f} with --workers {result.workers}, {result.threads} client "
-            f"thread(s)  (target ≥ {TARGET_RATIO:g}: {verdict(result.ratio >= TARGET_RATIO)})"
+            f"  Flask app in-process (test client), 1 thread:       {wsgi}"
+            f"  → {wsgi.per_second / before.per_second:.2f} of raw"
         )
+        for workers, threads in configurations:
+            label = f"--workers {workers} (gthread ×4), {threads} client thread(s)"
+            try:
+                turns = take_turns(backend, raw, token, admissions, workers, threads)
+            except ServiceFailedToStart as failure:
+                print(f"  HTTP API, {label}: NOT MEASURED, the service did not stay up ({failure})")
+                continue
+            result = ApiResult(backend.name, workers, threads, turns.raw, turns.api)
+            rounds = " ".join(f"{ratio:.2f}" for ratio in turns.rounds)
+            print(f"  HTTP API, {label}, {ROUNDS} rounds taking turns with the raw loop:")
+            print(f"    raw {turns.raw}")
+            print(f"    API {turns.api}")
+            print(f"    {turns.cpu()}")
+            print(
+                f"    RATIO {result.ratio:.3f} (rounds: {rounds})  (target ≥ {TARGET_RATIO:g}: "
+                f"{verdict(result.ratio >= TARGET_RATIO)})"
+            )
+            results.append(result)
+        if profile:
+            profile_service(backend, token, admissions, workers=2)
     return results
 
 
@@ -484,7 +769,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="client threads")
     parser.add_argument("--admissions", type=int, default=None, help="admissions on each side")
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile the in-process Flask admissions"
+        "--profile",
+        action="store_true",
+        help="cProfile the in-process Flask admissions, and the service's request threads",
     )
     args = parser.parse_args(argv)
     admissions = args.admissions or (QUICK_ADMISSIONS if args.quick else ADMISSIONS)

@@ -9,6 +9,7 @@ when it cannot be reached the benchmark says so and carries on with SQLite.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import statistics
@@ -42,6 +43,9 @@ class Backend:
     name: str
     url: str
     settings: StoreSettings
+    # Another, empty store of the same kind (a file beside, a schema beside), for a baseline
+    # that must not share the store's read model.
+    sibling: Callable[[], AbstractContextManager[Backend]] = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def sqlite_backend() -> Iterator[Backend]:
         url = f"sqlite:///{Path(directory) / 'store.sqlite3'}"
         settings = StoreSettings.from_url(url)
         migrate(settings)
-        yield Backend("SQLite", url, settings)
+        yield Backend("SQLite", url, settings, sqlite_backend)
 
 
 @contextmanager
@@ -104,7 +108,7 @@ def postgres_backend(base_url: str) -> Iterator[Backend]:
             url = with_schema(base_url, schema)
             settings = StoreSettings.from_url(url)
             migrate(settings)
-            yield Backend("PostgreSQL", url, settings)
+            yield Backend("PostgreSQL", url, settings, lambda: postgres_backend(base_url))
         finally:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
@@ -207,6 +211,54 @@ def argument_parser(description: str) -> argparse.ArgumentParser:
 
 def heading(text: str) -> None:
     print(f"\n== {text}")
+
+
+def alternate(
+    calls: dict[str, Callable[[], object]], repetitions: int, rounds: int = 5
+) -> dict[str, list[float]]:
+    """Times of each call, the calls taking turns in blocks (so a change of load on the machine
+    falls on all alike), after a few calls each to warm up."""
+    for call in calls.values():
+        for _ in range(3):
+            call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    block = max(1, repetitions // rounds)
+    for _ in range(rounds):
+        for name, call in calls.items():
+            times[name] += time_calls(call, block)
+    return times
+
+
+class FollowerFailures(logging.Handler):
+    """Counts (instead of printing) the read-model follower's failures while it is attached:
+    a benchmark line says how often it failed and why; the tracebacks would drown the figures."""
+
+    LOGGER: Final = "events.readmodel.follower"
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.reasons: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.reasons[f"{type(error).__name__}: {error}" if error else record.getMessage()] += 1
+
+    @contextmanager
+    def attached(self) -> Iterator[FollowerFailures]:
+        logger = logging.getLogger(self.LOGGER)
+        logger.addHandler(self)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            yield self
+        finally:
+            logger.propagate = propagate
+            logger.removeHandler(self)
+
+    def __str__(self) -> str:
+        if not self.reasons:
+            return "the read model's follower never failed"
+        told = "; ".join(f"{n} × {reason}" for reason, n in self.reasons.most_common())
+        return f"the read model's follower failed and retried a second later: {told}"
 
 
 def load_average() -> str:

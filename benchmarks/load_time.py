@@ -1,27 +1,43 @@
-"""Load time: a consortium with 10,000 events against one with 10 events (target: ratio ≤ 2).
+"""Load time and snapshot size of a consortium with a long history.
 
-A load is ``ConsortiumApplication.consortium(id, caller)``, i.e. ``repository.get`` and the
-read-access check, measured COLD: the
-application's aggregate cache is switched off on the benchmark's application, so every load
-reads the latest snapshot and the events after it from the store, as a fresh worker process
-does. The figure is the median of many loads, in blocks of loads of one consortium taking turns.
+Figures (both backends, one run):
 
-For contrast (same run, same store) it also prints the load just before the next snapshot is
-due (99 events to replay after it), a load replaying every event with no snapshot at all,
-and a warm load through the application's aggregate cache as configured.
+1. cold load of a consortium with 10,000 events ÷ one with 10 events (target ≤ 2), both at
+   their latest version and between snapshots;
+2. the size of the snapshot at 10,000 events, for a consortium with 20 current members
+   (target ≤ 50 KB, i.e. 50,000 bytes).
 
-    python -m benchmarks.load_time [--quick]
+The consortia are those of :mod:`benchmarks.history`: the large one lived four years, with 20
+current members at the end, thousands of partners who came and went, thousands of money events
+and milestones evaluated along the way; the small one has ten events.
+
+A load is what a use case does to read a consortium: ``repository.get`` (the latest snapshot
+at or below the version, then the events after it, replayed) and the read check, measured COLD:
+the benchmark's application has its aggregate cache switched off, so every load reads the store,
+as a fresh worker process does. The application snapshots every ``SNAPSHOT_INTERVAL`` (20)
+versions, so a consortium's latest version is a snapshot plus 0 to 19 events: the large one is
+loaded at each of its last twenty versions in turn (``repository.get(version=…)`` reads exactly
+what a cold load reads when that version is the latest). Printed: the *typical* load (median
+over all twenty, every offset alike), the *worst* case (snapshot + 19 events), and a load that
+is exactly a snapshot. The small one is loaded at its version 10 the same way. Medians of many
+loads, the consortia taking turns in blocks, so a change of load on the machine falls on both.
+
+For contrast: a load replaying every event (no snapshots), and a warm load through the
+application's aggregate cache, as the running service mostly reads.
+
+    python -m benchmarks.load_time [--quick] [--repetitions N] [--profile]
 """
 
 from __future__ import annotations
 
 import cProfile
 import io
+import json
 import pstats
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 from uuid import UUID
 
 from eventsourcing.application import Repository
@@ -40,15 +56,16 @@ from benchmarks.common import (
     time_calls,
     verdict,
 )
+from benchmarks.history import build_large, build_small
 from consortium.aggregate import Consortium
-from consortium.members import MemberRole, Sector
 from events.caller import Caller
 from events.consortia import ConsortiumApplication
+from events.replay import project_consortium
 
-SMALL_EVENTS: Final = 10
 LARGE_EVENTS: Final = 10_000
 QUICK_LARGE_EVENTS: Final = 1_000
 TARGET_RATIO: Final = 2.0
+TARGET_SNAPSHOT_BYTES: Final = 50_000
 # The operator: may read every consortium, so the access check passes as it does for a reader.
 CALLER: Final = Caller.system("benchmark@consortium.localhost", "benchmark-load-time")
 
@@ -56,14 +73,20 @@ CALLER: Final = Caller.system("benchmark@consortium.localhost", "benchmark-load-
 @dataclass(frozen=True)
 class LoadResult:
     backend: str
-    small_events: int
     large_events: int
-    small_seconds: float
-    large_seconds: float
+    small: float
+    typical: float
+    worst: float
+    at_snapshot: float
+    snapshot_bytes: int
 
     @property
     def ratio(self) -> float:
-        return self.large_seconds / self.small_seconds
+        return self.typical / self.small
+
+    @property
+    def worst_ratio(self) -> float:
+        return self.worst / self.small
 
 
 def snapshot_interval(app: ConsortiumApplication) -> int:
@@ -71,48 +94,35 @@ def snapshot_interval(app: ConsortiumApplication) -> int:
     return app.snapshotting_intervals[Consortium]
 
 
-def build_consortium(app: ConsortiumApplication, events: int) -> UUID:
-    """A consortium with exactly ``events`` events: founded, a lead, then partners who are
-    admitted and leave again, all through the aggregate's own commands.
-
-    For speed the events are written in batches straight to the application's event store,
-    and the snapshots the application would take (one every snapshot interval) are taken from
-    the aggregate in hand instead of being rebuilt from the store.
-    """
-    assert app.snapshots is not None, "the consortia application takes snapshots"
-    interval = snapshot_interval(app)
-    consortium = Consortium.found(
-        name="Benchmark", challenge="Load time", description=None, cause=app.cause(CALLER)
-    )
-    consortium.admit_member(
-        party="Gemeente Lead", sector=Sector.MUNICIPALITY, role=MemberRole.LEAD,
-        cause=app.cause(CALLER),
-    )  # fmt: skip
-    partner = 0
-    while consortium.version < events:
-        if partner % 2 == 0:
-            member = consortium.admit_member(
-                party=f"Partner {partner // 2:05d}",
-                sector=Sector.MARKET,
-                role=MemberRole.PARTNER,
-                cause=app.cause(CALLER),
-            )
-        else:
-            consortium.member_leaves(member.id, reason=None, cause=app.cause(CALLER))
-        partner += 1
-        if consortium.version % interval == 0 or consortium.version == events:
-            app.events.put(consortium.collect_events())
-            if consortium.version % interval == 0:
-                app.snapshots.put([type(consortium).Snapshot.take(consortium)])
-    app.events.put(consortium.collect_events())
-    assert consortium.version == events
-    return consortium.id
-
-
-def snapshot_bytes(app: ConsortiumApplication, consortium_id: UUID) -> int:
+def latest_snapshot(app: ConsortiumApplication, consortium_id: UUID) -> tuple[int, bytes]:
     assert app.snapshots is not None
-    latest = app.snapshots.recorder.select_events(consortium_id, desc=True, limit=1)
-    return len(latest[0].state) if latest else 0
+    (latest,) = app.snapshots.recorder.select_events(consortium_id, desc=True, limit=1)
+    return latest.originator_version, latest.state
+
+
+def snapshot_parts(state: bytes, current: set[str]) -> str:
+    """What the snapshot's bytes hold: its members, grants, milestones, and the ledger's totals
+    of current members, of members who left, and of the pool."""
+    parsed: dict[str, Any] = json.loads(state)["state"]
+
+    def size(value: Any) -> int:
+        return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+
+    ledger = parsed["_ledger"]["_data_"]
+    left = {
+        key: (totals, ledger["revisions"].get(key, {}))
+        for key, totals in ledger["totals"].items()
+        if key not in current and key != "pool"
+    }
+    left_bytes = sum(
+        size({key: totals}) + size({key: revisions}) for key, (totals, revisions) in left.items()
+    )
+    ledger_bytes = size(parsed["_ledger"])
+    return (
+        f"members {size(parsed['_members']):,}, grants {size(parsed['_grants']):,}, milestones "
+        f"{size(parsed['_milestones']):,}, ledger {ledger_bytes:,} (of which the figures of "
+        f"{len(left):,} members who left: {left_bytes:,} bytes)"
+    )
 
 
 def measure(
@@ -122,76 +132,101 @@ def measure(
     app = ConsortiumApplication(backend.settings)
     try:
         started = time.perf_counter()
-        small = build_consortium(app, SMALL_EVENTS)
-        # For contrast: the small one's cold load while no large snapshot is in the store yet.
-        cache, app.repository.cache = app.repository.cache, None
-        alone = median(time_calls(lambda: app.consortium(small, CALLER), repetitions))
-        app.repository.cache = cache
-        large = build_consortium(app, large_events)
-        built = time.perf_counter() - started
-        memberships = len(app.consortium(large, CALLER).members)
+        small = build_small(app)
+        large = build_large(app, large_events)
         print(
-            f"  setup: consortia of {SMALL_EVENTS} and {large_events:,} events "
-            f"({memberships:,} memberships, latest snapshot "
-            f"{snapshot_bytes(app, large) / 1e6:.2f} MB) built in {built:.1f} s"
+            f"  setup ({time.perf_counter() - started:.1f} s): the large consortium has "
+            f"{large.describe()}"
         )
         print(f"  the application as configured: {cache_setting(app)}")
+        interval = snapshot_interval(app)
+        version, state = latest_snapshot(app, large.consortium_id)
+        current = {m.id.hex for m in app.consortium(large.consortium_id, CALLER).members}
+        print(
+            f"  SNAPSHOT at version {version:,}: {len(state):,} bytes for {len(current)} current "
+            f"members (target ≤ {TARGET_SNAPSHOT_BYTES:,}: "
+            f"{verdict(len(state) <= TARGET_SNAPSHOT_BYTES)})"
+        )
+        print(f"    {snapshot_parts(state, current)}")
 
         # Warm: through the cache as the service has it (a hit, fast-forwarded, copied).
-        app.consortium(small, CALLER)
-        app.consortium(large, CALLER)
-        warm_small = median(time_calls(lambda: app.consortium(small, CALLER), repetitions))
-        warm_large = median(time_calls(lambda: app.consortium(large, CALLER), repetitions))
+        for consortium_id in (small.consortium_id, large.consortium_id):
+            app.consortium(consortium_id, CALLER)
+        warm_small = median(
+            time_calls(lambda: app.consortium(small.consortium_id, CALLER), repetitions)
+        )
+        warm_large = median(
+            time_calls(lambda: app.consortium(large.consortium_id, CALLER), repetitions)
+        )
 
-        # Cold: the same application with its cache switched off. Blocks of loads of one
-        # consortium, the two taking turns, so neither pays for the other's garbage or evicted
-        # pages, and a change of load on the machine hits both alike.
         app.repository.cache = None
-        for _ in range(3):
-            app.consortium(small, CALLER)
-            app.consortium(large, CALLER)
+
+        def load(consortium_id: UUID, version: int) -> Callable[[], object]:
+            return cold_load(app, consortium_id, version)
+
+        # Each of the large one's last `interval` versions: the latest snapshot + 0 … 19 events.
+        offsets = {
+            v % interval: load(large.consortium_id, v)
+            for v in range(large_events - interval + 1, large_events + 1)
+        }
+        small_load = load(small.consortium_id, small.total)
+        for call in (small_load, *offsets.values()):
+            call()
         rounds = 3 if quick else 5
         block = max(1, repetitions // rounds)
         small_times: list[float] = []
-        large_times: list[float] = []
+        by_offset: dict[int, list[float]] = {offset: [] for offset in offsets}
         for _ in range(rounds):
-            small_times += time_calls(lambda: app.consortium(small, CALLER), block)
-            large_times += time_calls(lambda: app.consortium(large, CALLER), block)
-        repetitions = len(small_times)
+            small_times += time_calls(small_load, block)
+            for offset, call in offsets.items():
+                by_offset[offset] += time_calls(call, max(1, block // 4))
+        typical_times = [t for times in by_offset.values() for t in times]
         result = LoadResult(
-            backend.name, SMALL_EVENTS, large_events, median(small_times), median(large_times)
+            backend.name,
+            large_events,
+            small=median(small_times),
+            typical=median(typical_times),
+            worst=median(by_offset[interval - 1]),
+            at_snapshot=median(by_offset[0]),
+            snapshot_bytes=len(state),
         )
         print(
-            f"  cold load, median of {repetitions}: {SMALL_EVENTS} events "
-            f"{ms(result.small_seconds)} ({spread(small_times)}) · {large_events:,} events "
-            f"{ms(result.large_seconds)} ({spread(large_times)})"
+            f"  cold load, {small.total} events, median of {len(small_times)}: "
+            f"{ms(result.small)} ({spread(small_times)})"
         )
         print(
-            f"  RATIO {result.ratio:.1f}  (target ≤ {TARGET_RATIO:g}: "
+            f"  cold load, {large_events:,} events, every offset from the snapshot alike, median "
+            f"of {len(typical_times)}: {ms(result.typical)} ({spread(typical_times)})"
+        )
+        print(
+            f"  RATIO typical {result.ratio:.2f}  (target ≤ {TARGET_RATIO:g}: "
             f"{verdict(result.ratio <= TARGET_RATIO)})"
         )
         print(
-            f"  the {SMALL_EVENTS}-event load before the large one was in the store: {ms(alone)}"
-            f" → the ratio against that: {result.large_seconds / alone:.1f}"
+            f"  RATIO worst case, snapshot + {interval - 1} events: {ms(result.worst)} → "
+            f"{result.worst_ratio:.2f}  (target ≤ {TARGET_RATIO:g}: "
+            f"{verdict(result.worst_ratio <= TARGET_RATIO)})"
+        )
+        line = " · ".join(
+            f"+{offset} {ms(median(by_offset[offset]))}" for offset in sorted(by_offset)[::4]
+        )
+        print(
+            f"    by events after the snapshot: {line} · exactly a snapshot: "
+            f"{ms(result.at_snapshot)} → {result.at_snapshot / result.small:.2f}"
         )
 
-        # Just before the next snapshot: the latest snapshot plus 99 events to replay.
-        before = large_events - 1
-        interval = snapshot_interval(app)
-        few = max(5, repetitions // 4)
-        between = median(time_calls(lambda: app.repository.get(large, version=before), few))
-        print(
-            f"  cold load at version {before:,} (snapshot {before - before % interval:,}"
-            f" + {before % interval} events), median of {few}: {ms(between)}"
-            f" → ratio {between / result.small_seconds:.1f}"
-        )
+        lean_contrast(app, large_events, small_load, quick)
 
         # No snapshots at all: every event replayed.
         replaying: Repository[UUID] = Repository(event_store=app.events)
-        plain_small = median(time_calls(lambda: replaying.get(small), repetitions))
-        plain_large = median(time_calls(lambda: replaying.get(large), 1 if quick else 3))
+
+        def replay(consortium_id: UUID) -> Callable[[], object]:
+            return lambda: replaying.get(consortium_id, projector_func=project_consortium)
+
+        plain_small = median(time_calls(replay(small.consortium_id), repetitions))
+        plain_large = median(time_calls(replay(large.consortium_id), 1 if quick else 3))
         print(
-            f"  without snapshots (every event replayed): {SMALL_EVENTS} events "
+            f"  without snapshots (every event replayed): {small.total} events "
             f"{ms(plain_small)} · {large_events:,} events {ms(plain_large)}"
             f" → ratio {plain_large / plain_small:.0f}"
         )
@@ -200,15 +235,53 @@ def measure(
             f"{ms(warm_small)} · {ms(warm_large)} → ratio {warm_large / warm_small:.1f}"
         )
         if profile:
-            print_profile(lambda: app.consortium(large, CALLER), f"5 cold loads on {backend.name}")
+            print_profile(offsets[interval - 1], f"20 worst-case cold loads on {backend.name}")
         return result
     finally:
         app.close()
 
 
+def cold_load(
+    app: ConsortiumApplication, consortium_id: UUID, version: int
+) -> Callable[[], object]:
+    """A load as a use case reads a consortium, at that version (the app's cache is off)."""
+
+    def call() -> object:
+        consortium: Consortium = app.repository.get(
+            consortium_id, version=version, projector_func=project_consortium
+        )
+        consortium.check_can_read(CALLER.principal)
+        return consortium
+
+    return call
+
+
+def lean_contrast(
+    app: ConsortiumApplication, large_events: int, small_load: Callable[[], object], quick: bool
+) -> None:
+    """The same story, but no partner who left had booked money, so the ledger's totals hold
+    the current members (and the pool) only: what the snapshot and the load would be if the
+    consortium kept no figures of members who left."""
+    interval = snapshot_interval(app)
+    lean = build_large(app, large_events, money_every=0)
+    version, state = latest_snapshot(app, lean.consortium_id)
+    offsets = [
+        cold_load(app, lean.consortium_id, v)
+        for v in range(large_events - interval + 1, large_events + 1)
+    ]
+    typical = median([t for call in offsets for t in time_calls(call, 2 if quick else 10)])
+    worst = median(time_calls(offsets[-2], 10 if quick else 50))
+    small = median(time_calls(small_load, 10 if quick else 50))
+    print(
+        f"  the same story where no partner who left booked money: snapshot {len(state):,} "
+        f"bytes at version {version:,}; cold load typical {ms(typical)}, worst {ms(worst)} ÷ "
+        f"10 events {ms(small)} → {typical / small:.2f} (worst {worst / small:.2f})"
+    )
+
+
 def print_profile(load: Callable[[], object], what: str) -> None:
     profiler = cProfile.Profile()
-    for _ in range(5):
+    for _ in range(20):
         profiler.runcall(load)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(15)
@@ -221,10 +294,10 @@ def print_profile(load: Callable[[], object], what: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argument_parser(__doc__.splitlines()[0] if __doc__ else "load_time")
     parser.add_argument("--repetitions", type=int, default=None, help="loads of each consortium")
-    parser.add_argument("--profile", action="store_true", help="cProfile loads of the large one")
+    parser.add_argument("--profile", action="store_true", help="cProfile worst-case loads")
     args = parser.parse_args(argv)
     large_events = QUICK_LARGE_EVENTS if args.quick else LARGE_EVENTS
-    repetitions = args.repetitions or (15 if args.quick else 100)
+    repetitions = args.repetitions or (40 if args.quick else 200)
     print(f"load_time ({machine()}){'  --quick: smoke run' if args.quick else ''}")
     results: list[LoadResult] = []
     for open_backend in backends():
@@ -238,12 +311,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     profile=args.profile,
                 )
             )
-    heading("load_time summary (cold loads, medians)")
+    heading("load_time summary (cold loads, medians; snapshot size)")
     for r in results:
         print(
-            f"  {r.backend:<10} {r.large_events:>6,} events {ms(r.large_seconds):>10} ÷ "
-            f"{r.small_events} events {ms(r.small_seconds):>8} = {r.ratio:6.1f}  "
-            f"(target ≤ {TARGET_RATIO:g}: {verdict(r.ratio <= TARGET_RATIO)})"
+            f"  {r.backend:<10} {r.large_events:,} events typical {ms(r.typical)}, worst "
+            f"{ms(r.worst)} ÷ 10 events {ms(r.small)} = {r.ratio:.2f} (worst {r.worst_ratio:.2f})"
+            f"  (target ≤ {TARGET_RATIO:g}: {verdict(max(r.ratio, r.worst_ratio) <= TARGET_RATIO)})"
+        )
+        print(
+            f"  {'':<10} snapshot {r.snapshot_bytes:,} bytes  (target ≤ "
+            f"{TARGET_SNAPSHOT_BYTES:,}: {verdict(r.snapshot_bytes <= TARGET_SNAPSHOT_BYTES)})"
         )
     print(f"  ({load_average()})")
     return 0

@@ -138,9 +138,13 @@ def budget_view(
     for (_, year), figures in per_member_year.items():
         years[year] = years[year].plus(figures)
 
+    # Grouped by member once: a view of thousands of memberships stays linear in its rows.
+    per_member: dict[UUID | None, list[tuple[int, Figures]]] = defaultdict(list)
+    for (member_id, year), figures in per_member_year.items():
+        per_member[member_id].append((year, figures))
     member_rows = []
     for member in members:
-        lines = sorted((y, f) for (m, y), f in per_member_year.items() if m == member.id)
+        lines = sorted(per_member.get(member.id, ()))
         total = Figures.total(f for _, f in lines)
         member_rows.append(MemberFigures(member, total, tuple(YearFigures(y, f) for y, f in lines)))
 

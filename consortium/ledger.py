@@ -148,16 +148,25 @@ class Ledger:
     # -- folding ------------------------------------------------------------------------------
 
     def changed(self, changes: Iterable[Change]) -> Ledger:
-        totals = _copy(self.totals)
-        revisions = _copy(self.revisions)
+        # Copy on write: only the member and year a change touches are copied, the rest is
+        # shared with this ledger (whose mappings nobody changes), so folding an event costs
+        # the same however many members and years the totals hold.
+        totals = dict(self.totals)
+        revisions = dict(self.revisions)
         for change in changes:
             member, year = member_key(change.member_id), str(change.year)
-            kinds = totals.setdefault(member, {}).setdefault(year, {})
+            years = dict(totals.get(member, {}))
+            kinds = dict(years.get(year, {}))
             before = 0 if change.replaces else kinds.get(change.kind, 0)
             kinds[change.kind] = before + _cents(change.amount)
+            years[year] = kinds
+            totals[member] = years
             if change.replaces:  # a pledge or a need of the plan: revised, counted
-                count = revisions.setdefault(member, {}).setdefault(year, {})
+                counted = dict(revisions.get(member, {}))
+                count = dict(counted.get(year, {}))
                 count[change.kind] = count.get(change.kind, 0) + 1
+                counted[year] = count
+                revisions[member] = counted
         return Ledger(totals, revisions)
 
     # -- reading ------------------------------------------------------------------------------

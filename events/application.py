@@ -12,11 +12,12 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
 
@@ -39,6 +40,18 @@ T = TypeVar("T")
 MAX_ATTEMPTS: Final = 30
 CACHE_SIZE: Final = 1000
 _LOCK_STRIPES: Final = 64
+
+
+def project_aggregate(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Apply ``events`` to ``aggregate`` (None before the first), one after the other.
+
+    The library's ``project_aggregate`` does the same after asserting each event against a
+    runtime-checkable protocol, which costs more than applying a typical event (a fifth of a
+    cold load); every event of ours is an ``Aggregate.Event``, whose ``mutate`` checks that it
+    follows the aggregate's version."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 class StoreBusy(Exception):
@@ -71,10 +84,40 @@ class StoreApplication(Application[UUID]):
         version: int | None = None,
         projector_func: Any = project_aggregate,
     ) -> None:
+        with self._snapshot_optional(aggregate_id, version):
+            super().take_snapshot(aggregate_id, version, projector_func)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot each saved aggregate whose version reached an interval. The library rebuilds
+        the aggregate from the store at that version (its latest snapshot and the events after
+        it); when the aggregate saved is at that very version, its state in hand is what was
+        recorded, so it is snapshotted as it is, without reading it back."""
+        if not (self.snapshots and self.snapshotting_intervals):
+            return
+        rebuild = ProcessingEvent[UUID]()
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = (
+                None if aggregate is None else self.snapshotting_intervals.get(type(aggregate))
+            )
+            if aggregate is None or interval is None or event.originator_version % interval:
+                continue
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            if aggregate.version != event.originator_version or snapshot_class is None:
+                rebuild.events.append(event)  # a version within the save: read back as usual
+                rebuild.aggregates[aggregate.id] = aggregate
+                continue
+            with self._snapshot_optional(aggregate.id, aggregate.version):
+                self.snapshots.put([snapshot_class.take(aggregate)])
+        if rebuild.events:
+            super()._take_snapshots(rebuild)
+
+    @contextmanager
+    def _snapshot_optional(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:
         # A snapshot is an optimisation: failing to write one must never fail the command
         # whose events are already recorded (that would make the caller retry and book twice).
         try:
-            super().take_snapshot(aggregate_id, version, projector_func)
+            yield
         except IntegrityError:
             log.info("snapshot of %s at version %s exists already", aggregate_id, version)
         except PersistenceError:

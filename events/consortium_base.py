@@ -91,13 +91,21 @@ class ConsortiumBase(StoreApplication):
         """The consortium as it stood at ``instant``: its last version recorded by then.
 
         Who may read it is decided by the roles held now, not then."""
-        self.consortium(consortium_id, caller)
-        version = self._version_at(consortium_id, instant)
-        if version is None:
+        current = self.consortium(consortium_id, caller)
+        if instant >= current.modified_on:
+            # Nothing was recorded after the instant: the state then is the state now.
+            return current
+        if instant < current.created_on:
             raise NotFound(
                 f"Consortium {consortium_id} did not exist yet at {instant.isoformat()}.",
                 consortium_id=consortium_id,
             )
+        version = self._version_at(
+            consortium_id,
+            instant,
+            first=current.created_on,
+            before=(current.version, current.modified_on),
+        )
         consortium: Consortium = self.repository.get(
             consortium_id, version=version, projector_func=project_consortium
         )
@@ -197,10 +205,17 @@ class ConsortiumBase(StoreApplication):
                 return
             cursor = notifications[-1].id
 
-    def _version_at(self, consortium_id: UUID, instant: datetime) -> int | None:
-        latest = self.recorder.select_events(consortium_id, desc=True, limit=1)
-        if not latest:
-            raise ConsortiumNotFound(consortium_id)
+    def _version_at(
+        self,
+        consortium_id: UUID,
+        instant: datetime,
+        *,
+        first: datetime,
+        before: tuple[int, datetime],
+    ) -> int:
+        """The last version recorded by ``instant``, which lies at or after ``first`` (when
+        version 1 was recorded) and before version ``before[0]`` was recorded (at
+        ``before[1]``)."""
 
         def recorded_at(version: int) -> datetime:
             (event,) = self.events.get(consortium_id, gt=version - 1, lte=version)
@@ -208,16 +223,24 @@ class ConsortiumBase(StoreApplication):
             return recorded
 
         # Events are never dated before their predecessor (see RecordingAggregate._record), so
-        # the versions recorded by ``instant`` form a prefix: find its end by bisection.
-        if recorded_at(1) > instant:
-            return None
-        low, high = 1, latest[0].originator_version
-        while low < high:
-            middle = (low + high + 1) // 2
-            if recorded_at(middle) <= instant:
-                low = middle
+        # the versions recorded by ``instant`` form a prefix. Its end lies between ``low``
+        # (recorded by then) and ``high`` (recorded after): guessed from the times at both
+        # ends (events come at a fairly steady pace, so a guess lands near), and every other
+        # step halved, so that a history of bursts takes at most twice the steps of bisection.
+        (low, low_at), (high, high_at) = (1, first), before
+        guess_by_time = True
+        while high - low > 1:
+            if guess_by_time:
+                share = (instant - low_at) / (high_at - low_at)
+                middle = min(max(low + int(share * (high - low)), low + 1), high - 1)
             else:
-                high = middle - 1
+                middle = (low + high) // 2
+            guess_by_time = not guess_by_time
+            at = recorded_at(middle)
+            if at <= instant:
+                low, low_at = middle, at
+            else:
+                high, high_at = middle, at
         return low
 
 

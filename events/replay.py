@@ -15,12 +15,10 @@ from collections.abc import Iterable
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import project_aggregate
-
 from consortium.aggregate import Consortium
 from consortium.budget import contribution_of
 from consortium.errors import LegacyReversal
-from consortium.ledger import Contribution
+from events.application import project_aggregate
 
 A = TypeVar("A")
 
@@ -31,14 +29,15 @@ def project_consortium(aggregate: A | None, events: Iterable[Any]) -> A | None:
 
 
 def _completed(events: Iterable[Any]) -> Iterable[Any]:
-    met: dict[UUID, Contribution] = {}
+    # The events met, not their contributions: one is made only for a reversal that needs it.
+    met: dict[UUID, Consortium.ContributionLogged] = {}
     for event in events:
         if isinstance(event, Consortium.ContributionLogged):
-            met[event.contribution_id] = contribution_of(event)
+            met[event.contribution_id] = event
         elif isinstance(event, Consortium.ContributionReversed) and event.member_id is None:
             original = met.get(event.contribution_id)
             if original is None:
                 raise LegacyReversal(event.contribution_id)
-            yield event.with_original(original)
+            yield event.with_original(contribution_of(original))
             continue
         yield event

@@ -6,7 +6,8 @@ import atexit
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 from flask_smorest import Api
 
 from events.bootstrap import Store, open_store
@@ -43,6 +44,17 @@ class ProblemApi(Api):  # type: ignore[misc]
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
 
+class NoSessions(SessionInterface):
+    """Clients authenticate with a bearer token on every request; the service keeps no cookie
+    session, so none is read, signed or written (Flask's default did so for every request)."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        return None  # Flask then gives the request its null session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def create_app(
     store: Store | None = None,
     settings: WebSettings | None = None,
@@ -61,6 +73,7 @@ def create_app(
     app.config.update(docs_config())
     app.config.update(SECRET_KEY=settings.secret_key, BASE_URL=settings.base_url)
     app.config.update(config or {})
+    app.session_interface = NoSessions()
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 

@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any, Final
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from web.auth import API_PREFIX
@@ -23,6 +23,8 @@ from web.problems import field_errors, problem
 
 MAX_DEPTH: Final = 32
 MAX_DIGITS: Final = 100  # no value here has nearly as many
+# Where the body read before the view is kept for it (web/arguments.py), so it is read once.
+READ_BODY: Final = "json_body"
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -90,7 +92,7 @@ def _read_json_body() -> Response | None:
     if not data:
         return None  # the view's schema says whether a body was needed
     try:
-        current_app.json.loads(data)
+        setattr(g, READ_BODY, current_app.json.loads(data))
     except UnreadableJSON as error:
         return problem(400, str(error))
     except ValueError:

@@ -4,6 +4,12 @@ One class per backend, both behind :class:`ReadModel`: a transaction (:class:`Tx
 rows are written and the tracking record inserted together. SQL is written once, with
 ``:name`` parameters and a ``{t}`` table prefix, and adapted to each backend here.
 
+The read model's writing transactions do not wait for the disk (SQLite: ``synchronous=NORMAL``
+on a WAL database; PostgreSQL: ``synchronous_commit`` off): the rows are derived from the event
+log and tracked in the same transaction, so a power cut can only lose the last few of them
+together with their tracking, and the follower applies those events again. The event store's
+own commits still wait for the disk, as they must.
+
 A *shared* transaction lets the follower apply events one by one yet commit them together:
 the projection's own transactions join it as savepoints, so one event that fails is undone
 alone, and the follower records that failure and the tracking of them all in that transaction.
@@ -27,6 +33,10 @@ from events.readmodel.tables import CREATE, CREATE_FAILURES, FAILURES, SCHEMA_VE
 
 _NAMED: Final = re.compile(r"(?<![:\w]):(\w+)")
 _TRACKING_NOTE: Final = "raised while tracking notification"
+# Commits of derived rows need not wait for the disk (see the module's docstring). On SQLite
+# the setting is the connection's (its commits only); on PostgreSQL this transaction's.
+_RELAXED_SQLITE: Final = "PRAGMA synchronous=NORMAL"
+_RELAXED_POSTGRES: Final = "SET LOCAL synchronous_commit TO OFF"
 
 
 class Tx:
@@ -180,6 +190,7 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
         with self.datastore.get_connection(commit=True) as connection:
             cursor = connection.cursor()
             try:
+                cursor.execute(_RELAXED_SQLITE)
                 cursor.execute("BEGIN IMMEDIATE")
                 yield Tx(cursor, "", postgres=False, recorder=self)
             except sqlite3.IntegrityError as error:
@@ -240,6 +251,8 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Tx]:
         with self.datastore.transaction(commit=commit) as cursor:
+            if commit:
+                cursor.execute(_RELAXED_POSTGRES)
             yield Tx(cursor, self.prefix, postgres=True, recorder=self)
 
     def track(self, tx: Tx, tracking: Tracking) -> None:

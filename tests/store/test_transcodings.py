@@ -6,6 +6,7 @@ transcodings, then the domain's), without a database.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,15 +17,15 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
-from consortium.access import Role
+from consortium.access import Grant, Role
 from consortium.accounts import Language
 from consortium.cost_sharing import KeyKind
 from consortium.ledger import ContributionKind
 from consortium.members import Member, MemberRole, Sector
-from consortium.milestones import AnswerValue, Decision
+from consortium.milestones import AnswerValue, Decision, Milestone, Question
 from consortium.money import Money
 from consortium.phases import Phase
-from events.transcodings import register_domain_transcodings
+from events.transcodings import DataclassAsDict, register_domain_transcodings
 
 ENUMS: tuple[type[Enum], ...] = (
     Phase,
@@ -154,6 +155,8 @@ LEFT = Member(
     joined_at=JOINED,
     left_at=datetime(2026, 9, 1, 10, 0, tzinfo=UTC),
     leave_reason="Project afgerond",
+    joined_on=date(2024, 5, 1),  # entered later: the day it joined lies before joined_at
+    left_on=date(2026, 8, 31),
 )
 
 
@@ -171,3 +174,151 @@ def test_a_member_comes_back_with_typed_fields(transcoder: JSONTranscoder) -> No
         MemberRole,
         UTC,
     )
+
+
+def test_a_member_is_stored_as_one_row_without_tags(transcoder: JSONTranscoder) -> None:
+    assert stored_form(transcoder, LEFT) == {
+        "_type_": "member_row",
+        "_data_": [
+            "0b3e8f522f5c4d0e8f0b7a7c2f0e1d22",
+            "Hogeschool Utrecht",
+            "academia",
+            "partner",
+            None,
+            None,
+            "2026-03-02T09:30:00+00:00",
+            "2026-09-01T10:00:00+00:00",
+            "Project afgerond",
+            "2024-05-01",
+            "2026-08-31",
+        ],
+    }
+
+
+def test_a_member_row_of_nine_cells_from_before_members_had_their_days_is_read(
+    transcoder: JSONTranscoder,
+) -> None:
+    stored = stored_form(transcoder, LEFT)
+    stored["_data_"] = stored["_data_"][:9]
+
+    read = transcoder.decode(json.dumps(stored).encode())
+
+    assert read == dataclasses.replace(LEFT, joined_on=None, left_on=None)
+
+
+def test_a_member_stored_tagged_by_an_earlier_release_is_still_read(
+    transcoder: JSONTranscoder,
+) -> None:
+    tagged = {
+        "_type_": "member",
+        "_data_": {
+            "id": {"_type_": "uuid_hex", "_data_": "6f1c1c1e51d24a439a553f4f2d7a9b10"},
+            "party": "Gemeente Utrecht",
+            "sector": {"_type_": "sector", "_data_": "municipality"},
+            "role": {"_type_": "member_role", "_data_": "lead"},
+            "contact_email": "innovatie@utrecht.example",
+            "population": 374238,
+            "joined_at": {"_type_": "datetime_iso", "_data_": "2026-03-02T09:30:00+00:00"},
+            "left_at": None,
+            "leave_reason": None,
+        },
+    }
+
+    assert transcoder.decode(json.dumps({"value": tagged}).encode())["value"] == MUNICIPALITY
+
+
+# -- Grant -----------------------------------------------------------------------------------------
+
+GRANTS = (
+    Grant(
+        id=UUID("5d1f3c2a-8b7e-4f60-9a1d-2c3b4a5e6f70"),
+        account="rep@utrecht.example",
+        role=Role.MEMBER_REPRESENTATIVE,
+        member_id=MUNICIPALITY.id,
+        granted_at=JOINED,
+        granted_by="pm@example.org",
+    ),
+    Grant(
+        id=UUID("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
+        account="pm@example.org",
+        role=Role.PROGRAMME_MANAGER,
+        member_id=None,
+        granted_at=JOINED,
+        granted_by="admin@example.org",
+        revoked_at=datetime(2026, 10, 1, 8, 0, tzinfo=UTC),
+        revoked_by="admin@example.org",
+    ),
+)
+
+
+@pytest.mark.parametrize("grant", GRANTS, ids=["of a member, in force", "revoked"])
+def test_a_grant_comes_back_equal(transcoder: JSONTranscoder, grant: Grant) -> None:
+    assert round_trip(transcoder, grant) == grant
+
+
+def test_a_grant_is_stored_as_one_row(transcoder: JSONTranscoder) -> None:
+    stored = stored_form(transcoder, GRANTS[0])
+
+    assert (stored["_type_"], stored["_data_"][:4]) == (
+        "grant_row",
+        [GRANTS[0].id.hex, "rep@utrecht.example", "member_representative", MUNICIPALITY.id.hex],
+    )
+
+
+# -- Milestone -------------------------------------------------------------------------------------
+
+PLANNED = Milestone(
+    id=UUID("1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7081"),
+    title="Pilot in Overvecht",
+    description="Meten, evalueren, besluiten.",
+    due_date=date(2026, 12, 1),
+    questions=(Question("works", "Does the solution really work?"), Question("q1", "Veilig?")),
+    tranche=Money.parse("150000"),
+    closes_phase=Phase.PILOT,
+    responsible_member_ids=(MUNICIPALITY.id, LEFT.id),
+    planned_at=JOINED,
+    planned_by="pm@example.org",
+    planned_on=date(2025, 11, 3),
+)
+DECIDED = dataclasses.replace(
+    PLANNED,
+    tranche=None,
+    closes_phase=None,
+    responsible_member_ids=(),
+    replan_count=2,
+    evaluation_count=3,
+    last_decision=Decision.GO_WITH_CONDITIONS,
+    conditions="Beheer regelen.",
+    conditions_cleared_at=datetime(2027, 1, 5, 12, 0, tzinfo=UTC),
+    spent=Money.parse("1250.50"),
+)
+
+
+@pytest.mark.parametrize("milestone", [PLANNED, DECIDED], ids=["planned", "decided"])
+def test_a_milestone_comes_back_equal(transcoder: JSONTranscoder, milestone: Milestone) -> None:
+    assert round_trip(transcoder, milestone) == milestone
+
+
+def test_a_milestone_is_stored_as_one_row_with_its_money_as_text(
+    transcoder: JSONTranscoder,
+) -> None:
+    stored = stored_form(transcoder, PLANNED)
+
+    assert (stored["_type_"], stored["_data_"][5], stored["_data_"][15]) == (
+        "milestone_row",
+        ["150000.00", "EUR"],
+        ["0.00", "EUR"],
+    )
+
+
+def test_a_milestone_stored_tagged_by_an_earlier_release_is_still_read(
+    transcoder: JSONTranscoder,
+) -> None:
+    tagged = DataclassAsDict(Milestone, "milestone_state").encode(DECIDED)
+    written = JSONTranscoder()
+    for library_transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        written.register(library_transcoding)
+    register_domain_transcodings(written)
+    body = written.encode({"value": {"_type_": "milestone_state", "_data_": tagged}})
+
+    assert transcoder.decode(body)["value"] == DECIDED

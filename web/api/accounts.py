@@ -13,7 +13,6 @@ from uuid import UUID
 import marshmallow as ma
 from flask import g, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.accounts import Account, ApiToken
 from consortium.errors import InvalidValue, NotAllowed
@@ -21,6 +20,7 @@ from events.accounts import AccountNotFound
 from events.caller import Caller
 from events.readmodel.roles import HeldRole
 from web.api.paging import page_body
+from web.arguments import Blueprint
 from web.auth import current_account, current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.problems import problem

@@ -9,12 +9,12 @@ from uuid import UUID
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.budget_view import Figures, YearFigures
 from consortium.party_names import same_party, unknown_party
 from events.caller import Caller
 from events.readmodel.queries import Membership, PartyLine, visible_parties
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import (

@@ -8,10 +8,10 @@ from uuid import UUID
 import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from events.milestones import DUE_SOON_DAYS
 from events.readmodel.queries import CheckpointRow
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.calendar import checkpoint_calendar
 from web.problems import PROBLEM_JSON as PROBLEM

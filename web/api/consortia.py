@@ -10,11 +10,11 @@ from uuid import UUID
 import marshmallow as ma
 from flask import request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.aggregate import Consortium
 from consortium.members import Member
 from events.readmodel.queries import PortfolioFilter
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem

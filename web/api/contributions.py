@@ -7,13 +7,13 @@ from uuid import UUID
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.errors import NotFound
 from consortium.ledger import Contribution, Reversal
 from events.idempotency import StoredResponse
 from events.readmodel.records import ContributionFilter
 from web.api.paging import page_body
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
 from web.problems import PROBLEM_JSON as PROBLEM

@@ -7,10 +7,10 @@ from uuid import UUID
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.cost_sharing import Share
 from events.idempotency import StoredResponse
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
 from web.problems import PROBLEM_JSON as PROBLEM

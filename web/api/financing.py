@@ -7,11 +7,11 @@ from uuid import UUID
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.financing import FinancingWatch, Need
 from events.idempotency import StoredResponse
 from events.readmodel.records import PlannedNeed
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
 from web.problems import PROBLEM_JSON as PROBLEM

@@ -14,12 +14,12 @@ from uuid import UUID
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.about import is_backdated
 from consortium.aggregate import Consortium
 from consortium.money import Money
 from web.api.paging import page_body
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem

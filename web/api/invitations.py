@@ -12,12 +12,12 @@ from uuid import UUID
 import marshmallow as ma
 from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.accounts import Account
 from consortium.invitations import InvitationGone, InvitationStatus
 from events.invitation_records import InvitationNotFound
 from events.readmodel.invitations import ListedInvitation
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.problems import problem

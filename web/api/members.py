@@ -7,9 +7,9 @@ from uuid import UUID
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.members import Member
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem

@@ -10,7 +10,6 @@ from uuid import UUID
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.aggregate import Consortium
 from consortium.errors import NotFound
@@ -18,6 +17,7 @@ from consortium.milestones import CheckpointStatus, Evaluation, Milestone, Repla
 from events.idempotency import StoredResponse
 from events.milestones import DUE_SOON_DAYS
 from events.readmodel.records import MilestoneHistory
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.idempotency import IDEMPOTENT, run_once
 from web.problems import PROBLEM_JSON as PROBLEM

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.errors import NotAllowed
 from events.readmodel.side import Status
+from web.arguments import Blueprint
 from web.auth import current_account, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem

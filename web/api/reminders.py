@@ -6,11 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.errors import NotFound
 from consortium.reminders import ReminderPolicy, Webhook
 from events.secret_key import webhook_signing_key
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem

@@ -7,10 +7,10 @@ from uuid import UUID
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from consortium.access import Grant
 from consortium.errors import InvalidValue
+from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.accounts import GrantIn, GrantList, GrantOut
