@@ -17,6 +17,8 @@ from importlib import metadata
 
 import click
 
+from consortium.accounts import Account
+from events.accounts import AccountsApplication, IssuedToken
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.demo import load_demo
@@ -185,6 +187,10 @@ def token() -> None:
     """API tokens."""
 
 
+TOKEN_DAYS = 90
+"""How long a token made at the command line lives unless told otherwise."""
+
+
 @token.command("create")
 @click.option("--email", required=True, help="The account's email; made if it does not exist.")
 @click.option("--admin", is_flag=True, help="Make a new account an administrator.")
@@ -192,11 +198,29 @@ def token() -> None:
     "--programme-manager", is_flag=True, help="Let a new account found consortia (may_found)."
 )
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-@click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None)
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(1, 3650),
+    default=TOKEN_DAYS,
+    show_default=True,
+    help="Days until the token stops working.",
+)
+@click.option("--no-expiry", is_flag=True, help="A token that never expires (revoke it by hand).")
 def token_create(
-    email: str, admin: bool, programme_manager: bool, name: str, expires_in_days: int | None
+    email: str,
+    admin: bool,
+    programme_manager: bool,
+    name: str,
+    expires_in_days: int,
+    no_expiry: bool,
 ) -> None:
     """Print a new API token for an account as the only line of output."""
+    if (
+        no_expiry
+        and click.get_current_context().get_parameter_source("expires_in_days")
+        is not click.core.ParameterSource.DEFAULT
+    ):
+        raise click.UsageError("--no-expiry and --expires-in-days exclude each other.")
     store = _migrated_store()
     caller = _cli_caller()
     try:
@@ -212,10 +236,40 @@ def token_create(
             )
         elif admin and not account.is_admin:
             raise click.ClickException(f"{email} exists and is not an administrator.")
-        expires_at = None
-        if expires_in_days is not None:
-            expires_at = accounts.clock() + timedelta(days=expires_in_days)
-        issued = accounts.issue_token(account, name=name, expires_at=expires_at, caller=caller)
+        issued = _issue(accounts, account, name, None if no_expiry else expires_in_days, caller)
     finally:
         store.close()
     click.echo(issued.secret)
+
+
+@token.command("first-admin")
+@click.option("--email", required=True, help="The first administrator's email.")
+@click.option("--name", default="first start", show_default=True, help="What the token is for.")
+def token_first_admin(email: str, name: str) -> None:
+    """On a store without accounts, make the first administrator and print a token for them
+    (it expires after 90 days). On a store with accounts, print nothing: make a token with
+    `consortium token create` instead."""
+    store = _migrated_store()
+    caller = _cli_caller()
+    try:
+        accounts = store.accounts
+        if accounts.accounts(limit=1).items:
+            return
+        account = accounts.open_account(
+            email=email, name=None, is_admin=True, may_found=True, caller=caller
+        )
+        issued = _issue(accounts, account, name, TOKEN_DAYS, caller)
+    finally:
+        store.close()
+    click.echo(issued.secret)
+
+
+def _issue(
+    accounts: AccountsApplication,
+    account: Account,
+    name: str,
+    days: int | None,
+    caller: Caller,
+) -> IssuedToken:
+    expires_at = None if days is None else accounts.clock() + timedelta(days=days)
+    return accounts.issue_token(account, name=name, expires_at=expires_at, caller=caller)
