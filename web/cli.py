@@ -14,11 +14,13 @@ import threading
 import uuid
 from datetime import timedelta
 from importlib import metadata
+from pathlib import Path
 
 import click
 
 from consortium.accounts import Account
 from events.accounts import AccountsApplication, IssuedToken
+from events.backup import BackupError, backup, restore
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.demo import load_demo
@@ -180,6 +182,33 @@ def projections_retry() -> None:
         )
     if outcome.failing:
         sys.exit(1)
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the whole store (events and read model) into a new file at PATH, while the service
+    runs: SQLite's online backup, or pg_dump on PostgreSQL."""
+    try:
+        copied = backup(StoreSettings.from_environ(), path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {copied.events} events to {copied.path}.")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Overwrite a store that has tables (stop the service first)."
+)
+def restore_command(path: Path, replace: bool) -> None:
+    """Restore a backup made by `consortium backup` into the configured store (an empty one,
+    unless --replace)."""
+    try:
+        copied = restore(StoreSettings.from_environ(), path, replace=replace)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {copied.events} events from {path}.")
 
 
 @main.group()
