@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from consortium.accounts import Account
+from events import logs
 from events.accounts import AccountsApplication, IssuedToken
 from events.backup import BackupError, backup, restore
 from events.bootstrap import Store, migrate, open_store
@@ -122,6 +123,7 @@ def projections_run() -> None:
     """Follow the event log and keep the read model up to date, until stopped (Ctrl-C/TERM).
 
     In production the web runs with CONSORTIUM_READ_MODEL=external and this runs beside it."""
+    logs.configure()
     _private_files()
     store = _migrated_store()
     stopped = threading.Event()
