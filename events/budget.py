@@ -58,21 +58,23 @@ class BudgetUseCases(ConsortiumBase):
         pledged_on: date | None = None,
         claim: IdempotencyClaim | None = None,
     ) -> Commitment:
-        return self.act_on(
-            consortium_id,
-            caller,
-            _acts_for(member_id),
-            lambda c, cause: c.pledge(
+
+        def pledge(c: Consortium, cause: Cause) -> Commitment:
+            in_force = self.records(
+                lambda tx: records.pledge_in_force(tx, consortium_id, member_id, year, kind)
+            )
+            return c.pledge(
                 member_id=member_id,
                 year=year,
                 amount=amount,
                 reason=reason,
                 kind=kind,
                 pledged_on=pledged_on,
+                in_force_since=None if in_force is None else in_force.pledged_on,
                 cause=cause,
-            ),
-            claim,
-        )
+            )
+
+        return self.act_on(consortium_id, caller, _acts_for(member_id), pledge, claim)
 
     def log_contribution(
         self,

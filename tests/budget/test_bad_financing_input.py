@@ -143,6 +143,17 @@ CASES: Final[dict[str, tuple[str, Callable[[Entered], TestResponse]]]] = {
             "commitments", member_id=c.lead, year=2027, amount="1.00", pledged_on=TOMORROW
         ),
     ),
+    "revision about a day before the pledge it revises": (
+        "pledged_on",
+        lambda c: c.post(
+            "commitments",
+            member_id=c.lead,
+            year=2026,
+            amount="40000.00",
+            reason="Bezuiniging",
+            pledged_on="2026-03-01",  # the pledge it revises was made today
+        ),
+    ),
     "joined tomorrow": (
         "joined_on",
         lambda c: c.post("members", **member("X", joined_on=TOMORROW)),

@@ -178,3 +178,38 @@ def test_on_any_day_is_what_was_booked_for_the_days_up_to_it(
     assert view_years(view) == recomputed(facts, on=day)
     assert view.financing is not None
     assert view.financing.horizon == facts.horizon(day.year, on=day)
+
+
+# Revisions of few pledges, each about any day: later entries may be about earlier days.
+REVISIONS = st.lists(
+    st.builds(
+        Pledge,
+        st.just(0),
+        st.sampled_from([2025, 2026]),
+        st.booleans(),
+        st.integers(min_value=1, max_value=1_000_000),
+        st.just("Herzien"),
+        st.integers(min_value=0, max_value=DAYS_SINCE_BEGAN),
+    ),
+    min_size=2,
+    max_size=12,
+)
+
+
+@SLOW_STORE
+@given(
+    commands=REVISIONS,
+    days_back=st.integers(min_value=0, max_value=DAYS_SINCE_BEGAN),
+)
+def test_a_pledge_in_force_on_a_day_is_its_revision_about_the_latest_day_up_to_it(
+    store: Store, caller: Caller, commands: list[Command], days_back: int
+) -> None:
+    run = consortium_after(store, caller, commands)
+    facts = from_events(run.events())
+    day = TODAY - timedelta(days=days_back)
+
+    on_the_day = run.app.budget_on(run.id, caller, day)
+    on_today = run.app.budget_on(run.id, caller, TODAY)
+
+    assert view_years(on_the_day) == recomputed(facts, on=day)
+    assert view_years(on_today) == view_years(run.app.budget(run.id, caller))
