@@ -19,7 +19,8 @@ from consortium.members import MemberRole, Sector
 from consortium.phases import Phase
 from events.bootstrap import Store
 from events.caller import Caller
-from events.demo_story import Chapter, common_ground, drones, home_care, story_shift, waste
+from events.demo_chapter import Chapter, story_shift
+from events.demo_story import common_ground, drones, home_care, waste
 
 M, A, C, S, G = (
     Sector.MUNICIPALITY,
