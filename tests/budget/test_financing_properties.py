@@ -13,9 +13,7 @@ each say something of their own (no revisions) give the same figures in any orde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any, Final
 
 from hypothesis import given, settings
@@ -26,69 +24,23 @@ from consortium.budget_view import budget_of
 from consortium.cause import Cause
 from consortium.errors import DomainError
 from consortium.figures import NeedCategory
-from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
-from consortium.money import Money
 from consortium.phases import Phase
+from tests.budget.plan_commands import (
+    BEGAN,
+    COMMANDS,
+    DAYS_SINCE_BEGAN,
+    LAST_YEAR,
+    Command,
+    Give,
+    Plan,
+    Pledge,
+    kind,
+    money,
+)
 from tests.budget.plan_facts import PlanFacts, from_events, recomputed, view_years
 from tests.budget.support import PM, TODAY
 from tests.clock import StepClock
-
-BEGAN: Final = 2023
-LAST_YEAR: Final = TODAY.year + 10
-DAYS_SINCE_BEGAN: Final = (TODAY - date(BEGAN, 1, 1)).days
-YEARS: Final = st.integers(min_value=BEGAN - 1, max_value=LAST_YEAR + 1)
-CENTS: Final = st.integers(min_value=-100, max_value=10_000_000)
-DAYS_BACK: Final = st.integers(min_value=-1, max_value=DAYS_SINCE_BEGAN + 5)
-PICK: Final = st.integers(min_value=0, max_value=100)
-REASON: Final = st.sampled_from([None, "Herzien", "Raadsbesluit"])
-
-
-@dataclass(frozen=True)
-class Plan:
-    year: int
-    category: NeedCategory
-    cents: int
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class Pledge:
-    member: int
-    year: int
-    in_kind: bool
-    cents: int
-    reason: str | None
-    days_back: int
-
-
-@dataclass(frozen=True)
-class Give:
-    member: int
-    in_kind: bool
-    cents: int
-    days_back: int
-    year: int | None
-
-
-@dataclass(frozen=True)
-class Join:
-    days_back: int
-
-
-Command = Plan | Pledge | Give | Join
-
-PLANS: Final = st.builds(Plan, YEARS, st.sampled_from(NeedCategory), CENTS, REASON)
-PLEDGES: Final = st.builds(Pledge, PICK, YEARS, st.booleans(), CENTS, REASON, DAYS_BACK)
-GIFTS: Final = st.builds(Give, PICK, st.booleans(), CENTS, DAYS_BACK, st.none() | YEARS)
-JOINS: Final = st.builds(Join, DAYS_BACK)
-COMMANDS: Final = st.sampled_from([PLANS, PLANS, PLEDGES, PLEDGES, GIFTS, JOINS]).flatmap(
-    lambda strategy: strategy
-)
-
-
-def money(cents: int) -> Money:
-    return Money(Decimal(cents) / 100)
 
 
 class Run:
@@ -166,10 +118,6 @@ class Run:
             joined_on=TODAY - timedelta(days=command.days_back),
             cause=self.cause(),
         )
-
-
-def kind(in_kind: bool) -> ContributionKind:
-    return ContributionKind.IN_KIND if in_kind else ContributionKind.CASH
 
 
 def run(commands: list[Command]) -> Run:

@@ -1,7 +1,7 @@
 """Reading the financing now, ``as_of`` an instant and ``on`` a day agrees with a plain
 recomputation from the recorded events (hypothesis, a real store: SQLite and PostgreSQL).
 
-The commands of :mod:`tests.budget.test_financing_properties` run through the use cases on a
+The commands of :mod:`tests.budget.plan_commands` run through the use cases on a
 consortium of 2023, each example its own consortium in one store. Then, per year, needed,
 pledged (cash, in kind), received and the gap:
 
@@ -25,9 +25,7 @@ from consortium.members import MemberRole, Sector
 from consortium.phases import Phase
 from events.bootstrap import Store
 from events.caller import Caller
-from tests.budget.plan_facts import from_events, recomputed, view_years
-from tests.budget.support import TODAY
-from tests.budget.test_financing_properties import (
+from tests.budget.plan_commands import (
     BEGAN,
     COMMANDS,
     DAYS_SINCE_BEGAN,
@@ -38,6 +36,8 @@ from tests.budget.test_financing_properties import (
     kind,
     money,
 )
+from tests.budget.plan_facts import from_events, recomputed, view_years
+from tests.budget.support import TODAY
 
 SLOW_STORE = settings(
     max_examples=40,
