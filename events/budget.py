@@ -60,8 +60,14 @@ class BudgetUseCases(ConsortiumBase):
     ) -> Commitment:
 
         def pledge(c: Consortium, cause: Cause) -> Commitment:
-            in_force = self.records(
-                lambda tx: records.pledge_in_force(tx, consortium_id, member_id, year, kind)
+            # A revision is not about a day before the pledge it revises: that day is an
+            # entry of the ledger (a first pledge needs no look-up).
+            in_force = (
+                None
+                if c.ledger.pledge(member_id, year, kind) is None
+                else self.records(
+                    lambda tx: records.pledge_in_force(tx, consortium_id, member_id, year, kind)
+                )
             )
             return c.pledge(
                 member_id=member_id,
