@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 from uuid import UUID
 
+import psycopg
+import psycopg_pool
+from eventsourcing import persistence as es
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
@@ -56,6 +59,19 @@ def project_aggregate(aggregate: Any, events: Iterable[Any]) -> Any:
 
 class StoreBusy(Exception):
     """Writes kept colliding; nothing was recorded and the caller may simply try again."""
+
+
+# The database cannot be reached (down, restarting, the network cut, the pool out of live
+# connections): the command's transaction did not commit, so the caller may try again later.
+# The eventsourcing library wraps the drivers' errors in its own; psycopg's pool raises its own.
+UNREACHABLE: Final = (
+    es.OperationalError,
+    es.InterfaceError,
+    es.ConnectionPoolClosedError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+)
 
 
 class StoreApplication(Application[UUID]):

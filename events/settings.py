@@ -112,7 +112,10 @@ class StoreSettings:
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],
             "POSTGRES_APPLICATION_NAME": query.get("application_name", [""])[0]
             or DEFAULT_APPLICATION_NAME,
-            "POSTGRES_CONNECT_TIMEOUT": "10",
+            # Seconds to wait for a connection (a new one, or one from the pool). The library
+            # tries a command ten times: while the server is away a request fails after about
+            # 30 s, within gunicorn's 60 s worker timeout (and web/outage.py fails fast after).
+            "POSTGRES_CONNECT_TIMEOUT": "3",
             # One pool per process (the store's applications and read model share it): one
             # connection kept open, up to six at once (a web worker's four request threads, the
             # read model's follower and its LISTEN connection); a connection above the one is

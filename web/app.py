@@ -20,6 +20,7 @@ from web.docs import docs_config, init_docs
 from web.health import init_health
 from web.i18n import init_i18n
 from web.metrics import init_metrics
+from web.outage import init_outage
 from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
 from web.request_log import init_request_log
@@ -83,6 +84,7 @@ def create_app(
     # First, so that every answer is counted, also those refused by what follows.
     init_metrics(app, store, token=settings.metrics_token, broker_url=settings.broker_url)
     init_request_log(app)
+    init_outage(app, store)
     # Authentication counts its failures against these limits (web/ratelimit.py).
     init_rate_limits(app)
     init_auth(app)

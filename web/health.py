@@ -15,8 +15,10 @@ from typing import Any, Final
 import redis
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
+from events.application import UNREACHABLE
 from events.bootstrap import Store
 from web.metrics import metrics_response
+from web.outage import breaker
 from web.problems import problem
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,14 @@ def healthz() -> Response:
 def readyz() -> Response:
     settings: HealthSettings = current_app.extensions[_SETTINGS]
     store: Store = current_app.extensions["consortium.store"]
-    checks = {
-        "store": _check(_store_answers, store),
-        "read_model": _check(_read_model_lag, store, settings.max_lag_seconds),
-    }
+    checks = {"store": _check(_store_answers, store)}
+    # The read model lives in the same database: when the store does not answer, neither does
+    # it (asking would only wait for the same timeouts again).
+    checks["read_model"] = (
+        _check(_read_model_lag, store, settings.max_lag_seconds)
+        if checks["store"]["ok"]
+        else {"ok": False, "error": "store unreachable"}
+    )
     if settings.broker_url:
         checks["broker"] = _check(_broker_answers, settings.broker_url)
     failing = sorted(name for name, check in checks.items() if not check["ok"])
@@ -70,6 +76,11 @@ def _check(probe: Any, *args: Any) -> dict[str, Any]:
         return {"ok": True, **probe(*args)}
     except _Failing as failing:
         return {"ok": False, **failing.details}
+    except UNREACHABLE as error:
+        tripped = breaker()
+        if tripped is not None:
+            tripped.trip()
+        return {"ok": False, "error": type(error).__name__}
     except Exception as error:  # a probe must never turn readiness into a 500
         log.warning("readiness check failed: %s", type(error).__name__)
         return {"ok": False, "error": type(error).__name__}
@@ -82,6 +93,9 @@ class _Failing(Exception):
 
 
 def _store_answers(store: Store) -> dict[str, Any]:
+    tripped = breaker()
+    if tripped is not None and tripped.is_open() and not tripped.database_answers():
+        raise _Failing(error="unreachable")
     return {"head": store.consortia.recorder.max_notification_id() or 0}
 
 

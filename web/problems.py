@@ -16,15 +16,18 @@ from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 
 from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound, RuleViolation
-from events.application import StoreBusy
+from events.application import UNREACHABLE, StoreBusy
 from events.idempotency import HEADER as IDEMPOTENCY_HEADER
 from events.readmodel.side import StaleReadModel
 from web.i18n import language, translate
+from web.outage import breaker
 from web.redaction import loggable_path
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# Seconds a client waits before trying again while the database cannot be reached.
+DATABASE_RETRY_AFTER = 5
 
 _DETAILS = {
     400: "The request could not be read.",
@@ -149,6 +152,27 @@ def _from_store_busy(error: StoreBusy | StaleReadModel) -> Response:
     return problem(503, str(error), headers={"Retry-After": "1"})
 
 
+def _from_database_unreachable(error: Exception) -> Response:
+    log.warning(
+        "database unreachable in %s %s: %s",
+        request.method,
+        loggable_path(request.path),
+        type(error).__name__,
+    )
+    tripped = breaker()
+    if tripped is not None:
+        tripped.trip()
+    return database_unreachable()
+
+
+def database_unreachable() -> Response:
+    return problem(
+        503,
+        "The database cannot be reached at the moment; please try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
 def _from_unexpected(error: Exception) -> Response:
     log.exception("unexpected error in %s %s", request.method, loggable_path(request.path))
     return problem(500, "Something went wrong on our side; it was logged. Please try again.")
@@ -169,4 +193,6 @@ def init_problems(app: Flask) -> None:
     app.register_error_handler(DomainError, _from_domain_error)
     app.register_error_handler(StoreBusy, _from_store_busy)
     app.register_error_handler(StaleReadModel, _from_store_busy)
+    for unreachable in UNREACHABLE:
+        app.register_error_handler(unreachable, _from_database_unreachable)
     app.register_error_handler(Exception, _from_unexpected)

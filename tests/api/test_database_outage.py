@@ -1,0 +1,112 @@
+"""PostgreSQL goes away and comes back (a proxy the test cuts, never the shared server): writes
+answer 503 problem+json with Retry-After meanwhile, /readyz says not ready, nothing is half
+written, and the service recovers by itself, with the read model catching up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from events.bootstrap import Store, open_store
+from events.settings import StoreSettings
+from tests.backends import postgres_schema
+from tests.conftest import Api, issue_token
+from tests.outage import Proxy, proxy_to
+from web.app import create_app
+from web.config import WebSettings
+
+pytestmark = pytest.mark.postgres
+
+CONSORTIA = "/api/v1/consortia"
+
+
+@pytest.fixture
+def proxy() -> Iterator[tuple[Proxy, StoreSettings]]:
+    with postgres_schema() as direct:
+        parts = urlsplit(direct.url)
+        with proxy_to(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
+            netloc = parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}"
+            url = urlunsplit(parts._replace(netloc=netloc))
+            settings = StoreSettings.from_url(url).with_env(POSTGRES_CONNECT_TIMEOUT="1")
+            yield proxy, settings
+
+
+@pytest.fixture
+def served(proxy: tuple[Proxy, StoreSettings]) -> Iterator[tuple[Proxy, Store, FlaskClient]]:
+    cutter, settings = proxy
+    store = open_store(settings)
+    client = create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+    try:
+        yield cutter, store, client
+    finally:
+        cutter.restore()
+        store.close()
+
+
+def eventually(check: Callable[[], bool], seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def found(api: Api, name: str) -> Any:
+    return api.post(CONSORTIA, json={"name": name, "challenge": "Uitval"})
+
+
+def test_writes_during_an_outage_are_refused_with_503_and_soon_at_once(
+    served: tuple[Proxy, Store, FlaskClient],
+) -> None:
+    proxy, store, client = served
+    api = Api(client, issue_token(store, "pm@x.example", admin=True))
+    assert found(api, "Voor").status_code == 201
+    proxy.cut()
+
+    first = found(api, "Tijdens")  # the library's retries: some seconds
+    started = time.monotonic()
+    then = [found(api, f"Daarna {n}").status_code for n in range(3)]
+
+    assert first.status_code == 503
+    assert first.mimetype == "application/problem+json"
+    assert int(first.headers["Retry-After"]) >= 1
+    assert then == [503, 503, 503]
+    assert time.monotonic() - started < 3 * 2  # a probe each, of one second at most
+    assert client.get("/healthz").status_code == 200
+
+
+def test_readyz_tells_the_truth_during_and_after_an_outage(
+    served: tuple[Proxy, Store, FlaskClient],
+) -> None:
+    proxy, _, client = served
+    assert client.get("/readyz").status_code == 200
+
+    proxy.cut()
+    during = client.get("/readyz")
+    proxy.restore()
+
+    assert during.status_code == 503
+    assert during.get_json()["checks"]["store"]["ok"] is False
+    assert eventually(lambda: client.get("/readyz").status_code == 200)
+
+
+def test_the_service_recovers_by_itself_and_loses_nothing(
+    served: tuple[Proxy, Store, FlaskClient],
+) -> None:
+    proxy, store, client = served
+    api = Api(client, issue_token(store, "pm@x.example", admin=True))
+    assert found(api, "Voor").status_code == 201
+    proxy.cut()
+    during = found(api, "Tijdens")
+    proxy.restore()
+
+    assert eventually(lambda: found(api, "Na").status_code == 201)
+    names = sorted(c["name"] for c in api.get(CONSORTIA).get_json()["items"])
+    expected = ["Na", "Voor"] + (["Tijdens"] if during.status_code == 201 else [])
+    assert names == sorted(expected)
