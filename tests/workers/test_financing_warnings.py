@@ -7,7 +7,9 @@ year rolling over is enough to put a consortium at risk."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from email.message import EmailMessage
@@ -19,6 +21,11 @@ from consortium.aggregate import Consortium
 from consortium.money import Money
 from consortium.phases import Phase
 from consortium.reminders import WEBHOOK
+from events.bootstrap import open_store
+from events.readmodel import financing
+from events.readmodel.recorders import Tx
+from events.settings import StoreSettings
+from tests.clock import StepClock
 from tests.dns import FakeDns
 from tests.workers.receiver import LOOPBACK, RECEIVER, Receiver, receiving, rules_for_receiver
 from tests.workers.support import (
@@ -229,3 +236,31 @@ def test_a_finished_consortium_warns_nobody(world: World) -> None:
 
     assert world.scan() == []
     assert facts(world) == []
+
+
+def test_two_scans_at_once_record_the_change_once_and_schedule_each_warning_once(
+    world: World, settings: StoreSettings, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_pilot_pledged_through(world, THIS_YEAR)
+    world.store.read.start_following()
+    other = open_store(settings, clock)  # another process of the service, on the same database
+    # Force the race: each scan reads the standings and waits for the other to have read them
+    # too, so both find the consortium not yet judged at risk and go on to judge it.
+    barrier = threading.Barrier(2, timeout=20)
+    read_standings = financing.standings
+
+    def read_then_wait(tx: Tx, this_year: int) -> list[financing.Standing]:
+        found = read_standings(tx, this_year)
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(financing, "standings", read_then_wait)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            scans = [pool.submit(s.reminders.scan) for s in (world.store, other)]
+            dues = [due for scan in scans for due in scan.result()]
+    finally:
+        other.close()
+
+    assert facts(world) == ["FinancingAtRisk"]
+    assert sorted(d.key.rsplit("/", 1)[1] for d in dues) == sorted([PM, SECOND_PM, FUNDER_ACCOUNT])
