@@ -16,17 +16,20 @@ from email.message import EmailMessage
 from typing import Final
 
 import pytest
+import redis
 
 from consortium.aggregate import Consortium
 from consortium.money import Money
 from consortium.phases import Phase
 from consortium.reminders import WEBHOOK
 from events.bootstrap import open_store
+from events.caller import Caller
 from events.readmodel import financing
 from events.readmodel.recorders import Tx
 from events.settings import StoreSettings
 from tests.clock import StepClock
 from tests.dns import FakeDns
+from tests.workers.celery_support import REDIS_URL, Workers, settled
 from tests.workers.receiver import LOOPBACK, RECEIVER, Receiver, receiving, rules_for_receiver
 from tests.workers.support import (
     FUNDER_ACCOUNT,
@@ -38,11 +41,14 @@ from tests.workers.support import (
     SmtpSink,
     World,
     deliver_all,
+    found_with_people,
     text_parts,
+    wait_until,
 )
 from workers.delivery import deliver
 from workers.embedded import send_due
 from workers.mail import SmtpMailer
+from workers.tasks import scan_due_reminders
 
 THIS_YEAR: Final = TODAY.year
 NEW_YEAR: Final = date(THIS_YEAR + 1, 1, 1)
@@ -264,3 +270,39 @@ def test_two_scans_at_once_record_the_change_once_and_schedule_each_warning_once
 
     assert facts(world) == ["FinancingAtRisk"]
     assert sorted(d.key.rsplit("/", 1)[1] for d in dues) == sorted([PM, SECOND_PM, FUNDER_ACCOUNT])
+
+
+def test_the_beat_scan_run_twice_by_a_celery_worker_warns_each_person_once(
+    workers: Workers,
+    queue: str,
+    sink: SmtpSink,
+    redis_client: redis.Redis,
+    worker_database: StoreSettings,
+    caller: Caller,
+) -> None:
+    # The workers run on the real clock: pledged for this (real) year only, in its pilot.
+    store = open_store(worker_database)
+    try:
+        consortium_id, lead_id, _ = found_with_people(store, caller)
+        store.consortia.pledge(
+            consortium_id,
+            member_id=lead_id,
+            year=store.consortia.today().year,
+            amount=euro("10000.00"),
+            reason=None,
+            caller=caller,
+        )
+        store.consortia.move_to_phase(consortium_id, Phase.PILOT, reason=None, caller=caller)
+    finally:
+        store.close()
+    worker = workers.start()
+
+    with scan_due_reminders.app.connection_for_write(REDIS_URL) as connection:
+        scan_due_reminders.apply_async(queue=queue, connection=connection)
+        scan_due_reminders.apply_async(queue=queue, connection=connection)
+
+    assert wait_until(lambda: len(warnings(sink.accepted)) >= 3), worker.log
+    assert wait_until(lambda: settled(redis_client, queue)), worker.log
+    assert sorted(m["To"] for m in warnings(sink.accepted)) == sorted(
+        [PM, SECOND_PM, FUNDER_ACCOUNT]
+    )
