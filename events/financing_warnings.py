@@ -14,18 +14,23 @@ again after a crash) warns the same people.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Final
 from uuid import UUID
 
+from consortium.errors import DomainError
 from consortium.financing import financing_status
 from consortium.reminders import WEBHOOK, financing_warning_key
+from events.application import StoreBusy
 from events.caller import Caller
 from events.consortia import ConsortiumApplication
 from events.readmodel import financing, queries
 from events.readmodel.side import ReadSide
+
+log = logging.getLogger(__name__)
 
 JUDGE: Final = Caller.system("system:financing", "financing-scan")
 WARNED_ROLES: Final = ("programme_manager", "funder")
@@ -57,9 +62,16 @@ class FinancingWarnings:
             status = financing_status(
                 standing.years, today=today, watch=standing.watch, phase=standing.phase
             )
-            if status.at_risk != standing.recorded_at_risk:
+            if status.at_risk == standing.recorded_at_risk:
+                continue
+            try:
                 self.consortia.judge_financing(standing.consortium_id, JUDGE)
-                judged += 1
+            except (StoreBusy, DomainError):
+                # One consortium that cannot be judged now holds no other back; the next
+                # scan tries it again.
+                log.exception("could not judge the financing of %s", standing.consortium_id)
+                continue
+            judged += 1
         return judged
 
     def _schedule(self, found: financing.AtRisk) -> list[str]:
