@@ -18,6 +18,7 @@ from typing import Final
 import pytest
 import redis
 
+from consortium.access import Role
 from consortium.aggregate import Consortium
 from consortium.money import Money
 from consortium.phases import Phase
@@ -52,6 +53,7 @@ from workers.tasks import scan_due_reminders
 
 THIS_YEAR: Final = TODAY.year
 NEW_YEAR: Final = date(THIS_YEAR + 1, 1, 1)
+LATER_PM: Final = "opvolger@utrecht.example"
 
 
 @pytest.fixture
@@ -196,6 +198,25 @@ def test_a_warning_not_yet_delivered_when_the_financing_is_secured_is_not_sent(
     assert mailer.sent == []
     cancelled = world.store.consortia.reminder(world.consortium_id, found[0].key)
     assert cancelled.cancel_reason == "the financing was secured again"
+
+
+def test_those_warned_are_who_held_the_role_when_the_financing_came_at_risk(
+    world: World,
+) -> None:
+    in_pilot_pledged_through(world, THIS_YEAR)
+    first = world.scan()
+    world.store.consortia.grant_role(
+        world.consortium_id,
+        account=LATER_PM,
+        role=Role.PROGRAMME_MANAGER,
+        member_id=None,
+        caller=world.caller,
+    )
+
+    again = world.scan()
+
+    assert sorted(d.key.rsplit("/", 1)[1] for d in first) == sorted([PM, SECOND_PM, FUNDER_ACCOUNT])
+    assert again == []
 
 
 def test_without_a_webhook_the_warning_goes_to_people_only(world: World) -> None:
