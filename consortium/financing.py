@@ -7,10 +7,17 @@ with a reason, like a pledge. Needs minus pledges is the year's gap; the horizon
 year, counting from this one, up to which every year's need is pledged. A running consortium
 whose horizon is too near, or whose next year's gap is too large, is at risk (financiering in
 gevaar): how near and how large is its own watch (``FinancingWatch``).
+
+Whether it is at risk is also a fact of its own: a judgement on a given day (the clock comes in
+with the cause) records ``FinancingAtRisk`` when the financing falls short and
+``FinancingSecured`` when it holds again, once per change, never on a judgement that finds
+nothing changed. Days pass without any write (the year rolls over), so the service judges
+every running consortium at intervals (``judge_financing``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +69,14 @@ class FinancingStatus:
     reasons: tuple[str, ...] = ()
 
 
+def figures_per_year(ledger: Ledger) -> dict[int, Figures]:
+    """The figures of each year, every member (and the plan's needs) together."""
+    rows: dict[int, list[tuple[str, Money]]] = defaultdict(list)
+    for _, year, kind, amount in ledger.rows():
+        rows[year].append((kind, amount))
+    return {year: Figures.of_rows(found) for year, found in rows.items()}
+
+
 def financing_status(
     years: Mapping[int, Figures], *, today: date, watch: FinancingWatch, phase: Phase
 ) -> FinancingStatus:
@@ -101,6 +116,9 @@ class Financing:
     start_year: int
     # On the class, so snapshots of consortia from before plans existed still read.
     _financing_watch: FinancingWatch = FinancingWatch()
+    # The version of the FinancingAtRisk in force, or None: the financing holds (or was never
+    # judged). On the class, as the watch, for snapshots from before judgements existed.
+    _financing_at_risk_since: int | None = None
 
     if TYPE_CHECKING:
 
@@ -127,6 +145,33 @@ class Financing:
 
         def apply(self, consortium: Financing) -> None:
             consortium._financing_watch = FinancingWatch(self.years_ahead, self.gap_threshold)
+
+    class FinancingAtRisk(ConsortiumEvent):
+        """Judged on that day, the financing falls short: the pledges cover fewer years than
+        the watch asks, or next year's gap is above its threshold (the watch as it was then)."""
+
+        judged_on: date
+        horizon: int | None
+        years_covered: int
+        years_ahead: int
+        next_year_gap: Money
+        gap_threshold: Money
+
+        def apply(self, consortium: Financing) -> None:
+            consortium._financing_at_risk_since = self.originator_version
+
+    class FinancingSecured(ConsortiumEvent):
+        """Judged on that day, the financing of a consortium at risk holds again."""
+
+        judged_on: date
+        horizon: int | None
+        years_covered: int
+        years_ahead: int
+        next_year_gap: Money
+        gap_threshold: Money
+
+        def apply(self, consortium: Financing) -> None:
+            consortium._financing_at_risk_since = None
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -190,7 +235,47 @@ class Financing:
         )
         return self._financing_watch
 
+    def judge_financing(self, cause: Cause) -> FinancingStatus | None:
+        """Judge the financing on the day of ``cause``, and record it when that changed whether
+        the consortium is at risk; None for a finished consortium (its last judgement stands,
+        and it is not shown at risk any more). Judging again without a change records nothing."""
+        if self._phase.is_finished:
+            return None
+        status = self.financing_on(cause.today)
+        if status.at_risk == (self._financing_at_risk_since is not None):
+            return status
+        self._record(
+            self.FinancingAtRisk if status.at_risk else self.FinancingSecured,
+            cause,
+            judged_on=cause.today,
+            horizon=status.horizon,
+            years_covered=status.years_covered,
+            years_ahead=self._financing_watch.years_ahead,
+            next_year_gap=status.next_year_gap,
+            gap_threshold=self._financing_watch.gap_threshold,
+        )
+        return status
+
     # -- queries ------------------------------------------------------------------------------
+
+    def financing_on(self, today: date) -> FinancingStatus:
+        """How the financing stands, judged on ``today`` (not recorded)."""
+        return financing_status(
+            figures_per_year(self._ledger),
+            today=today,
+            watch=self._financing_watch,
+            phase=self._phase,
+        )
+
+    @property
+    def financing_at_risk(self) -> bool:
+        """At risk by the last judgement recorded; a finished consortium never is."""
+        return self._financing_at_risk_since is not None and not self._phase.is_finished
+
+    @property
+    def financing_at_risk_since(self) -> int | None:
+        """The version of the FinancingAtRisk in force (what its warnings are about)."""
+        return self._financing_at_risk_since if self.financing_at_risk else None
 
     @property
     def financing_watch(self) -> FinancingWatch:

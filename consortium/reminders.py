@@ -76,6 +76,11 @@ class Reminder:
 
 
 WEBHOOK: Final = "webhook"  # the recipient of a reminder sent to the consortium's webhook
+# The kind of a warning that a consortium's financing is at risk: delivered as reminders are,
+# once per FinancingAtRisk fact (its version is the warning's step) and recipient. A warning
+# is about no checkpoint: its milestone_id is NO_CHECKPOINT.
+FINANCING_WARNING: Final = "financing_at_risk"
+NO_CHECKPOINT: Final = UUID(int=0)
 MAX_URL: Final = 2000
 
 
@@ -117,6 +122,12 @@ def reminder_key(milestone_id: UUID, due: date, kind: str, step: int, recipient:
     return f"{milestone_id}/{due.isoformat()}/{kind}/{step}/{recipient.casefold()}"
 
 
+def financing_warning_key(consortium_id: UUID, at_risk_version: int, recipient: str) -> str:
+    # The consortium is part of the key (a checkpoint's reminder has its milestone's id):
+    # keys are unique across consortia.
+    return f"financing/{consortium_id}/{at_risk_version}/{recipient.casefold()}"
+
+
 def check_offsets(offsets: list[int]) -> tuple[int, ...]:
     if not offsets:
         raise InvalidValue(
@@ -144,6 +155,8 @@ class Reminders:
 
         def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
         def milestone(self, milestone_id: UUID) -> Milestone: ...
+        @property
+        def financing_at_risk_since(self) -> int | None: ...
 
     class ReminderPolicyChanged(ConsortiumEvent):
         offsets: tuple[int, ...]
@@ -249,6 +262,10 @@ class Reminders:
             return f"the consortium is {self._phase.value}"
         if reminder.recipient == WEBHOOK and self._webhook is None:
             return "the webhook was removed"
+        if reminder.kind == FINANCING_WARNING:
+            if self.financing_at_risk_since != reminder.step:
+                return "the financing was secured again"
+            return None
         milestone = self.milestone(reminder.milestone_id)
         if not milestone.is_open:
             return "the checkpoint was evaluated"
@@ -304,6 +321,36 @@ class ReminderDelivery(RecordingAggregate):
     @staticmethod
     def id_for(consortium_id: UUID, key: str) -> UUID:
         return uuid5(_DELIVERIES, f"{consortium_id}/{key}")
+
+    @classmethod
+    def warn(
+        cls,
+        consortium_id: UUID,
+        *,
+        at_risk_version: int,
+        recipient: str,
+        language: str,
+        cause: Cause,
+    ) -> ReminderDelivery:
+        """A warning that the financing is at risk, about the FinancingAtRisk recorded at that
+        version: one per fact and recipient (its id derives from the consortium, the fact's
+        version and the recipient), however often a scan finds the consortium at risk."""
+        key = financing_warning_key(consortium_id, at_risk_version, recipient)
+        return cls._create(
+            cls.Scheduled,
+            id=cls.id_for(consortium_id, key),
+            consortium_id=consortium_id,
+            key=key,
+            milestone_id=NO_CHECKPOINT,
+            due_date=cause.today,
+            kind=FINANCING_WARNING,
+            step=at_risk_version,
+            recipient=recipient.casefold(),
+            language=language,
+            actor=cause.actor,
+            request_id=cause.request_id,
+            timestamp=cause.at,
+        )
 
     @classmethod
     def schedule(

@@ -1,7 +1,7 @@
-"""Use cases of reminder deliveries: schedule a reminder once, claim it for one worker, record
-that it was delivered or failed. Each delivery is an aggregate of its own (see
-``consortium.reminders.ReminderDelivery``): the workers' bookkeeping never writes into a
-consortium's stream, and only reads the consortium to see whether a reminder still applies.
+"""Use cases of reminder deliveries: schedule a reminder (or a financing warning) once, claim
+it for one worker, record that it was delivered or failed. Each delivery is an aggregate of its
+own (see ``consortium.reminders.ReminderDelivery``): the workers' bookkeeping never writes into
+a consortium's stream, and only reads the consortium to see whether a reminder still applies.
 """
 
 from __future__ import annotations
@@ -50,6 +50,29 @@ class DeliveryUseCases(ConsortiumBase):
             language=language,
             cause=self.cause(caller),
         )
+        return self._schedule_once(delivery)
+
+    def schedule_financing_warning(
+        self,
+        consortium_id: UUID,
+        *,
+        at_risk_version: int,
+        recipient: str,
+        language: str,
+        caller: Caller,
+    ) -> bool:
+        """Schedule the warning of one FinancingAtRisk fact to one recipient; False when it
+        was scheduled already (by anyone, ever)."""
+        delivery = ReminderDelivery.warn(
+            consortium_id,
+            at_risk_version=at_risk_version,
+            recipient=recipient,
+            language=language,
+            cause=self.cause(caller),
+        )
+        return self._schedule_once(delivery)
+
+    def _schedule_once(self, delivery: ReminderDelivery) -> bool:
         if self._find(delivery.id, ReminderDelivery) is not None:
             return False
         try:

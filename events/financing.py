@@ -1,5 +1,6 @@
-"""Use cases of the financing plan: plan or revise a year's need, set the watch, and read the
-plan with the figures it is judged by, now or as of a past moment."""
+"""Use cases of the financing plan: plan or revise a year's need, set the watch, judge whether
+the financing is at risk (the service, by its clock), and read the plan with the figures it is
+judged by, now or as of a past moment."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from uuid import UUID
 from consortium.aggregate import Consortium
 from consortium.budget_view import BudgetView
 from consortium.cause import about_day
+from consortium.errors import ConsortiumNotFound, NotFound
 from consortium.figures import NeedCategory
-from consortium.financing import FinancingWatch, Need
+from consortium.financing import Financing, FinancingStatus, FinancingWatch, Need
 from consortium.money import Money
 from events.budget import BudgetUseCases
 from events.caller import Caller
@@ -67,6 +69,28 @@ class FinancingUseCases(BudgetUseCases):
                 years_ahead=years_ahead, gap_threshold=gap_threshold, cause=cause
             ),
         )
+
+    def judge_financing(self, consortium_id: UUID, caller: Caller) -> FinancingStatus | None:
+        """Judge the financing on today's date by the clock and record it when it changed
+        whether the consortium is at risk (for the service itself: no rights checked). Two
+        judges at once cannot both record the change: the second one's save conflicts, and
+        on the fresh state it finds nothing changed."""
+        _, status = self._update(
+            consortium_id,
+            Consortium,
+            ConsortiumNotFound,
+            caller,
+            lambda c, cause: c.judge_financing(cause),
+        )
+        return status
+
+    def at_risk_fact(self, consortium_id: UUID, version: int) -> Financing.FinancingAtRisk:
+        """The FinancingAtRisk recorded at that version (what a warning is about)."""
+        found = list(self.events.get(consortium_id, gt=version - 1, lte=version))
+        if not found or not isinstance(found[0], Financing.FinancingAtRisk):
+            raise NotFound(f"Consortium {consortium_id} was not found at risk at {version}.")
+        fact: Financing.FinancingAtRisk = found[0]
+        return fact
 
     def financing(
         self, consortium_id: UUID, caller: Caller, as_of: datetime | None = None

@@ -30,8 +30,9 @@ from consortium.reminders import (
 from events.accounts import AccountsApplication
 from events.caller import Caller
 from events.consortia import ConsortiumApplication, may_manage
+from events.financing_warnings import FinancingWarnings
 from events.milestones import DUE_SOON_DAYS
-from events.readmodel import queries, records
+from events.readmodel import financing, queries, records
 from events.readmodel.queries import CheckpointRow
 from events.readmodel.recorders import Tx
 from events.readmodel.side import ReadSide
@@ -85,12 +86,16 @@ class ReminderService:
         self.webhook_addresses = (
             WebhookAddresses.from_environ() if webhook_addresses is None else webhook_addresses
         )
+        # Warnings that a consortium's financing is at risk go out as reminders do.
+        self.financing = FinancingWarnings(consortia, read, self._language)
 
     # -- the scan ---------------------------------------------------------------------------
 
     def scan(self, today: date | None = None) -> list[Due]:
-        """Schedule every reminder due today that was not scheduled yet; also return those
-        scheduled earlier whose delivery seems lost. Safe to run in several processes at once."""
+        """Schedule every reminder due today that was not scheduled yet, and every warning of
+        a consortium whose financing is at risk (judged today: ``events.financing_warnings``);
+        also return those scheduled earlier whose delivery seems lost. Safe to run in several
+        processes at once."""
         today = today or self.consortia.today()
         candidates = self.read.checkpoints(
             None, today=today, due_within_days=MAX_OFFSET, soon_days=DUE_SOON_DAYS
@@ -111,8 +116,10 @@ class ReminderService:
             for key, recipient in keys.items():
                 if key not in done and self._schedule(checkpoint, reminder, recipient):
                     due.append(Due(checkpoint.consortium_id, key))
+        due.extend(Due(c, k) for c, k in self.financing.scan(today))
         lost_before = (self.consortia.clock() - CLAIM_LEASE).isoformat()
         lost = self.read.read(lambda tx: queries.undelivered(tx, lost_before))
+        lost += self.read.read(lambda tx: financing.undelivered_warnings(tx, lost_before))
         due.extend(Due(c, k) for c, k in lost if Due(c, k) not in due)
         return due
 

@@ -1,4 +1,5 @@
-"""Delivering one reminder: claim it, send it, record that it was delivered.
+"""Delivering one reminder (or warning of a financing at risk): claim it, send it, record that
+it was delivered.
 
 Run by a Celery task (with retries) or, without a broker, by the embedded scanner. Safe to run
 twice for the same reminder: the claim lets one runner through, and a reminder already
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+from email.message import EmailMessage
 
-from consortium.reminders import WEBHOOK, ClaimedElsewhere
+from consortium.aggregate import Consortium
+from consortium.reminders import FINANCING_WARNING, WEBHOOK, ClaimedElsewhere, Reminder
 from events.bootstrap import Store
 from events.reminders import Due
 from events.secret_key import webhook_signing_key
-from workers import mail, webhook
+from workers import financing_mail, mail, webhook
 from workers.mail import Mailer
 from workers.messages import compose, message_id, webhook_payload
 from workers.webhook import WebhookClient
@@ -43,21 +46,18 @@ def deliver(
     if claimed is None:
         return False
     consortium, reminder = claimed
-    milestone = consortium.milestone(reminder.milestone_id)
     hook = consortium.webhook if reminder.recipient == WEBHOOK else None
     try:
         if hook is not None:
             client = webhooks or WebhookClient(store.reminders.webhook_addresses)
             client.post(
                 hook.url,
-                webhook_payload(consortium, milestone, reminder, base_url()),
+                _payload(store, consortium, reminder),
                 webhook_signing_key(consortium.id, hook.key_version),
                 delivery=message_id(due.key).strip("<>"),
             )
         else:
-            mailer.send(
-                compose(consortium, milestone, reminder, base_url(), store.consortia.clock())
-            )
+            mailer.send(_mail(store, consortium, reminder))
     except Exception as error:
         kind = webhook.failure_class(error) if hook else mail.failure_class(error)
         log.warning("reminder %s not delivered: %s", due.key, kind, exc_info=error)
@@ -66,3 +66,21 @@ def deliver(
     store.reminders.delivered(due.consortium_id, due.key, message_id(due.key))
     log.info("delivered reminder %s", due.key)
     return True
+
+
+def _mail(store: Store, consortium: Consortium, reminder: Reminder) -> EmailMessage:
+    """The mail of a checkpoint's reminder, or of a warning that the financing is at risk."""
+    now = store.consortia.clock()
+    if reminder.kind == FINANCING_WARNING:
+        fact = store.consortia.at_risk_fact(consortium.id, reminder.step)
+        return financing_mail.compose(consortium, fact, reminder, base_url(), now)
+    milestone = consortium.milestone(reminder.milestone_id)
+    return compose(consortium, milestone, reminder, base_url(), now)
+
+
+def _payload(store: Store, consortium: Consortium, reminder: Reminder) -> dict[str, object]:
+    if reminder.kind == FINANCING_WARNING:
+        fact = store.consortia.at_risk_fact(consortium.id, reminder.step)
+        return financing_mail.webhook_payload(consortium, fact, reminder, base_url())
+    milestone = consortium.milestone(reminder.milestone_id)
+    return webhook_payload(consortium, milestone, reminder, base_url())

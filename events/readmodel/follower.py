@@ -108,16 +108,23 @@ class Leadership:
     def __init__(self, lock: Lock | None) -> None:
         self._lock = lock  # None: this process never leads
         self.is_leader = False
+        # The background follower and a reader waiting for fresh rows both try to lead. Were
+        # they to try at once, the second attempt (a lock of its own on the same file) fails and
+        # could overwrite the first one's success: the process would lead without knowing it,
+        # and its readers wait for a leader that only polls. One attempt at a time.
+        self._trying = threading.Lock()
 
     def try_lead(self) -> bool:
-        if not self.is_leader and self._lock is not None:
-            self.is_leader = self._lock.try_acquire()
-        return self.is_leader
+        with self._trying:
+            if not self.is_leader and self._lock is not None:
+                self.is_leader = self._lock.try_acquire()
+            return self.is_leader
 
     def step_down(self) -> None:
-        if self.is_leader and self._lock is not None:
-            self._lock.release()
-        self.is_leader = False
+        with self._trying:
+            if self.is_leader and self._lock is not None:
+                self._lock.release()
+            self.is_leader = False
 
 
 class FileLock:

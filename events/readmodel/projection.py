@@ -77,6 +77,8 @@ class ConsortiumProjection(Projection[ReadModel]):
             C.ExpenditureRecorded,
             C.NeedPlanned,
             C.FinancingWatchChanged,
+            C.FinancingAtRisk,
+            C.FinancingSecured,
             C.MilestonePlanned,
             C.MilestoneReplanned,
             C.CheckpointEvaluated,
@@ -355,6 +357,23 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "cents": cents(event.gap_threshold),
                 "c": str(event.originator_id),
             },
+        )
+
+    @apply.register
+    def _(self, event: C.FinancingAtRisk, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_consortia SET financing_at_risk = 1,
+                   financing_at_risk_version = :version
+               WHERE consortium_id = :c""",
+            {"version": event.originator_version, "c": str(event.originator_id)},
+        )
+
+    @apply.register
+    def _(self, event: C.FinancingSecured, tx: Tx) -> None:
+        tx.execute(
+            """UPDATE {t}rm_consortia SET financing_at_risk = 0, financing_at_risk_version = NULL
+               WHERE consortium_id = :c""",
+            {"c": str(event.originator_id)},
         )
 
     # -- milestones -----------------------------------------------------------------------------

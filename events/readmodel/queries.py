@@ -27,6 +27,10 @@ _VISIBLE: Final = """(:admin = 1 OR EXISTS (
 
 _IDS_PER_QUERY: Final = 500
 
+# At risk by the last judgement recorded, and still running (a finished consortium never is).
+_AT_RISK: Final = "(c.financing_at_risk = 1 AND c.phase NOT IN ('stopped', 'closed'))"
+FINANCING_FILTERS: Final = ("at_risk", "secured")
+
 # sort name → (SQL expression, descending)
 SORTS: Final = {
     "founded": ("c.position", False),
@@ -58,6 +62,7 @@ class PortfolioRow:
     active_members: int
     next_checkpoint: date | None
     figures: Figures = field(default_factory=Figures)
+    financing_at_risk: bool = False
 
     @property
     def committed(self) -> Money:
@@ -83,6 +88,7 @@ class PortfolioFilter:
     party: str | None = None
     text: str | None = None
     checkpoint_before: date | None = None
+    financing: str | None = None  # "at_risk" or "secured" (every other consortium)
 
 
 def _encode(sort: str, key: Any, position: int) -> str:
@@ -151,6 +157,10 @@ def portfolio(
     if where.checkpoint_before:
         conditions.append("c.next_checkpoint < :before")
         params["before"] = where.checkpoint_before.isoformat()
+    if where.financing == "at_risk":
+        conditions.append(_AT_RISK)
+    elif where.financing == "secured":
+        conditions.append(f"NOT {_AT_RISK}")
     if cursor:
         after_key, after_position = _decode(cursor, sort)
         op = "<" if descending else ">"
@@ -160,7 +170,8 @@ def portfolio(
         params["after_key"], params["after"] = after_key, after_position
     direction = "DESC" if descending else "ASC"
     rows = tx.rows(
-        f"SELECT c.*, {key_sql} AS sort_key FROM {{t}}rm_consortia c "  # noqa: S608 - fixed parts
+        f"SELECT c.*, {key_sql} AS sort_key, {_AT_RISK} AS at_risk "  # noqa: S608 - fixed parts
+        "FROM {t}rm_consortia c "
         f"WHERE {' AND '.join(conditions)} "
         f"ORDER BY sort_key {direction}, c.position {direction} LIMIT :limit",
         params,
@@ -202,6 +213,7 @@ def _portfolio_row(r: dict[str, Any], figures: Figures) -> PortfolioRow:
         active_members=r["active_members"],
         next_checkpoint=date.fromisoformat(r["next_checkpoint"]) if r["next_checkpoint"] else None,
         figures=figures,
+        financing_at_risk=bool(r["at_risk"]),
     )
 
 
@@ -228,6 +240,7 @@ class CheckpointRow:
     webhook: bool = False
     # The responsible members with their names, in the order of responsible_member_ids.
     responsible: tuple[ResponsibleMember, ...] = ()
+    financing_at_risk: bool = False
 
 
 def checkpoints(
@@ -255,7 +268,7 @@ def checkpoints(
         params["c"] = str(consortium_id)
     rows = tx.rows(
         "SELECT k.*, c.name AS consortium_name, c.phase, c.reminder_offsets, "  # noqa: S608
-        "c.escalate_to_funders, c.webhook FROM {t}rm_checkpoints k "
+        f"c.escalate_to_funders, c.webhook, {_AT_RISK} AS at_risk FROM {{t}}rm_checkpoints k "
         "JOIN {t}rm_consortia c ON c.consortium_id = k.consortium_id "
         f"WHERE {' AND '.join(conditions)} ORDER BY k.due_date, c.name, k.milestone_id",
         params,
@@ -290,6 +303,7 @@ def checkpoints(
                 responsible=tuple(
                     ResponsibleMember(m, parties[str(m)]) for m in responsible if str(m) in parties
                 ),
+                financing_at_risk=bool(r["at_risk"]),
             )
         )
     return found

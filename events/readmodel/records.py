@@ -22,7 +22,7 @@ from consortium.ledger import Commitment, Contribution, Expenditure, Reversal
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import Answer, AnswerValue, Decision, Evaluation, Replan
 from consortium.money import Money
-from consortium.reminders import Reminder
+from consortium.reminders import FINANCING_WARNING, Reminder
 from events.readmodel.recorders import Tx
 
 # A version above any real one: "everything recorded".
@@ -341,10 +341,12 @@ def _evaluation(row: dict[str, Any]) -> Evaluation:
 
 
 def reminders(tx: Tx, consortium_id: UUID) -> list[Reminder]:
-    """Every reminder scheduled for the consortium, in the order they were scheduled."""
+    """Every reminder of a checkpoint scheduled for the consortium, in the order they were
+    scheduled (financing warnings are about no checkpoint, and not among them)."""
     rows = tx.rows(
-        "SELECT * FROM {t}rm_reminders WHERE consortium_id = :c ORDER BY position",
-        {"c": str(consortium_id)},
+        "SELECT * FROM {t}rm_reminders WHERE consortium_id = :c AND kind <> :warning "
+        "ORDER BY position",
+        {"c": str(consortium_id), "warning": FINANCING_WARNING},
     )
     return [reminder_of(r) for r in rows]
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 from typing import Final
 
 # 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key;
-# 6: invitations; 7: the days memberships and evaluations are about
-SCHEMA_VERSION: Final = 7
+# 6: invitations; 7: the days memberships and evaluations are about; 8: financing judged at risk
+# (financing_at_risk kept, and the version of the fact)
+SCHEMA_VERSION: Final = 8
 
 TABLES: Final = (
     "rm_consortia",
@@ -55,7 +56,8 @@ CREATE: Final = (
         webhook INTEGER NOT NULL DEFAULT 0,
         years_ahead INTEGER NOT NULL DEFAULT 2,
         gap_threshold_cents BIGINT NOT NULL DEFAULT 0,
-        financing_at_risk INTEGER NOT NULL DEFAULT 0
+        financing_at_risk INTEGER NOT NULL DEFAULT 0,
+        financing_at_risk_version BIGINT
     )""",
     "CREATE INDEX IF NOT EXISTS rm_consortia_position ON {t}rm_consortia (position)",
     "CREATE INDEX IF NOT EXISTS rm_consortia_name ON {t}rm_consortia (name, position)",

@@ -238,6 +238,7 @@ class HistoryWriter:
             (self._policy, 1),
             (self._need, 2),
             (self._watch, 1),
+            (self._judge, 3),
             (self._invite, 2),
         )
         (action,) = self.random.choices(
@@ -247,8 +248,15 @@ class HistoryWriter:
         self._attempt(lambda: action(consortium_id, founder))
 
     def finish(self) -> None:
-        """Stop a few consortia, close none, schedule reminders and deliver some; some others
-        are cancelled because their consortium stopped before they could be delivered."""
+        """Judge every consortium's financing, secure those at risk and put half of them at
+        risk again; stop a few consortia, close none, schedule reminders and deliver some; some
+        others are cancelled because their consortium stopped before they could be delivered."""
+        for n, consortium_id in enumerate(self.history.consortia):
+            founder = self.history.founders[consortium_id]
+            self._attempt(partial(self._judge_and_secure, consortium_id, founder))
+            if n % 2:
+                self._attempt(partial(self._watch, consortium_id, founder))
+                self._attempt(partial(self._judge, consortium_id, founder))
         for n, consortium_id in enumerate(self.history.consortia[::3]):
             founder = self.history.founders[consortium_id]
             url = f"https://hooks.example.org/{n}"
@@ -552,6 +560,33 @@ class HistoryWriter:
             gap_threshold=self._amount(0, 10_000),
             caller=founder,
         )
+
+    def _judge(self, consortium_id: UUID, founder: Caller) -> None:
+        """The service judges the financing (at risk, or secured again, when that changed)."""
+        self.app.judge_financing(consortium_id, SYSTEM)
+
+    def _judge_and_secure(self, consortium_id: UUID, founder: Caller) -> None:
+        """Judge; a consortium at risk is then made safe (this year pledged beyond its need,
+        and a watch that asks for this year only) and judged again: secured."""
+        self._judge(consortium_id, founder)
+        consortium = self._consortium(consortium_id)
+        if not consortium.financing_at_risk:
+            return
+        member = self.random.choice(consortium.active_members)
+        year = self.app.today().year
+        pledged = consortium.ledger.pledge(member.id, year)
+        self.app.watch_financing(
+            consortium_id, years_ahead=1, gap_threshold=Money(Decimal(10**9)), caller=founder
+        )
+        self.app.pledge(
+            consortium_id,
+            member_id=member.id,
+            year=year,
+            amount=Money(Decimal(10**8)) + (pledged or Money.zero()),
+            reason=None if pledged is None else "Meer zekerheid",
+            caller=founder,
+        )
+        self._judge(consortium_id, founder)
 
     def _policy(self, consortium_id: UUID, founder: Caller) -> None:
         self.store.reminders.change_policy(

@@ -70,6 +70,7 @@ class Consortia(MethodView):
             party=args["party"],
             text=args["q"],
             checkpoint_before=args["checkpoint_before"],
+            financing=args["financing"],
         )
         rows, next_cursor = store().read.portfolio(
             current_caller().principal,

@@ -71,6 +71,8 @@ ABOUT: Final[Mapping[type[Any], str]] = {
     Consortium.MemberLeft: "left_on",
     Consortium.MilestonePlanned: "planned_on",
     Consortium.CheckpointEvaluated: "evaluated_on",
+    Consortium.FinancingAtRisk: "judged_on",
+    Consortium.FinancingSecured: "judged_on",
 }
 
 

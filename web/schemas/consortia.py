@@ -7,10 +7,17 @@ import marshmallow as ma
 from consortium.aggregate import MAX_CHALLENGE, MAX_DESCRIPTION, MAX_NAME, MAX_REASON
 from consortium.members import Sector
 from consortium.phases import Phase
-from events.readmodel.queries import SORTS
+from events.readmodel.queries import FINANCING_FILTERS, SORTS
 from web.schemas.common import MAX_POSITION, PageOut
 from web.schemas.fields import AsOf, Instant, LongText, MoneyField, StrictBoolean, StrictSchema
 from web.schemas.members import MemberOut
+
+AT_RISK = (
+    "Whether the financing was last judged at risk (financiering in gevaar): the pledges cover "
+    "fewer years ahead than its watch asks, or next year's gap is above its threshold. The "
+    "service judges every running consortium at intervals, and records each change in the "
+    "history (FinancingAtRisk, FinancingSecured). A finished consortium is never at risk."
+)
 
 
 class ConsortiumIn(StrictSchema):
@@ -77,6 +84,7 @@ class ConsortiumOut(ma.Schema):
     founded_at = Instant(attribute="created_on")
     updated_at = Instant(attribute="modified_on")
     version = ma.fields.Integer(metadata={"description": "Number of events recorded so far."})
+    financing_at_risk = ma.fields.Boolean(metadata={"description": AT_RISK})
     members = ma.fields.List(ma.fields.Nested(MemberOut))
     as_of = Instant(
         dump_default=None,
@@ -107,6 +115,14 @@ class PortfolioArgs(StrictSchema):
         load_default=None,
         metadata={"description": "Consortia whose next open checkpoint is due before this date."},
     )
+    financing = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(FINANCING_FILTERS),
+        metadata={
+            "description": "at_risk: consortia whose financing was last judged at risk "
+            "(financiering in gevaar); secured: every other one."
+        },
+    )
     sort = ma.fields.String(
         load_default="founded",
         validate=ma.validate.OneOf(sorted(SORTS)),
@@ -131,6 +147,7 @@ class ConsortiumSummary(ma.Schema):
     founded_at = Instant()
     updated_at = Instant()
     next_checkpoint = ma.fields.Date(allow_none=True)
+    financing_at_risk = ma.fields.Boolean(metadata={"description": AT_RISK})
     committed = MoneyField()
     received = MoneyField()
     spent = MoneyField()

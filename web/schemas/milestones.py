@@ -175,6 +175,9 @@ class CheckpointOut(ma.Schema):
         ma.fields.Nested(ResponsibleOut),
         metadata={"description": "The responsible members with their names."},
     )
+    financing_at_risk = ma.fields.Boolean(
+        metadata={"description": "Whether the consortium's financing was last judged at risk."}
+    )
 
 
 class CheckpointList(ma.Schema):
