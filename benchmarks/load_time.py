@@ -108,15 +108,9 @@ def snapshot_parts(state: bytes, current: set[str]) -> str:
     def size(value: Any) -> int:
         return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
 
-    ledger = parsed["_ledger"]["_data_"]
-    left = {
-        key: (totals, ledger["revisions"].get(key, {}))
-        for key, totals in ledger["totals"].items()
-        if key not in current and key != "pool"
-    }
-    left_bytes = sum(
-        size({key: totals}) + size({key: revisions}) for key, (totals, revisions) in left.items()
-    )
+    _, cells = parsed["_ledger"]["_data_"]  # its kinds, and a run of numbers per member
+    left = {key: run for key, run in cells.items() if key not in current and key != "pool"}
+    left_bytes = sum(size({key: run}) for key, run in left.items())
     ledger_bytes = size(parsed["_ledger"])
     return (
         f"members {size(parsed['_members']):,}, grants {size(parsed['_grants']):,}, milestones "

@@ -4,8 +4,10 @@ Most values are tagged objects (``{"_type_": name, "_data_": …}``), their fiel
 The current members, grants and milestones a consortium's snapshot holds are written as one
 untagged array each instead (``member_row``, ``grant_row``, ``milestone_row``): their ids,
 instants and enums untagged, so a snapshot is a third smaller and read with a tenth of the
-tagged objects. Snapshots written before keep their tagged form (``member``, ``grant``,
-``milestone_state``), which is still read.
+tagged objects. The ledger's totals are written as its kinds and one run of whole numbers per
+member (``ledger_cells``): parsed, that is the ledger's own shape, so reading it back costs no
+object per figure. Snapshots written before keep their tagged form (``member``, ``grant``,
+``milestone_state``) and nested totals (``ledger_totals``), which are still read.
 """
 
 from __future__ import annotations
@@ -229,6 +231,34 @@ class MilestoneAsRow(Transcoding):
         )
 
 
+class LedgerAsCells(Transcoding):
+    """The ledger's totals as its kinds and, per member, one flat run of whole numbers: parsed,
+    they are the ledger's own shape (no object per figure to decode)."""
+
+    type = Ledger
+    name = "ledger_cells"
+
+    def encode(self, ledger: Ledger) -> list[Any]:
+        return [list(ledger.kinds), dict(ledger.cells)]
+
+    def decode(self, d: list[Any]) -> Ledger:
+        return Ledger(tuple(d[0]), d[1])
+
+
+class LedgerAsTotals(Transcoding):
+    """Read only: the ledger as snapshots wrote it before ``ledger_cells``, its totals and
+    revision counts nested by member, year and kind."""
+
+    type = Ledger
+    name = "ledger_totals"
+
+    def encode(self, ledger: Ledger) -> dict[str, Any]:
+        raise NotImplementedError("ledgers are written as ledger_cells")
+
+    def decode(self, d: dict[str, Any]) -> Ledger:
+        return Ledger.of_totals(d["totals"], d["revisions"])
+
+
 # The names are stored in the events: never rename one, add a new transcoding instead.
 _ENUMS: tuple[tuple[type[Enum], str], ...] = (
     (Phase, "phase"),
@@ -255,7 +285,6 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
     (Expenditure, "expenditure"),
     # "ledger" and "milestone" named the unbounded shapes, only ever in snapshots (removed by
     # events.migrations): the bounded ones have names of their own.
-    (Ledger, "ledger_totals"),
     (Share, "share"),
     (Question, "question"),
     (Answer, "answer_given"),
@@ -277,6 +306,7 @@ def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(DataclassAsDict(cls, name))
     for cls, name in _TAGGED_BEFORE:
         transcoder.register(DataclassAsDict(cls, name))
+    transcoder.register(LedgerAsTotals())
     # Registered last: what these types are written as (the tagged ones above are only read).
-    for row in (MemberAsRow(), GrantAsRow(), MilestoneAsRow()):
+    for row in (MemberAsRow(), GrantAsRow(), MilestoneAsRow(), LedgerAsCells()):
         transcoder.register(row)

@@ -17,10 +17,12 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
+from consortium import figures
 from consortium.access import Grant, Role
 from consortium.accounts import Language
 from consortium.cost_sharing import KeyKind
-from consortium.ledger import ContributionKind
+from consortium.figures import NeedCategory
+from consortium.ledger import ContributionKind, Ledger
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision, Milestone, Question
 from consortium.money import Money
@@ -322,3 +324,70 @@ def test_a_milestone_stored_tagged_by_an_earlier_release_is_still_read(
     body = written.encode({"value": {"_type_": "milestone_state", "_data_": tagged}})
 
     assert transcoder.decode(body)["value"] == DECIDED
+
+
+# -- Ledger ----------------------------------------------------------------------------------------
+
+UTRECHT, HOGESCHOOL = MUNICIPALITY.id, LEFT.id
+BOOKS = Ledger().changed(
+    [
+        figures.pledged(UTRECHT, 2026, Money.parse("50000")),
+        figures.received(UTRECHT, 2026, ContributionKind.CASH, Money.parse("20000")),
+        figures.pledged(HOGESCHOOL, 2025, Money.parse("800"), ContributionKind.IN_KIND),
+        figures.received(HOGESCHOOL, 2025, ContributionKind.IN_KIND, Money.parse("412.50")),
+        figures.pledged(UTRECHT, 2027, Money.parse("10000")),
+        figures.pledged(UTRECHT, 2026, Money.parse("45000")),  # a revision
+        figures.reversed_(UTRECHT, 2026, ContributionKind.CASH, Money.parse("0.01")),
+        figures.spent(2026, Money.parse("1234.56")),
+        figures.needed(2027, NeedCategory.PILOT, Money.parse("90000")),
+    ]
+)
+
+
+def test_a_ledger_comes_back_with_the_same_figures_and_revision_counts(
+    transcoder: JSONTranscoder,
+) -> None:
+    read: Ledger = round_trip(transcoder, BOOKS)
+
+    assert (
+        list(read.rows()),
+        read.revision_count(UTRECHT, 2026),
+        read.revision_count(HOGESCHOOL, 2025, ContributionKind.IN_KIND),
+        read.need_revision_count(2027, NeedCategory.PILOT),
+    ) == (list(BOOKS.rows()), 2, 1, 1)
+
+
+def test_a_ledger_is_stored_as_its_kinds_and_whole_numbers_per_member_without_tags(
+    transcoder: JSONTranscoder,
+) -> None:
+    stored = stored_form(transcoder, BOOKS)
+
+    kinds, cells = stored["_data_"]
+    assert (stored["_type_"], sorted(cells), cells[HOGESCHOOL.hex]) == (
+        "ledger_cells",
+        sorted([UTRECHT.hex, HOGESCHOOL.hex, "pool"]),
+        [2025, kinds.index("committed:in_kind"), 80000, 1, 2025, kinds.index("in_kind"), 41250, 0],
+    )
+
+
+def test_a_ledger_stored_as_nested_totals_by_an_earlier_release_is_still_read(
+    transcoder: JSONTranscoder,
+) -> None:
+    totals: dict[str, dict[str, dict[str, int]]] = {}
+    revisions: dict[str, dict[str, dict[str, int]]] = {}
+    for member, year, kind, amount in BOOKS.rows():
+        key = "pool" if member is None else member.hex
+        totals.setdefault(key, {}).setdefault(str(year), {})[kind] = int(amount.amount * 100)
+    counted = [
+        (UTRECHT.hex, "2026", "committed:cash", 2),
+        (UTRECHT.hex, "2027", "committed:cash", 1),
+        (HOGESCHOOL.hex, "2025", "committed:in_kind", 1),
+        ("pool", "2027", "needed:pilot", 1),
+    ]
+    for key, year_text, figure, count in counted:
+        revisions.setdefault(key, {}).setdefault(year_text, {})[figure] = count
+    nested = {"_type_": "ledger_totals", "_data_": {"totals": totals, "revisions": revisions}}
+
+    read: Ledger = transcoder.decode(json.dumps({"value": nested}).encode())["value"]
+
+    assert (list(read.rows()), read.revision_count(UTRECHT, 2026)) == (list(BOOKS.rows()), 2)
