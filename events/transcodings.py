@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
-from typing import Any
-from uuid import UUID
+from typing import Any, TypeVar
+from uuid import UUID, SafeUUID
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
@@ -41,6 +42,40 @@ from consortium.phases import Phase
 from consortium.reminders import Reminder, ReminderPolicy, Webhook
 
 
+class UUIDAsHex(Transcoding):
+    """The library's ``uuid_hex``, read back without ``UUID``'s parsing of every way an id can
+    be written (braces, dashes, ``urn:``): stored ids are always 32 hex digits, and an event or
+    snapshot holds dozens of them. Anything else is read by ``UUID`` as before."""
+
+    type = UUID
+    name = "uuid_hex"
+
+    def encode(self, obj: UUID) -> str:
+        return obj.hex
+
+    def decode(self, data: str) -> UUID:
+        return _read_id(data)
+
+
+def _read_id(text: str) -> UUID:
+    """An id as ``UUID(text)`` reads it; 32 hex digits (how ids are stored) read directly."""
+    if len(text) != 32 or not (text.isascii() and text.isalnum()):
+        return UUID(text)
+    read = object.__new__(UUID)
+    object.__setattr__(read, "int", int(text, 16))
+    object.__setattr__(read, "is_safe", SafeUUID.unknown)
+    return read
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _read_enum(enum_type: type[E], value: Any) -> E:
+    """``enum_type(value)``, its members looked up by value first (as the call does)."""
+    found = enum_type._value2member_map_.get(value)
+    return enum_type(value) if found is None else found  # type: ignore[return-value]
+
+
 class MoneyAsDict(Transcoding):
     type = Money
     name = "money"
@@ -49,7 +84,9 @@ class MoneyAsDict(Transcoding):
         return {"amount": str(obj), "currency": obj.currency}
 
     def decode(self, data: dict[str, str]) -> Money:
-        return Money.parse(data["amount"], data["currency"])
+        # Written by ``encode``: a plain decimal, which Money checks (cents, currency) as ever;
+        # the text forms users may type are ``Money.parse``'s business.
+        return Money(Decimal(data["amount"]), data["currency"])
 
 
 class DateAsISO(Transcoding):
@@ -69,12 +106,14 @@ class EnumAsValue(Transcoding):
     def __init__(self, enum_type: type[Enum], name: str) -> None:
         self.type = enum_type
         self.name = name
+        self.by_value: dict[Any, Enum] = enum_type._value2member_map_
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)  # type: ignore[no-any-return]
+        found = self.by_value.get(data)  # what ``type(data)`` looks up first
+        return self.type(data) if found is None else found
 
 
 class DataclassAsDict(Transcoding):
@@ -138,10 +177,10 @@ class MemberAsRow(Transcoding):
     def decode(self, d: list[Any]) -> Member:
         # Rows written before members carried their days have nine cells.
         return Member(
-            id=UUID(d[0]),
+            id=_read_id(d[0]),
             party=d[1],
-            sector=Sector(d[2]),
-            role=MemberRole(d[3]),
+            sector=_read_enum(Sector, d[2]),
+            role=_read_enum(MemberRole, d[3]),
             contact_email=d[4],
             population=d[5],
             joined_at=datetime.fromisoformat(d[6]),
@@ -171,10 +210,10 @@ class GrantAsRow(Transcoding):
 
     def decode(self, d: list[Any]) -> Grant:
         return Grant(
-            id=UUID(d[0]),
+            id=_read_id(d[0]),
             account=d[1],
-            role=Role(d[2]),
-            member_id=None if d[3] is None else UUID(d[3]),
+            role=_read_enum(Role, d[2]),
+            member_id=None if d[3] is None else _read_id(d[3]),
             granted_at=datetime.fromisoformat(d[4]),
             granted_by=d[5],
             revoked_at=_read_instant(d[6]),
@@ -211,19 +250,19 @@ class MilestoneAsRow(Transcoding):
         spent = _read_money(d[15])
         assert spent is not None  # noqa: S101 - always written
         return Milestone(
-            id=UUID(d[0]),
+            id=_read_id(d[0]),
             title=d[1],
             description=d[2],
             due_date=date.fromisoformat(d[3]),
             questions=tuple(Question(key, text) for key, text in d[4]),
             tranche=_read_money(d[5]),
-            closes_phase=None if d[6] is None else Phase(d[6]),
-            responsible_member_ids=tuple(UUID(member) for member in d[7]),
+            closes_phase=None if d[6] is None else _read_enum(Phase, d[6]),
+            responsible_member_ids=tuple(_read_id(member) for member in d[7]),
             planned_at=datetime.fromisoformat(d[8]),
             planned_by=d[9],
             replan_count=d[10],
             evaluation_count=d[11],
-            last_decision=None if d[12] is None else Decision(d[12]),
+            last_decision=None if d[12] is None else _read_enum(Decision, d[12]),
             conditions=d[13],
             conditions_cleared_at=_read_instant(d[14]),
             spent=spent,
@@ -298,6 +337,7 @@ _DATACLASSES: tuple[tuple[type[Any], str], ...] = (
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
+    transcoder.register(UUIDAsHex())  # in place of the library's, under the same name
     transcoder.register(MoneyAsDict())
     transcoder.register(DateAsISO())
     for enum_type, name in _ENUMS:

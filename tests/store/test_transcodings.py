@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
@@ -134,6 +134,37 @@ def test_every_transcoding_has_a_name_of_its_own(transcoder: JSONTranscoder) -> 
     shadowed = [t.type for t in transcoder.types.values() if transcoder.names[t.name] is not t]
 
     assert shadowed == []
+
+
+# -- Ids -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("id_", [UUID(int=0), UUID(int=2**128 - 1), uuid4()], ids=str)
+def test_an_id_comes_back_as_an_equal_uuid(transcoder: JSONTranscoder, id_: UUID) -> None:
+    read = round_trip(transcoder, id_)
+
+    assert (type(read), read, hash(read), str(read)) == (UUID, id_, hash(id_), str(id_))
+
+
+def test_an_id_is_stored_as_32_hex_digits(transcoder: JSONTranscoder) -> None:
+    id_ = UUID("6f1c1c1e-51d2-4a43-9a55-3f4f2d7a9b10")
+
+    assert stored_form(transcoder, id_) == {"_type_": "uuid_hex", "_data_": id_.hex}
+
+
+def test_an_id_written_with_dashes_is_still_read(transcoder: JSONTranscoder) -> None:
+    written = {"_type_": "uuid_hex", "_data_": "6f1c1c1e-51d2-4a43-9a55-3f4f2d7a9b10"}
+
+    read = transcoder.decode(json.dumps({"value": written}).encode())["value"]
+
+    assert read == UUID("6f1c1c1e51d24a439a553f4f2d7a9b10")
+
+
+def test_an_id_that_is_no_hex_is_refused(transcoder: JSONTranscoder) -> None:
+    written = {"_type_": "uuid_hex", "_data_": "g" * 32}
+
+    with pytest.raises(ValueError, match="invalid literal"):
+        transcoder.decode(json.dumps({"value": written}).encode())
 
 
 # -- Member ----------------------------------------------------------------------------------------
