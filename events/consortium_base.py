@@ -10,12 +10,14 @@ aggregate's state is explained from those records (the member left; the grant wa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from consortium.access import Principal
@@ -51,6 +53,8 @@ T = TypeVar("T")
 SNAPSHOT_INTERVAL: Final = 10
 _FOUNDED_TOPIC: Final = get_topic(Consortium.Founded)
 _SCAN_BATCH: Final = 200
+# An as-of read narrows the versions down to this many by single reads, then reads them at once.
+_SCAN: Final = 16
 
 Check = Callable[[Consortium, Principal], None]
 
@@ -221,9 +225,8 @@ class ConsortiumBase(StoreApplication):
         ``before[1]``)."""
 
         def recorded_at(version: int) -> datetime:
-            (event,) = self.events.get(consortium_id, gt=version - 1, lte=version)
-            recorded: datetime = getattr(event, "timestamp")  # noqa: B009 - not in the protocol
-            return recorded
+            (stored,) = self.recorder.select_events(consortium_id, gt=version - 1, lte=version)
+            return self._recorded_at(stored)
 
         # Events are never dated before their predecessor (see RecordingAggregate._record), so
         # the versions recorded by ``instant`` form a prefix. Its end lies between ``low``
@@ -232,7 +235,7 @@ class ConsortiumBase(StoreApplication):
         # step halved, so that a history of bursts takes at most twice the steps of bisection.
         (low, low_at), (high, high_at) = (1, first), before
         guess_by_time = True
-        while high - low > 1:
+        while high - low > _SCAN:
             if guess_by_time:
                 share = (instant - low_at) / (high_at - low_at)
                 middle = min(max(low + int(share * (high - low)), low + 1), high - 1)
@@ -244,7 +247,23 @@ class ConsortiumBase(StoreApplication):
                 low, low_at = middle, at
             else:
                 high, high_at = middle, at
+        # The last few in one read rather than one by one (a round trip each).
+        for stored in self.recorder.select_events(consortium_id, gt=low, lte=high - 1):
+            if self._recorded_at(stored) > instant:
+                break
+            low = stored.originator_version
         return low
+
+    def _recorded_at(self, stored: StoredEvent) -> datetime:
+        """When a stored event was recorded: its ``timestamp``, read from its JSON without
+        decoding the rest (no object per id, amount or instant it holds), or through the
+        mapper when the state is compressed or enciphered, or not of the usual shape."""
+        if self.mapper.cipher is None and self.mapper.compressor is None:
+            stamp = json.loads(bytes(stored.state)).get("timestamp")
+            if isinstance(stamp, dict) and stamp.get("_type_") == "datetime_iso":
+                return datetime.fromisoformat(stamp["_data_"])
+        recorded: datetime = getattr(self.mapper.to_domain_event(stored), "timestamp")  # noqa: B009
+        return recorded
 
 
 class _Explained:
