@@ -12,7 +12,11 @@ object per figure. Snapshots written before keep their tagged form (``member``, 
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import sys
+import zlib
+from array import array
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -271,17 +275,43 @@ class MilestoneAsRow(Transcoding):
 
 
 class LedgerAsCells(Transcoding):
-    """The ledger's totals as its kinds and, per member, one flat run of whole numbers: parsed,
-    they are the ledger's own shape (no object per figure to decode)."""
+    """The ledger's totals as its kinds, its members' keys, how many numbers each member has,
+    and all those whole numbers packed: 64-bit little-endian, deflated, in base64. Read back
+    with a few calls into C however many figures there are (as JSON numbers, parsing them cost
+    about half of reading a snapshot), and a third the size. A ledger with a number beyond 64
+    bits (no real consortium) is written as JSON numbers instead: ``[kinds, {member: run}]``.
+    """
 
     type = Ledger
     name = "ledger_cells"
 
     def encode(self, ledger: Ledger) -> list[Any]:
-        return [list(ledger.kinds), dict(ledger.cells)]
+        numbers = array("q")
+        try:
+            for run in ledger.cells.values():
+                numbers.extend(run)
+        except OverflowError:
+            return [list(ledger.kinds), {key: list(run) for key, run in ledger.cells.items()}]
+        if sys.byteorder != "little":
+            numbers.byteswap()
+        packed = base64.b64encode(zlib.compress(numbers.tobytes(), 1)).decode("ascii")
+        counts = [len(run) for run in ledger.cells.values()]
+        return [list(ledger.kinds), list(ledger.cells), counts, packed]
 
     def decode(self, d: list[Any]) -> Ledger:
-        return Ledger(tuple(d[0]), d[1])
+        if len(d) == 2:
+            return Ledger(tuple(d[0]), d[1])
+        kinds, members, counts, packed = d
+        numbers = array("q", zlib.decompress(base64.b64decode(packed)))
+        if sys.byteorder != "little":
+            numbers.byteswap()
+        flat = numbers.tolist()
+        cells: dict[str, list[int]] = {}
+        start = 0
+        for member, count in zip(members, counts, strict=True):
+            cells[member] = flat[start : start + count]
+            start += count
+        return Ledger(tuple(kinds), cells)
 
 
 class LedgerAsTotals(Transcoding):

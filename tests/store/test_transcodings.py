@@ -6,8 +6,12 @@ transcodings, then the domain's), without a database.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
+import sys
+import zlib
+from array import array
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -388,16 +392,33 @@ def test_a_ledger_comes_back_with_the_same_figures_and_revision_counts(
     ) == (list(BOOKS.rows()), 2, 1, 1)
 
 
-def test_a_ledger_is_stored_as_its_kinds_and_whole_numbers_per_member_without_tags(
+def test_a_ledger_is_stored_as_its_kinds_members_and_their_numbers_packed(
     transcoder: JSONTranscoder,
 ) -> None:
     stored = stored_form(transcoder, BOOKS)
 
-    kinds, cells = stored["_data_"]
-    assert (stored["_type_"], sorted(cells), cells[HOGESCHOOL.hex]) == (
+    kinds, members, counts, packed = stored["_data_"]
+    numbers = array("q", zlib.decompress(base64.b64decode(packed)))
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    start = sum(counts[: members.index(HOGESCHOOL.hex)])
+    assert (stored["_type_"], sorted(members), numbers[start : start + 8].tolist()) == (
         "ledger_cells",
         sorted([UTRECHT.hex, HOGESCHOOL.hex, "pool"]),
         [2025, kinds.index("committed:in_kind"), 80000, 1, 2025, kinds.index("in_kind"), 41250, 0],
+    )
+
+
+def test_a_ledger_with_a_figure_beyond_64_bits_is_stored_as_plain_numbers(
+    transcoder: JSONTranscoder,
+) -> None:
+    huge = Ledger(("cash",), {UTRECHT.hex: [2026, 0, 2**70, 0]})
+
+    stored = stored_form(transcoder, huge)
+
+    assert (stored["_data_"], round_trip(transcoder, huge)) == (
+        [["cash"], {UTRECHT.hex: [2026, 0, 2**70, 0]}],
+        huge,
     )
 
 
