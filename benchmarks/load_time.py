@@ -14,11 +14,11 @@ and milestones evaluated along the way; the small one has ten events.
 A load is what a use case does to read a consortium: ``repository.get`` (the latest snapshot
 at or below the version, then the events after it, replayed) and the read check, measured COLD:
 the benchmark's application has its aggregate cache switched off, so every load reads the store,
-as a fresh worker process does. The application snapshots every ``SNAPSHOT_INTERVAL`` (10)
-versions, so a consortium's latest version is a snapshot plus 0 to 9 events: the large one is
-loaded at each of its last ten versions in turn (``repository.get(version=…)`` reads exactly
+as a fresh worker process does. The application snapshots every ``SNAPSHOT_INTERVAL`` (20)
+versions, so a consortium's latest version is a snapshot plus 0 to 19 events: the large one is
+loaded at each of its last twenty versions in turn (``repository.get(version=…)`` reads exactly
 what a cold load reads when that version is the latest). Printed: the *typical* load (median
-over all ten, every offset alike), the *worst* case (snapshot + 9 events), and a load that
+over all twenty, every offset alike), the *worst* case (snapshot + 19 events), and a load that
 is exactly a snapshot. The small one is loaded at its version 10 the same way. Medians of many
 loads, the consortia taking turns in blocks, so a change of load on the machine falls on both.
 

@@ -45,11 +45,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Snapshots are small (the state is bounded), so taking one often keeps every cold load short:
-# a cold load reads the latest snapshot and at most SNAPSHOT_INTERVAL - 1 events after it, and
-# replaying one costs about a tenth of reading a snapshot of twenty members (benchmarks/).
-# Snapshots taken at other intervals by an earlier release stay usable.
-SNAPSHOT_INTERVAL: Final = 10
+# Snapshots are small (the state is bounded), so taking one often keeps every cold load short.
+SNAPSHOT_INTERVAL: Final = 20
 _FOUNDED_TOPIC: Final = get_topic(Consortium.Founded)
 _SCAN_BATCH: Final = 200
 # An as-of read looks for its version this many versions at a time (one query each), until
