@@ -158,8 +158,8 @@ class Ledger:
     ``cells`` holds, by member (hex id, or ``pool``), the member's figures as one flat run of
     whole numbers, four per figure: year, kind (its index in ``kinds``), whole cents, and how
     many revisions that figure had (pledges and needs: the next one is numbered after them;
-    zero for received and spent money). The shape is the snapshot's: a snapshot is read back
-    as parsed, without a decoding step per figure, and its size stays small.
+    zero for received and spent money). Whole numbers only, so that a snapshot can pack them
+    (``events.transcodings.LedgerAsCells``) and read them back without a step per figure.
     """
 
     kinds: tuple[str, ...] = ()
