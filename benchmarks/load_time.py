@@ -108,20 +108,21 @@ def snapshot_parts(state: bytes, current: set[str]) -> str:
     def size(value: Any) -> int:
         return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
 
-    ledger = parsed["_ledger"]["_data_"]
-    left = {
-        key: (totals, ledger["revisions"].get(key, {}))
-        for key, totals in ledger["totals"].items()
+    # Its kinds, members, how many numbers each has, and the numbers packed: the members who
+    # left count their keys and their share of the packed numbers.
+    _, members, counts, packed = parsed["_ledger"]["_data_"]
+    gone = [
+        (key, count)
+        for key, count in zip(members, counts, strict=True)
         if key not in current and key != "pool"
-    }
-    left_bytes = sum(
-        size({key: totals}) + size({key: revisions}) for key, (totals, revisions) in left.items()
-    )
+    ]
+    share = sum(count for _, count in gone) / max(1, sum(counts))
+    left_bytes = sum(len(key) + 3 for key, _ in gone) + round(len(packed) * share)
     ledger_bytes = size(parsed["_ledger"])
     return (
         f"members {size(parsed['_members']):,}, grants {size(parsed['_grants']):,}, milestones "
         f"{size(parsed['_milestones']):,}, ledger {ledger_bytes:,} (of which the figures of "
-        f"{len(left):,} members who left: {left_bytes:,} bytes)"
+        f"{len(gone):,} members who left: about {left_bytes:,} bytes)"
     )
 
 

@@ -9,7 +9,7 @@ themselves are its events, listed by the read model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -117,12 +117,11 @@ def value_of_hours(hours: Decimal, rate: Money) -> Money:
     return Money((hours * rate.amount).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-_Cents = Mapping[str, Mapping[str, Mapping[str, int]]]
+_Nested = Mapping[str, Mapping[str, Mapping[str, int]]]
 _ZERO: Final = Money.zero()
-
-
-def _copy(nested: _Cents) -> dict[str, dict[str, dict[str, int]]]:
-    return {m: {y: dict(k) for y, k in years.items()} for m, years in nested.items()}
+# A member's figures as one flat run of whole numbers, four per figure: year, kind (its index
+# in the ledger's ``kinds``), cents, and how many revisions (pledges and needs) it had.
+_CELL: Final = 4
 
 
 def _cents(money: Money) -> int:
@@ -133,41 +132,85 @@ def _money(cents: int) -> Money:
     return Money(Decimal(cents) / 100)
 
 
+def _slot(cells: Sequence[int], year: int, kind: int) -> int:
+    """Where that year's figure of that kind starts in a member's cells, or -1."""
+    for i in range(0, len(cells), _CELL):
+        if cells[i] == year and cells[i + 1] == kind:
+            return i
+    return -1
+
+
+def _new_slot(cells: list[int], year: int, kind: int) -> int:
+    """Add a zero figure after the member's last figure of that year (or at the end), so that
+    the figures stay grouped by year in the order their years first appeared."""
+    at = len(cells)
+    for i in range(0, len(cells), _CELL):
+        if cells[i] == year:
+            at = i + _CELL
+    cells[at:at] = [year, kind, 0, 0]
+    return at
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """The running totals of one consortium's money, folded from its money events.
 
-    ``totals`` holds whole cents by member (hex id, or ``pool``), year and kind, nested so that a
-    snapshot writes each member and year once; ``revisions`` how many revisions each member's
-    pledge of each kind for a year has had (the next one is numbered after them).
+    ``cells`` holds, by member (hex id, or ``pool``), the member's figures as one flat run of
+    whole numbers, four per figure: year, kind (its index in ``kinds``), whole cents, and how
+    many revisions that figure had (pledges and needs: the next one is numbered after them;
+    zero for received and spent money). Whole numbers only, so that a snapshot can pack them
+    (``events.transcodings.LedgerAsCells``) and read them back without a step per figure.
     """
 
-    totals: _Cents = field(default_factory=dict)
-    revisions: _Cents = field(default_factory=dict)
+    kinds: tuple[str, ...] = ()
+    cells: Mapping[str, Sequence[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of_totals(cls, totals: _Nested, revisions: _Nested) -> Ledger:
+        """A ledger from totals and revision counts nested by member, year and kind (as
+        snapshots kept them before ``cells``)."""
+        kinds: list[str] = []
+        cells: dict[str, list[int]] = {}
+        for member, years in totals.items():
+            counted = revisions.get(member, {})
+            run = cells[member] = []
+            for year, figures in years.items():
+                for kind, cents in figures.items():
+                    if kind not in kinds:
+                        kinds.append(kind)
+                    count = counted.get(year, {}).get(kind, 0)
+                    run += [int(year), kinds.index(kind), cents, count]
+        return cls(tuple(kinds), cells)
 
     # -- folding ------------------------------------------------------------------------------
 
     def changed(self, changes: Iterable[Change]) -> Ledger:
-        # Copy on write: only the member and year a change touches are copied, the rest is
-        # shared with this ledger (whose mappings nobody changes), so folding an event costs
-        # the same however many members and years the totals hold.
-        totals = dict(self.totals)
-        revisions = dict(self.revisions)
+        # Copy on write: only the members a change touches are copied, the rest is shared
+        # with this ledger (whose cells nobody changes), so folding an event costs the same
+        # however many members and years the totals hold.
+        kinds = self.kinds
+        cells = dict(self.cells)
+        copied: dict[str, list[int]] = {}
         for change in changes:
-            member, year = member_key(change.member_id), str(change.year)
-            years = dict(totals.get(member, {}))
-            kinds = dict(years.get(year, {}))
-            before = 0 if change.replaces else kinds.get(change.kind, 0)
-            kinds[change.kind] = before + _cents(change.amount)
-            years[year] = kinds
-            totals[member] = years
+            member = member_key(change.member_id)
+            if change.kind in kinds:
+                kind = kinds.index(change.kind)
+            else:
+                kinds, kind = (*kinds, change.kind), len(kinds)
+            run = copied.get(member)
+            if run is None:
+                run = copied[member] = list(cells.get(member, ()))
+                cells[member] = run
+            at = _slot(run, change.year, kind)
+            if at < 0:
+                at = _new_slot(run, change.year, kind)
+            cents = _cents(change.amount)
             if change.replaces:  # a pledge or a need of the plan: revised, counted
-                counted = dict(revisions.get(member, {}))
-                count = dict(counted.get(year, {}))
-                count[change.kind] = count.get(change.kind, 0) + 1
-                counted[year] = count
-                revisions[member] = counted
-        return Ledger(totals, revisions)
+                run[at + 2] = cents
+                run[at + 3] += 1
+            else:
+                run[at + 2] += cents
+        return Ledger(kinds, cells)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -183,8 +226,7 @@ class Ledger:
     def revision_count(
         self, member_id: UUID, year: int, kind: ContributionKind = ContributionKind.CASH
     ) -> int:
-        years = self.revisions.get(member_key(member_id), {})
-        return years.get(str(year), {}).get(committed(kind), 0)
+        return self._cell(member_key(member_id), year, committed(kind), 3)
 
     def need(self, year: int, category: NeedCategory) -> Money | None:
         """The plan's need of a year for a purpose, or None if none was ever planned."""
@@ -193,18 +235,26 @@ class Ledger:
         return self.figure(None, year, need(category))
 
     def need_revision_count(self, year: int, category: NeedCategory) -> int:
-        return self.revisions.get(member_key(None), {}).get(str(year), {}).get(need(category), 0)
+        return self._cell(member_key(None), year, need(category), 3)
 
     def figure(self, member_id: UUID | None, year: int, kind: str) -> Money:
-        cents = self.totals.get(member_key(member_id), {}).get(str(year), {}).get(kind, 0)
-        return _money(cents)
+        return _money(self._cell(member_key(member_id), year, kind, 2))
+
+    def _cell(self, member: str, year: int, kind: str, part: int) -> int:
+        if kind not in self.kinds:
+            return 0
+        run = self.cells.get(member, ())
+        at = _slot(run, year, self.kinds.index(kind))
+        return 0 if at < 0 else run[at + part]
 
     def rows(self) -> Iterator[tuple[UUID | None, int, str, Money]]:
-        """Every figure: (member or None for the pool, year, kind, amount)."""
-        for member, years in self.totals.items():
-            for year, kinds in years.items():
-                for kind, cents in kinds.items():
-                    yield member_of(member), int(year), kind, _money(cents)
+        """Every figure: (member or None for the pool, year, kind, amount), by member, then
+        year, in the order they were first booked."""
+        kinds = self.kinds
+        for member, run in self.cells.items():
+            member_id = member_of(member)
+            for i in range(0, len(run), _CELL):
+                yield member_id, run[i], kinds[run[i + 1]], _money(run[i + 2])
 
     def pledges(self) -> Iterator[tuple[UUID, int, Money]]:
         """Every member's pledge per year, its kinds together."""

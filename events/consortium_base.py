@@ -37,6 +37,7 @@ from events.caller import Caller
 from events.idempotency import IdempotencyClaim
 from events.readmodel import records
 from events.replay import project_consortium
+from events.versions import recorded_at, select_versions
 
 if TYPE_CHECKING:
     from events.readmodel.recorders import Tx
@@ -48,6 +49,10 @@ T = TypeVar("T")
 SNAPSHOT_INTERVAL: Final = 20
 _FOUNDED_TOPIC: Final = get_topic(Consortium.Founded)
 _SCAN_BATCH: Final = 200
+# An as-of read looks for its version this many versions at a time (one query each), until
+# this many candidates are left, read at once.
+_PROBES: Final = 24
+_SCAN: Final = 16
 
 Check = Callable[[Consortium, Principal], None]
 
@@ -100,12 +105,7 @@ class ConsortiumBase(StoreApplication):
                 f"Consortium {consortium_id} did not exist yet at {instant.isoformat()}.",
                 consortium_id=consortium_id,
             )
-        version = self._version_at(
-            consortium_id,
-            instant,
-            first=current.created_on,
-            before=(current.version, current.modified_on),
-        )
+        version = self._version_at(consortium_id, instant, before=current.version)
         consortium: Consortium = self.repository.get(
             consortium_id, version=version, projector_func=project_consortium
         )
@@ -210,37 +210,28 @@ class ConsortiumBase(StoreApplication):
         consortium_id: UUID,
         instant: datetime,
         *,
-        first: datetime,
-        before: tuple[int, datetime],
+        before: int,
     ) -> int:
-        """The last version recorded by ``instant``, which lies at or after ``first`` (when
-        version 1 was recorded) and before version ``before[0]`` was recorded (at
-        ``before[1]``)."""
-
-        def recorded_at(version: int) -> datetime:
-            (event,) = self.events.get(consortium_id, gt=version - 1, lte=version)
-            recorded: datetime = getattr(event, "timestamp")  # noqa: B009 - not in the protocol
-            return recorded
-
+        """The last version recorded by ``instant``; version 1 was recorded by then, version
+        ``before`` after it."""
         # Events are never dated before their predecessor (see RecordingAggregate._record), so
         # the versions recorded by ``instant`` form a prefix. Its end lies between ``low``
-        # (recorded by then) and ``high`` (recorded after): guessed from the times at both
-        # ends (events come at a fairly steady pace, so a guess lands near), and every other
-        # step halved, so that a history of bursts takes at most twice the steps of bisection.
-        (low, low_at), (high, high_at) = (1, first), before
-        guess_by_time = True
-        while high - low > 1:
-            if guess_by_time:
-                share = (instant - low_at) / (high_at - low_at)
-                middle = min(max(low + int(share * (high - low)), low + 1), high - 1)
-            else:
-                middle = (low + high) // 2
-            guess_by_time = not guess_by_time
-            at = recorded_at(middle)
-            if at <= instant:
-                low, low_at = middle, at
-            else:
-                high, high_at = middle, at
+        # (recorded by then) and ``high`` (recorded after). Each step reads a few versions
+        # spread evenly between them in one query and keeps the part between the last one
+        # recorded by then and the first one after; a few candidates left are read at once.
+        low, high = 1, before
+        while high - low > _SCAN:
+            step = (high - low) / (_PROBES + 1)
+            probes = sorted({low + round(step * i) for i in range(1, _PROBES + 1)})
+            for stored in select_versions(self.recorder, consortium_id, probes):
+                if recorded_at(self.mapper, stored) > instant:
+                    high = stored.originator_version
+                    break
+                low = stored.originator_version
+        for stored in self.recorder.select_events(consortium_id, gt=low, lte=high - 1):
+            if recorded_at(self.mapper, stored) > instant:
+                break
+            low = stored.originator_version
         return low
 
 

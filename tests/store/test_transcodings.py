@@ -6,21 +6,27 @@ transcodings, then the domain's), without a database.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
+import sys
+import zlib
+from array import array
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
+from consortium import figures
 from consortium.access import Grant, Role
 from consortium.accounts import Language
 from consortium.cost_sharing import KeyKind
-from consortium.ledger import ContributionKind
+from consortium.figures import NeedCategory
+from consortium.ledger import ContributionKind, Ledger
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision, Milestone, Question
 from consortium.money import Money
@@ -132,6 +138,37 @@ def test_every_transcoding_has_a_name_of_its_own(transcoder: JSONTranscoder) -> 
     shadowed = [t.type for t in transcoder.types.values() if transcoder.names[t.name] is not t]
 
     assert shadowed == []
+
+
+# -- Ids -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("id_", [UUID(int=0), UUID(int=2**128 - 1), uuid4()], ids=str)
+def test_an_id_comes_back_as_an_equal_uuid(transcoder: JSONTranscoder, id_: UUID) -> None:
+    read = round_trip(transcoder, id_)
+
+    assert (type(read), read, hash(read), str(read)) == (UUID, id_, hash(id_), str(id_))
+
+
+def test_an_id_is_stored_as_32_hex_digits(transcoder: JSONTranscoder) -> None:
+    id_ = UUID("6f1c1c1e-51d2-4a43-9a55-3f4f2d7a9b10")
+
+    assert stored_form(transcoder, id_) == {"_type_": "uuid_hex", "_data_": id_.hex}
+
+
+def test_an_id_written_with_dashes_is_still_read(transcoder: JSONTranscoder) -> None:
+    written = {"_type_": "uuid_hex", "_data_": "6f1c1c1e-51d2-4a43-9a55-3f4f2d7a9b10"}
+
+    read = transcoder.decode(json.dumps({"value": written}).encode())["value"]
+
+    assert read == UUID("6f1c1c1e51d24a439a553f4f2d7a9b10")
+
+
+def test_an_id_that_is_no_hex_is_refused(transcoder: JSONTranscoder) -> None:
+    written = {"_type_": "uuid_hex", "_data_": "g" * 32}
+
+    with pytest.raises(ValueError, match="invalid literal"):
+        transcoder.decode(json.dumps({"value": written}).encode())
 
 
 # -- Member ----------------------------------------------------------------------------------------
@@ -322,3 +359,87 @@ def test_a_milestone_stored_tagged_by_an_earlier_release_is_still_read(
     body = written.encode({"value": {"_type_": "milestone_state", "_data_": tagged}})
 
     assert transcoder.decode(body)["value"] == DECIDED
+
+
+# -- Ledger ----------------------------------------------------------------------------------------
+
+UTRECHT, HOGESCHOOL = MUNICIPALITY.id, LEFT.id
+BOOKS = Ledger().changed(
+    [
+        figures.pledged(UTRECHT, 2026, Money.parse("50000")),
+        figures.received(UTRECHT, 2026, ContributionKind.CASH, Money.parse("20000")),
+        figures.pledged(HOGESCHOOL, 2025, Money.parse("800"), ContributionKind.IN_KIND),
+        figures.received(HOGESCHOOL, 2025, ContributionKind.IN_KIND, Money.parse("412.50")),
+        figures.pledged(UTRECHT, 2027, Money.parse("10000")),
+        figures.pledged(UTRECHT, 2026, Money.parse("45000")),  # a revision
+        figures.reversed_(UTRECHT, 2026, ContributionKind.CASH, Money.parse("0.01")),
+        figures.spent(2026, Money.parse("1234.56")),
+        figures.needed(2027, NeedCategory.PILOT, Money.parse("90000")),
+    ]
+)
+
+
+def test_a_ledger_comes_back_with_the_same_figures_and_revision_counts(
+    transcoder: JSONTranscoder,
+) -> None:
+    read: Ledger = round_trip(transcoder, BOOKS)
+
+    assert (
+        list(read.rows()),
+        read.revision_count(UTRECHT, 2026),
+        read.revision_count(HOGESCHOOL, 2025, ContributionKind.IN_KIND),
+        read.need_revision_count(2027, NeedCategory.PILOT),
+    ) == (list(BOOKS.rows()), 2, 1, 1)
+
+
+def test_a_ledger_is_stored_as_its_kinds_members_and_their_numbers_packed(
+    transcoder: JSONTranscoder,
+) -> None:
+    stored = stored_form(transcoder, BOOKS)
+
+    kinds, members, counts, packed = stored["_data_"]
+    numbers = array("q", zlib.decompress(base64.b64decode(packed)))
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    start = sum(counts[: members.index(HOGESCHOOL.hex)])
+    assert (stored["_type_"], sorted(members), numbers[start : start + 8].tolist()) == (
+        "ledger_cells",
+        sorted([UTRECHT.hex, HOGESCHOOL.hex, "pool"]),
+        [2025, kinds.index("committed:in_kind"), 80000, 1, 2025, kinds.index("in_kind"), 41250, 0],
+    )
+
+
+def test_a_ledger_with_a_figure_beyond_64_bits_is_stored_as_plain_numbers(
+    transcoder: JSONTranscoder,
+) -> None:
+    huge = Ledger(("cash",), {UTRECHT.hex: [2026, 0, 2**70, 0]})
+
+    stored = stored_form(transcoder, huge)
+
+    assert (stored["_data_"], round_trip(transcoder, huge)) == (
+        [["cash"], {UTRECHT.hex: [2026, 0, 2**70, 0]}],
+        huge,
+    )
+
+
+def test_a_ledger_stored_as_nested_totals_by_an_earlier_release_is_still_read(
+    transcoder: JSONTranscoder,
+) -> None:
+    totals: dict[str, dict[str, dict[str, int]]] = {}
+    revisions: dict[str, dict[str, dict[str, int]]] = {}
+    for member, year, kind, amount in BOOKS.rows():
+        key = "pool" if member is None else member.hex
+        totals.setdefault(key, {}).setdefault(str(year), {})[kind] = int(amount.amount * 100)
+    counted = [
+        (UTRECHT.hex, "2026", "committed:cash", 2),
+        (UTRECHT.hex, "2027", "committed:cash", 1),
+        (HOGESCHOOL.hex, "2025", "committed:in_kind", 1),
+        ("pool", "2027", "needed:pilot", 1),
+    ]
+    for key, year_text, figure, count in counted:
+        revisions.setdefault(key, {}).setdefault(year_text, {})[figure] = count
+    nested = {"_type_": "ledger_totals", "_data_": {"totals": totals, "revisions": revisions}}
+
+    read: Ledger = transcoder.decode(json.dumps({"value": nested}).encode())["value"]
+
+    assert (list(read.rows()), read.revision_count(UTRECHT, 2026)) == (list(BOOKS.rows()), 2)
