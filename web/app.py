@@ -1,4 +1,5 @@
-"""The Flask application factory: wires the store, the API, its documentation and errors."""
+"""The Flask application factory: wires the store, the API, its documentation and errors, and the
+web pages."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import atexit
 import logging
 from typing import Any
 
-from flask import Flask, Request, Response
-from flask.sessions import SessionInterface, SessionMixin
+from flask import Flask
 from flask_smorest import Api
 
 from events.bootstrap import Store, open_store
@@ -18,6 +18,7 @@ from web.body import init_body_rules
 from web.config import WebSettings
 from web.docs import docs_config, init_docs
 from web.i18n import init_i18n
+from web.pages import PAGE_CONFIG, init_pages
 from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
 from web.schemas.common import Problem
@@ -44,17 +45,6 @@ class ProblemApi(Api):  # type: ignore[misc]
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
 
-class NoSessions(SessionInterface):
-    """Clients authenticate with a bearer token on every request; the service keeps no cookie
-    session, so none is read, signed or written (Flask's default did so for every request)."""
-
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        return None  # Flask then gives the request its null session
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        return None
-
-
 def create_app(
     store: Store | None = None,
     settings: WebSettings | None = None,
@@ -72,8 +62,8 @@ def create_app(
     app = Flask(__name__)
     app.config.update(docs_config())
     app.config.update(SECRET_KEY=settings.secret_key, BASE_URL=settings.base_url)
+    app.config.update(PAGE_CONFIG)
     app.config.update(config or {})
-    app.session_interface = NoSessions()
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
@@ -91,4 +81,6 @@ def create_app(
     init_docs(app)
     init_problems(app)
     init_i18n(app)
+    # The pages for people; the API above keeps no session (web/pages/session.py).
+    init_pages(app)
     return app

@@ -1,0 +1,84 @@
+"""Fixtures of the page tests: the small world (tests/pages/world.py) and a visitor who reads
+pages and sends their forms with the CSRF token the page gave."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from events.bootstrap import Store
+from events.settings import StoreSettings
+from tests.backends import sqlite_file
+from tests.pages.world import PASSWORD, World, build_world
+from web.app import create_app
+from web.config import WebSettings
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Iterator[StoreSettings]:
+    """The pages on SQLite only: they add no storage of their own, and the use cases under
+    them are tested on both backends (tests/store, tests/api)."""
+    with sqlite_file(tmp_path) as settings:
+        yield settings
+
+
+@pytest.fixture
+def world(store: Store) -> World:
+    return build_world(store)
+
+
+@pytest.fixture
+def app(store: Store) -> Flask:
+    return create_app(
+        store=store,
+        settings=WebSettings(secret_key="test", base_url="http://testserver"),
+        config={"TESTING": True},
+    )
+
+
+class Visitor:
+    """A browser without a browser: follows no redirects unless asked, keeps its cookies."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(path, **kwargs)
+
+    def token(self, path: str) -> str:
+        page = self.get(path)
+        found = _TOKEN.search(page.get_data(as_text=True))
+        assert found is not None, f"no CSRF token on {path}: {page.status}"
+        return found.group(1)
+
+    def send(self, path: str, data: dict[str, str], *, form_on: str | None = None) -> TestResponse:
+        """Send the form of the page at ``form_on`` (default: the same address) to ``path``."""
+        token = self.token(form_on or path)
+        return self.client.post(path, data={**data, "csrf_token": token})
+
+    def log_in(self, email: str, password: str = PASSWORD) -> TestResponse:
+        answer = self.send("/login", {"email": email, "password": password})
+        assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+        return answer
+
+    def cookie(self) -> str | None:
+        cookie = self.client.get_cookie("consortium_session")
+        return None if cookie is None else cookie.value
+
+
+@pytest.fixture
+def visitor(client: FlaskClient) -> Visitor:
+    return Visitor(client)
+
+
+def text_of(response: TestResponse) -> str:
+    return response.get_data(as_text=True)

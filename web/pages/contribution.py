@@ -1,0 +1,81 @@
+"""Logging a contribution: money received, or work given in kind valued as hours × rate (the
+amount is computed) or as a whole. One may choose only the members one may act for."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from consortium.access import Role
+from consortium.aggregate import Consortium
+from consortium.errors import InvalidValue, RuleViolation
+from consortium.ledger import ContributionKind
+from consortium.money import Money
+from web.auth import current_caller, store
+from web.i18n import language, translate
+from web.pages.blueprint import bp
+from web.pages.dutch import amount_text
+from web.pages.forms import ContributionForm
+
+
+def members_to_act_for(consortium: Consortium) -> list[tuple[str, str]]:
+    """(id, party) of the current members the caller may log money for."""
+    caller = current_caller()
+    members = store().consortia.memberships_of(consortium)
+    current = [m for m in members if m.is_active]
+    if not (caller.is_admin or Role.PROGRAMME_MANAGER in consortium.roles_of(caller.actor)):
+        mine = consortium.represented_members(caller.actor)
+        current = [m for m in current if m.id in mine]
+    return [(str(m.id), m.party) for m in current]
+
+
+@bp.route("/consortia/<uuid:consortium_id>/contributions/new", methods=["GET", "POST"])
+def log_contribution(consortium_id: UUID) -> ResponseReturnValue:
+    caller = current_caller()
+    consortium = store().consortia.consortium(consortium_id, caller)
+    choices = members_to_act_for(consortium)
+    form = ContributionForm()
+    form.member_id.choices = choices
+    if len(choices) == 1 and not form.is_submitted():
+        form.member_id.data = choices[0][0]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            logged = store().consortia.log_contribution(
+                consortium_id,
+                member_id=UUID(form.member_id.data),
+                kind=ContributionKind(form.kind.data),
+                amount=Money(form.amount.data) if form.amount.data is not None else None,
+                on=form.date.data,
+                year=None,
+                reference=form.reference.data or None,
+                hours=form.hours.data if form.kind.data == "in_kind" else None,
+                rate=Money(form.rate.data)
+                if form.kind.data == "in_kind" and form.rate.data is not None
+                else None,
+                caller=caller,
+            )
+        except (InvalidValue, RuleViolation) as refusal:
+            field = getattr(form, getattr(refusal, "field", None) or "", None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*field.errors, translate(refusal.message)]
+            else:
+                form.form_errors.append(translate(refusal.message))
+        else:
+            flash(
+                _(
+                    "Contribution of %(amount)s logged for %(year)s.",
+                    amount=amount_text(logged.amount, language()),
+                    year=logged.year,
+                ),
+                "ok",
+            )
+            return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
+    if form.is_submitted():
+        status = 422
+    return render_template(
+        "pages/contribution.html", consortium=consortium, form=form, no_members=not choices
+    ), status

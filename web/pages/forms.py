@@ -1,0 +1,53 @@
+"""The pages' forms: what each asks, in the page's language; the rules stay in the domain."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from web.pages.fields import AmountField, DayField, HoursField
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    email = StringField(
+        _l("E-mail address"),
+        validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=320)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=1024)]
+    )
+
+
+class ContributionForm(FlaskForm):  # type: ignore[misc]
+    """Money received (cash) or work given in kind, valued as hours × rate or as a whole."""
+
+    member_id = SelectField(
+        _l("Member"), validators=[InputRequired(_l("Choose the member who contributes."))]
+    )
+    kind = RadioField(
+        _l("Kind of contribution"),
+        choices=[("cash", _l("Money (cash)")), ("in_kind", _l("Work or services (in kind)"))],
+        default="cash",
+        validators=[InputRequired(_l("Choose the kind of contribution."))],
+    )
+    amount = AmountField(_l("Amount in euro"), validators=[Optional()])
+    hours = HoursField(_l("Hours"), validators=[Optional()])
+    rate = AmountField(_l("Rate per hour in euro"), validators=[Optional()])
+    date = DayField(
+        _l("Date received or given"), validators=[InputRequired(_l("Enter the date."))]
+    )
+    reference = StringField(_l("Reference"), validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if self.kind.data == "cash" and self.amount.data is None and not self.amount.errors:
+            self.amount.errors.append(_l("Enter the amount received."))
+            valid = False
+        if self.kind.data == "in_kind" and self.amount.data is None:
+            for field in (self.hours, self.rate):
+                if field.data is None and not field.errors:
+                    field.errors.append(_l("Enter the hours and the rate, or the amount."))
+                    valid = False
+        return valid
