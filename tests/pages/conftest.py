@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from events import accounts
 from events.bootstrap import Store
 from events.settings import StoreSettings
 from tests.backends import sqlite_file
@@ -29,6 +31,13 @@ def settings(tmp_path: Path) -> Iterator[StoreSettings]:
     them are tested on both backends (tests/store, tests/api)."""
     with sqlite_file(tmp_path) as settings:
         yield settings
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords hashed with argon2id at its lowest cost: the pages' tests log in often, and
+    what they test is the pages, not the hash (tests/api covers the service's own)."""
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @pytest.fixture

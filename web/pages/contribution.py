@@ -8,6 +8,7 @@ from uuid import UUID
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from consortium.access import Role
 from consortium.aggregate import Consortium
@@ -21,7 +22,7 @@ from web.pages.dutch import amount_text
 from web.pages.forms import ContributionForm
 
 
-def members_to_act_for(consortium: Consortium) -> list[tuple[str, str]]:
+def members_to_act_for(consortium: Consortium) -> list[SelectChoice]:
     """(id, party) of the current members the caller may log money for."""
     caller = current_caller()
     members = store().consortia.memberships_of(consortium)
@@ -29,7 +30,7 @@ def members_to_act_for(consortium: Consortium) -> list[tuple[str, str]]:
     if not (caller.is_admin or Role.PROGRAMME_MANAGER in consortium.roles_of(caller.actor)):
         mine = consortium.represented_members(caller.actor)
         current = [m for m in current if m.id in mine]
-    return [(str(m.id), m.party) for m in current]
+    return [SelectChoice(str(m.id), m.party) for m in current]
 
 
 @bp.route("/consortia/<uuid:consortium_id>/contributions/new", methods=["GET", "POST"])
@@ -40,7 +41,7 @@ def log_contribution(consortium_id: UUID) -> ResponseReturnValue:
     form = ContributionForm()
     form.member_id.choices = choices
     if len(choices) == 1 and not form.is_submitted():
-        form.member_id.data = choices[0][0]
+        form.member_id.data = choices[0].value
     status = 200
     if form.validate_on_submit():
         try:

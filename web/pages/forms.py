@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from web.pages.fields import AmountField, DayField, HoursField
@@ -28,7 +29,10 @@ class ContributionForm(FlaskForm):  # type: ignore[misc]
     )
     kind = RadioField(
         _l("Kind of contribution"),
-        choices=[("cash", _l("Money (cash)")), ("in_kind", _l("Work or services (in kind)"))],
+        choices=[
+            SelectChoice("cash", _l("Money (cash)")),
+            SelectChoice("in_kind", _l("Work or services (in kind)")),
+        ],
         default="cash",
         validators=[InputRequired(_l("Choose the kind of contribution."))],
     )
