@@ -37,7 +37,9 @@ def settings(tmp_path: Path) -> Iterator[StoreSettings]:
 def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Passwords hashed with argon2id at its lowest cost: the pages' tests log in often, and
     what they test is the pages, not the hash (tests/api covers the service's own)."""
-    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
 
 
 @pytest.fixture

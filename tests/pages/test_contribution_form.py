@@ -21,9 +21,7 @@ def _received(store: Store, world: World) -> Decimal:
     return store.consortia.budget(world.consortium_id, caller).totals.received.amount
 
 
-def test_a_representative_may_choose_only_their_own_member(
-    visitor: Visitor, world: World
-) -> None:
+def test_a_representative_may_choose_only_their_own_member(visitor: Visitor, world: World) -> None:
     visitor.log_in(OFFICER)
     page = text_of(visitor.get(_form(world)))
     assert "Gemeente Utrecht" in page
@@ -78,7 +76,9 @@ def test_errors_are_summarised_at_the_top_with_links_to_their_fields(
     )  # fmt: skip
     page = text_of(answer)
     assert answer.status_code == 422
-    summary = page[page.index('id="error-summary-title"') : page.index('<form method="post" novalidate')]
+    summary = page[
+        page.index('id="error-summary-title"') : page.index('<form method="post" novalidate')
+    ]
     assert 'href="#amount"' in summary
     assert "Vul een bedrag in euro in, bijvoorbeeld 1.250,00." in summary
     assert 'href="#date"' in summary

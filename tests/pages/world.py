@@ -36,9 +36,10 @@ class World:
 
 def account_with_password(store: Store, email: str, *, language: Language = Language.NL) -> None:
     system = Caller.system(actor="cli:test", request_id="setup")
+    name = email.split("@", maxsplit=1)[0].title()
     account = store.accounts.open_account(
-        email=email, name=email.split("@")[0].title(), is_admin=False, language=language,
-        caller=system, may_found=email == MANAGER,
+        email=email, name=name, is_admin=False, language=language, caller=system,
+        may_found=email == MANAGER,
     )  # fmt: skip
     store.accounts.set_password(account.id, PASSWORD, caller=system)
 

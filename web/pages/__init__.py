@@ -10,7 +10,15 @@ from web.pages.blueprint import bp
 from web.pages.security import CSRF_CONFIG, init_csrf
 from web.pages.session import SESSION_CONFIG, init_sessions
 
-__all__ = ["PAGE_CONFIG", "consortium_page", "contribution", "init_pages", "login", "me", "portfolio"]
+__all__ = [
+    "PAGE_CONFIG",
+    "consortium_page",
+    "contribution",
+    "init_pages",
+    "login",
+    "me",
+    "portfolio",
+]
 
 PAGE_CONFIG = {**SESSION_CONFIG, **CSRF_CONFIG}
 

@@ -7,17 +7,18 @@ import logging
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound
 from web.i18n import language, translate
-from web.redaction import loggable_path
 from web.pages.dutch import amount_text, day_text, number_text
 from web.pages.security import csrf, strict_headers
 from web.pages.session import chosen_language, logged_in_account
 from web.pages.words import register_words
+from web.redaction import loggable_path
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__, template_folder="../templates")
@@ -28,7 +29,7 @@ DEFAULT_LANGUAGE: Final = "nl"
 
 
 @bp.before_request
-def _who_and_how() -> Response | None:
+def _who_and_how() -> ResponseReturnValue | None:
     account = logged_in_account()
     if account is not None:
         g.account = account

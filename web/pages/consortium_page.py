@@ -30,14 +30,14 @@ def consortium_page(consortium_id: UUID) -> ResponseReturnValue:
     rows = year_rows(view)
     # The latest events: those after the version HISTORY_SHOWN before the current one.
     skipped = max(consortium.version - HISTORY_SHOWN, 0)
-    history = consortia.history(
-        consortium_id, caller, after_version=skipped, limit=HISTORY_SHOWN
-    )
+    history = consortia.history(consortium_id, caller, after_version=skipped, limit=HISTORY_SHOWN)
     roles = consortium.roles_of(caller.actor)
     may_manage = caller.is_admin or Role.PROGRAMME_MANAGER in roles
     represented = consortium.represented_members(caller.actor)
     may_log = may_manage or bool(represented)
-    open_gates = [m for m in consortium.milestones if m.is_open and m.closes_phase is consortium.phase]
+    open_gates = [
+        m for m in consortium.milestones if m.is_open and m.closes_phase is consortium.phase
+    ]
     return render_template(
         "pages/consortium.html",
         consortium=consortium,

@@ -43,7 +43,7 @@ def log_contribution(consortium_id: UUID) -> ResponseReturnValue:
     if len(choices) == 1 and not form.is_submitted():
         form.member_id.data = choices[0].value
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.date.data is not None:
         try:
             logged = store().consortia.log_contribution(
                 consortium_id,

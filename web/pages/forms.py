@@ -39,9 +39,7 @@ class ContributionForm(FlaskForm):  # type: ignore[misc]
     amount = AmountField(_l("Amount in euro"), validators=[Optional()])
     hours = HoursField(_l("Hours"), validators=[Optional()])
     rate = AmountField(_l("Rate per hour in euro"), validators=[Optional()])
-    date = DayField(
-        _l("Date received or given"), validators=[InputRequired(_l("Enter the date."))]
-    )
+    date = DayField(_l("Date received or given"), validators=[InputRequired(_l("Enter the date."))])
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=200)])
 
     def validate(self, extra_validators: object = None) -> bool:

@@ -72,8 +72,8 @@ def portfolio() -> ResponseReturnValue:
             limit=PAGE_SIZE,
         )
         if next_cursor is not None:
-            query = {k: v for k, v in request.args.items() if k != "cursor" and v}
-            next_url = url_for("pages.portfolio", **query, cursor=next_cursor)
+            query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor" and v}
+            next_url = url_for("pages.portfolio", **{**query, "cursor": next_cursor})
     shown = {k: request.args.get(k, "") for k in ("phase", "sector", "party", "q", "sort")}
     shown["checkpoint_before"] = (
         day_field_text(where.checkpoint_before)

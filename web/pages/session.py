@@ -11,7 +11,7 @@ from typing import Final
 from uuid import UUID
 
 from flask import Flask, Request, g, session
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from consortium.accounts import Account
 from events.accounts import AccountNotFound
@@ -26,7 +26,7 @@ class PageSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, opened only outside the API (which authenticates every
     request with a token and must not read or set a cookie)."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith(API_PREFIX):
             return None  # Flask then gives the request its null session, never saved
         return super().open_session(app, request)
