@@ -5,7 +5,7 @@ a funder), plus an outsider who may see nothing of it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
 from uuid import UUID
@@ -44,14 +44,16 @@ def account_with_password(store: Store, email: str, *, language: Language = Lang
     store.accounts.set_password(account.id, PASSWORD, caller=system)
 
 
-def build_world(store: Store) -> World:
+def build_world(store: Store, today: date = date(2026, 3, 2)) -> World:
+    """The world as recorded on ``today`` (the tests' clock starts on 2 March 2026): the
+    checkpoint is due on 23 November of that year, the contribution is dated that day."""
     for email in (MANAGER, OFFICER, FUNDER, OUTSIDER):
         account_with_password(store, email)
     manager = Caller(actor=MANAGER, request_id="setup", may_found=True)
     consortia = store.consortia
     found = consortia.found(
         name="Langer thuis in de wijk", challenge="Ouderen wonen langer thuis",
-        description=None, caller=manager, start_year=2026,
+        description=None, caller=manager, start_year=today.year,
     )  # fmt: skip
     municipality = consortia.admit_member(
         found.id, party="Gemeente Utrecht", sector=Sector.MUNICIPALITY, role=MemberRole.LEAD,
@@ -67,17 +69,17 @@ def build_world(store: Store) -> World:
     )  # fmt: skip
     consortia.grant_role(found.id, account=FUNDER, role=Role.FUNDER, member_id=None, caller=manager)
     milestone = consortia.plan_milestone(
-        found.id, title="Pilot in twee wijken", due_date=date(2026, 11, 23), description=None,
-        questions=None, tranche=Money(Decimal("20000.00")), closes_phase=None,
+        found.id, title="Pilot in twee wijken", due_date=today + timedelta(days=266),
+        description=None, questions=None, tranche=Money(Decimal("20000.00")), closes_phase=None,
         responsible_member_ids=[municipality.id], caller=manager,
     )  # fmt: skip
     consortia.pledge(
-        found.id, member_id=municipality.id, year=2026, amount=Money(Decimal("50000.00")),
+        found.id, member_id=municipality.id, year=today.year, amount=Money(Decimal("50000.00")),
         reason=None, caller=manager,
     )  # fmt: skip
     consortia.log_contribution(
         found.id, member_id=municipality.id, kind=ContributionKind.CASH,
-        amount=Money(Decimal("12500.00")), on=date(2026, 3, 2), year=None, reference="F-1",
+        amount=Money(Decimal("12500.00")), on=today, year=None, reference="F-1",
         hours=None, rate=None, caller=manager,
     )  # fmt: skip
     other = consortia.found(
