@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -47,7 +46,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Wo
     migrate(settings)
     store = open_store(settings)
     try:
-        world = build_world(store, today=date.today())
+        world = build_world(store, today=store.consortia.today())
     finally:
         store.close()
     env = environment(CONSORTIUM_DATABASE_URL=url, CONSORTIUM_BASE_URL="http://127.0.0.1")

@@ -4,16 +4,21 @@ AA violation on any page, in Dutch and in English."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from consortium.cause import about_day
 from tests.browser.conftest import axe_violations, log_in, screenshot
 from tests.pages.world import FUNDER, MANAGER, OFFICER, PASSWORD, World
 from tests.service import Service
 
 Site = tuple[Service, World]
+
+
+def dutch_today() -> date:
+    return about_day(datetime.now(UTC))
 
 
 def focused_id(page: Any) -> str:
@@ -46,7 +51,7 @@ def test_an_officer_logs_work_in_kind_with_the_keyboard_alone(page: Any, site: S
     tab_to(page, "rate")
     page.keyboard.type("95,00")
     tab_to(page, "date")
-    page.keyboard.type(date.today().strftime("%d-%m-%Y"))
+    page.keyboard.type(dutch_today().strftime("%d-%m-%Y"))
     screenshot(page, "contribution-form-nl")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/consortia/{world.consortium_id}")
@@ -79,7 +84,7 @@ def test_a_funder_reads_the_budget_as_of_a_day_with_its_chart(page: Any, site: S
     page.fill("#as_of", "01-01-2000")
     page.click("main button[type=submit]")
     assert "bestond op die dag nog niet" in page.inner_text("main")
-    page.fill("#as_of", date.today().strftime("%d-%m-%Y"))
+    page.fill("#as_of", dutch_today().strftime("%d-%m-%Y"))
     page.click("main button[type=submit]")
     assert "Zoals vastgelegd tot en met" in page.inner_text("main")
     assert page.locator("svg[role=img] rect.chart-received").count() >= 1
