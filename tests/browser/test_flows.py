@@ -110,6 +110,9 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "budget": f"{consortium}/budget",
         "me": "/me",
         "contribution": f"{consortium}/contributions/new",
+        "pledge": f"{consortium}/commitments/new",
+        "expenditure": f"{consortium}/expenditures/new",
+        "contributions": f"{consortium}/contributions",
     }
     for name, path in pages.items():
         page.goto(path)
@@ -121,4 +124,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
     page.press("#amount", "Enter")
     page.wait_for_load_state()
     found["contribution-refused"] = axe_violations(page)
+    page.goto(pages["contributions"])
+    page.click("main a:has-text('Terugdraaien'), main a:has-text('Reverse')")
+    found["reversal"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}

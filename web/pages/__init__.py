@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.pages import consortium_page, contribution, login, me, portfolio
+from web.pages import (
+    consortium_page,
+    contribution,
+    expenditure,
+    ledger,
+    login,
+    me,
+    pledge,
+    portfolio,
+)
 from web.pages.blueprint import bp
 from web.pages.security import CSRF_CONFIG, init_csrf
 from web.pages.session import SESSION_CONFIG, init_sessions
@@ -14,9 +23,12 @@ __all__ = [
     "PAGE_CONFIG",
     "consortium_page",
     "contribution",
+    "expenditure",
     "init_pages",
+    "ledger",
     "login",
     "me",
+    "pledge",
     "portfolio",
 ]
 

@@ -48,6 +48,7 @@ def consortium_page(consortium_id: UUID) -> ResponseReturnValue:
         history=[event_line(e) for e in reversed(history.items)],
         more_history=skipped > 0,
         may_log=may_log,
+        may_manage=may_manage,
         open_gates=open_gates,
         names={m.id: m.party for m in members},
     )

@@ -16,10 +16,10 @@ from consortium.errors import InvalidValue, RuleViolation
 from consortium.ledger import ContributionKind
 from consortium.money import Money
 from web.auth import current_caller, store
-from web.i18n import language, translate
+from web.i18n import language
 from web.pages.blueprint import bp
 from web.pages.dutch import amount_text
-from web.pages.forms import ContributionForm
+from web.pages.forms import ContributionForm, show_refusal
 
 
 def members_to_act_for(consortium: Consortium) -> list[SelectChoice]:
@@ -60,11 +60,7 @@ def log_contribution(consortium_id: UUID) -> ResponseReturnValue:
                 caller=caller,
             )
         except (InvalidValue, RuleViolation) as refusal:
-            field = getattr(form, getattr(refusal, "field", None) or "", None)
-            if field is not None and hasattr(field, "errors"):
-                field.errors = [*field.errors, translate(refusal.message)]
-            else:
-                form.form_errors.append(translate(refusal.message))
+            show_refusal(form, refusal)
         else:
             flash(
                 _(

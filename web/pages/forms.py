@@ -1,14 +1,28 @@
-"""The pages' forms: what each asks, in the page's language; the rules stay in the domain."""
+"""The pages' forms: what each asks, in the page's language; the rules stay in the domain, and
+what it refuses is shown at the field it concerns (``show_refusal``)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from consortium.errors import DomainError
+from web.i18n import translate
 from web.pages.fields import AmountField, DayField, HoursField
+
+
+def show_refusal(form: FlaskForm, refusal: DomainError) -> None:
+    """The domain's refusal, in the page's language, at the field it names (else above all)."""
+    name = getattr(refusal, "field", None) or ""
+    field = form._fields.get(name)
+    message = translate(refusal.message)
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
@@ -53,3 +67,43 @@ class ContributionForm(FlaskForm):  # type: ignore[misc]
                     field.errors.append(_l("Enter the hours and the rate, or the amount."))
                     valid = False
         return valid
+
+
+class PledgeForm(FlaskForm):  # type: ignore[misc]
+    """A member's pledge for a year, or its revision (which needs a reason)."""
+
+    member_id = SelectField(
+        _l("Member"), validators=[InputRequired(_l("Choose the member who pledges."))]
+    )
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            InputRequired(_l("Enter the year, such as 2027.")),
+            NumberRange(2000, 2100, _l("Enter a year from 2000 to 2100.")),
+        ],
+    )
+    amount = AmountField(
+        _l("Amount in euro"), validators=[InputRequired(_l("Enter the amount pledged."))]
+    )
+    reason = StringField(_l("Reason for a revision"), validators=[Optional(), Length(max=2000)])
+
+
+class ExpenditureForm(FlaskForm):  # type: ignore[misc]
+    """Money spent from the pool, possibly against a milestone."""
+
+    amount = AmountField(
+        _l("Amount in euro"), validators=[InputRequired(_l("Enter the amount spent."))]
+    )
+    date = DayField(_l("Date spent"), validators=[InputRequired(_l("Enter the date."))])
+    description = StringField(
+        _l("Description"),
+        validators=[InputRequired(_l("Describe what the money was spent on.")), Length(max=2000)],
+    )
+    milestone_id = SelectField(_l("For milestone"), validators=[Optional()])
+
+
+class ReversalForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(
+        _l("Reason"),
+        validators=[InputRequired(_l("Say why the contribution is reversed.")), Length(max=2000)],
+    )
