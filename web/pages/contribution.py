@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from consortium.access import Role
 from consortium.aggregate import Consortium
-from consortium.errors import InvalidValue, RuleViolation
+from consortium.errors import InvalidValue, NotAllowed, RuleViolation
 from consortium.ledger import ContributionKind
 from consortium.money import Money
 from web.auth import current_caller, store
@@ -23,12 +23,15 @@ from web.pages.forms import ContributionForm, show_refusal
 
 
 def members_to_act_for(consortium: Consortium) -> list[SelectChoice]:
-    """(id, party) of the current members the caller may log money for."""
+    """The current members the caller may pledge or log money for (their own, or every one for
+    a programme manager); refused (403) to those who may act for none, such as a funder."""
     caller = current_caller()
     members = store().consortia.memberships_of(consortium)
     current = [m for m in members if m.is_active]
     if not (caller.is_admin or Role.PROGRAMME_MANAGER in consortium.roles_of(caller.actor)):
         mine = consortium.represented_members(caller.actor)
+        if not mine:
+            raise NotAllowed("Only a member's representative or a programme manager may do this.")
         current = [m for m in current if m.id in mine]
     return [SelectChoice(str(m.id), m.party) for m in current]
 

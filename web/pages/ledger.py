@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from consortium.errors import InvalidValue, NotFound, RuleViolation
+from consortium.errors import InvalidValue, NotAllowed, NotFound, RuleViolation
 from events.readmodel.records import ContributionFilter
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
@@ -31,7 +31,10 @@ def contributions(consortium_id: UUID) -> ResponseReturnValue:
     page = consortia.contributions(
         consortium_id, caller, ContributionFilter(), start=int(start), limit=PAGE_SIZE
     )
-    acts_for = {choice.value for choice in members_to_act_for(consortium)}
+    try:
+        acts_for = {choice.value for choice in members_to_act_for(consortium)}
+    except NotAllowed:  # a funder reads the list, and reverses nothing
+        acts_for = set()
     return render_template(
         "pages/contributions.html",
         consortium=consortium,
@@ -51,6 +54,8 @@ def reverse_contribution(consortium_id: UUID, contribution_id: UUID) -> Response
     consortia = store().consortia
     booked = consortia.contribution(consortium_id, contribution_id, caller)
     consortium = consortia.consortium(consortium_id, caller)
+    # Only those who may reverse it see the form (403 for the others, as on sending it).
+    consortium.check_can_act_for(caller.principal, booked.contribution.member_id)
     form = ReversalForm()
     if form.validate_on_submit():
         try:
