@@ -110,6 +110,22 @@ CASES = [
     ),
 ]
 
+CASES += [
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluation",
+        lambda w: f"{c(w)}/milestones/{w.milestone}/evaluation",
+        manage(200),
+    ),
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluation",
+        lambda w: f"{c(w)}/milestones/{w.milestone}/evaluation",
+        manage(302),
+        form=lambda w: {"answer_0": "yes", "answer_1": "yes", "answer_2": "yes", "decision": "go"},
+    ),
+]
+
 # The same route under another rule: a representative cannot even choose another member (the
 # form offers only their own: 422).
 RULE_CASES = [

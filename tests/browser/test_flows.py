@@ -113,6 +113,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "pledge": f"{consortium}/commitments/new",
         "expenditure": f"{consortium}/expenditures/new",
         "contributions": f"{consortium}/contributions",
+        "evaluation": f"{consortium}/milestones/{world.milestone_id}/evaluation",
     }
     for name, path in pages.items():
         page.goto(path)

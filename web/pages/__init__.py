@@ -8,6 +8,7 @@ from flask import Flask
 from web.pages import (
     consortium_page,
     contribution,
+    evaluation,
     expenditure,
     ledger,
     login,
@@ -23,6 +24,7 @@ __all__ = [
     "PAGE_CONFIG",
     "consortium_page",
     "contribution",
+    "evaluation",
     "expenditure",
     "init_pages",
     "ledger",
