@@ -9,6 +9,7 @@ The routes come from the Flask URL map: a new page without an entry here fails
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,7 +43,13 @@ def c(w: World) -> str:
 
 
 def contribution(w: World) -> dict[str, str]:
-    return {"member_id": str(w.member), "kind": "cash", "amount": "250,00", "date": "01-03-2026"}
+    return {
+        "member_id": str(w.member),
+        "kind": "cash",
+        "amount": "250,00",
+        "date": "01-03-2026",
+        "once": uuid.uuid4().hex,
+    }
 
 
 CASES = [
@@ -93,7 +100,12 @@ CASES = [
         "/consortia/<uuid:consortium_id>/expenditures/new",
         lambda w: f"{c(w)}/expenditures/new",
         manage(302),
-        form=lambda w: {"amount": "100,00", "date": "01-03-2026", "description": "Zaal"},
+        form=lambda w: {
+            "amount": "100,00",
+            "date": "01-03-2026",
+            "description": "Zaal",
+            "once": uuid.uuid4().hex,
+        },
     ),
     Case(
         "GET",

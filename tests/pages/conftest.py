@@ -23,6 +23,8 @@ from web.app import create_app
 from web.config import WebSettings
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+_ATTRIBUTE = re.compile(r'(name|value)="([^"]*)"')
 
 
 @pytest.fixture
@@ -71,10 +73,20 @@ class Visitor:
         assert found is not None, f"no CSRF token on {path}: {page.status}"
         return found.group(1)
 
+    def hidden(self, path: str) -> dict[str, str]:
+        """The hidden fields of the page's forms (its CSRF token, a form's own key)."""
+        page = self.get(path).get_data(as_text=True)
+        fields = [dict(_ATTRIBUTE.findall(tag)) for tag in _HIDDEN.findall(page)]
+        found = {f["name"]: f.get("value", "") for f in fields if "name" in f}
+        assert "csrf_token" in found, f"no CSRF token on {path}"
+        return found
+
     def send(self, path: str, data: dict[str, str], *, form_on: str | None = None) -> TestResponse:
-        """Send the form of the page at ``form_on`` (default: the same address) to ``path``."""
-        token = self.token(form_on or path)
-        return self.client.post(path, data={**data, "csrf_token": token})
+        """Send the form of the page at ``form_on`` (default: the same address) to ``path``,
+        with the hidden fields it carries, as a browser would."""
+        hidden = self.hidden(form_on or path)
+        hidden.pop("next", None)  # the language form's
+        return self.client.post(path, data={**hidden, **data})
 
     def log_in(self, email: str, password: str = PASSWORD) -> TestResponse:
         answer = self.send("/login", {"email": email, "password": password})

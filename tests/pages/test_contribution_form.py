@@ -4,6 +4,7 @@ and only one's own member to choose."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from events.bootstrap import Store
@@ -98,3 +99,18 @@ def test_a_refusal_of_the_domain_is_shown_at_its_field(
     page = text_of(answer)
     assert answer.status_code == 422
     assert 'href="#date">Een bijdrage kan niet na vandaag' in page
+
+
+def test_a_form_sent_twice_books_once(visitor: Visitor, world: World, store: Store) -> None:
+    visitor.log_in(OFFICER)
+    page = text_of(visitor.get(_form(world)))
+    once = re.search(r'name="once" type="hidden" value="([0-9a-f]{32})"', page)
+    assert once is not None
+    before = _received(store, world)
+    form = {"member_id": str(world.municipality_id), "kind": "cash", "amount": "100,00",
+            "date": "02-03-2026", "once": once.group(1)}  # fmt: skip
+    first = visitor.send(_form(world), form)
+    again = visitor.send(_form(world), form)  # a reload, or the back button and send again
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert _received(store, world) == before + Decimal("100.00")
+    assert "Dit formulier was al verstuurd" in text_of(visitor.get("/me"))

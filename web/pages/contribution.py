@@ -15,11 +15,13 @@ from consortium.aggregate import Consortium
 from consortium.errors import InvalidValue, NotAllowed, RuleViolation
 from consortium.ledger import ContributionKind
 from consortium.money import Money
+from events.idempotency import AlreadyDone
 from web.auth import current_caller, store
 from web.i18n import language
 from web.pages.blueprint import bp
 from web.pages.dutch import amount_text
 from web.pages.forms import ContributionForm, show_refusal
+from web.pages.once import SENT_BEFORE, claim
 
 
 def members_to_act_for(consortium: Consortium) -> list[SelectChoice]:
@@ -61,7 +63,11 @@ def log_contribution(consortium_id: UUID) -> ResponseReturnValue:
                 if form.kind.data == "in_kind" and form.rate.data is not None
                 else None,
                 caller=caller,
+                claim=claim(form.once.data),
             )
+        except AlreadyDone:
+            flash(_(SENT_BEFORE), "info")
+            return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
         except (InvalidValue, RuleViolation) as refusal:
             show_refusal(form, refusal)
         else:

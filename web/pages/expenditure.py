@@ -12,11 +12,13 @@ from wtforms.fields.choices import SelectChoice
 from consortium.errors import InvalidValue, RuleViolation
 from consortium.money import Money
 from events.consortia import may_manage
+from events.idempotency import AlreadyDone
 from web.auth import current_caller, store
 from web.i18n import language
 from web.pages.blueprint import bp
 from web.pages.dutch import amount_text
 from web.pages.forms import ExpenditureForm, show_refusal
+from web.pages.once import SENT_BEFORE, claim
 
 
 @bp.route("/consortia/<uuid:consortium_id>/expenditures/new", methods=["GET", "POST"])
@@ -39,7 +41,11 @@ def record_expenditure(consortium_id: UUID) -> ResponseReturnValue:
                 description=form.description.data,
                 milestone_id=UUID(form.milestone_id.data) if form.milestone_id.data else None,
                 caller=caller,
+                claim=claim(form.once.data),
             )
+        except AlreadyDone:
+            flash(_(SENT_BEFORE), "info")
+            return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
         except (InvalidValue, RuleViolation) as refusal:
             show_refusal(form, refusal)
         else:

@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from consortium.errors import DomainError
 from web.i18n import translate
 from web.pages.fields import AmountField, DayField, HoursField
+from web.pages.once import once_field
 
 
 def show_refusal(form: FlaskForm, refusal: DomainError) -> None:
@@ -55,6 +56,7 @@ class ContributionForm(FlaskForm):  # type: ignore[misc]
     rate = AmountField(_l("Rate per hour in euro"), validators=[Optional()])
     date = DayField(_l("Date received or given"), validators=[InputRequired(_l("Enter the date."))])
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=200)])
+    once = once_field()
 
     def validate(self, extra_validators: object = None) -> bool:
         valid: bool = super().validate(extra_validators)
@@ -100,6 +102,7 @@ class ExpenditureForm(FlaskForm):  # type: ignore[misc]
         validators=[InputRequired(_l("Describe what the money was spent on.")), Length(max=2000)],
     )
     milestone_id = SelectField(_l("For milestone"), validators=[Optional()])
+    once = once_field()
 
 
 class ReversalForm(FlaskForm):  # type: ignore[misc]
