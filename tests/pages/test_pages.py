@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from tests.pages.conftest import Visitor, text_of
+from web.pages import portfolio
 from tests.pages.world import FUNDER, MANAGER, OFFICER, OUTSIDER, World
 
 
@@ -23,11 +27,19 @@ def test_the_portfolio_filters_on_text(visitor: Visitor, world: World) -> None:
     assert "Langer thuis in de wijk" not in page
 
 
-def test_the_portfolio_pages_with_a_link_to_the_next_page(visitor: Visitor, world: World) -> None:
+def test_the_portfolio_pages_with_a_link_to_the_next_page(
+    visitor: Visitor, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portfolio, "PAGE_SIZE", 1)
     visitor.log_in(MANAGER)
-    first = text_of(visitor.get("/?sort=name"))
-    assert 'rel="next"' not in first  # two consortia fit one page
-    assert first.index("Langer thuis") < first.index("Slimme mobiliteit")
+    first = text_of(visitor.get("/?sort=-name"))
+    assert "Slimme mobiliteit" in first
+    assert "Langer thuis in de wijk" not in first
+    found = re.search(r'href="([^"]+)" rel="next"', first)
+    assert found is not None
+    second = text_of(visitor.get(html.unescape(found.group(1))))
+    assert "Langer thuis in de wijk" in second
+    assert 'rel="next"' not in second
 
 
 def test_a_filter_day_typed_the_dutch_way_is_understood(visitor: Visitor, world: World) -> None:
