@@ -9,8 +9,8 @@ import re
 import pytest
 
 from tests.pages.conftest import Visitor, text_of
-from web.pages import portfolio
 from tests.pages.world import FUNDER, MANAGER, OFFICER, OUTSIDER, World
+from web.pages import portfolio
 
 
 def test_the_portfolio_lists_the_consortia_one_may_see(visitor: Visitor, world: World) -> None:
