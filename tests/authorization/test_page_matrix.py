@@ -138,6 +138,19 @@ CASES += [
     ),
 ]
 
+CASES += [
+    Case("GET", "/consortia/<uuid:consortium_id>/members/new", lambda w: f"{c(w)}/members/new",
+         manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/members/new", lambda w: f"{c(w)}/members/new",
+         manage(302),
+         form=lambda w: {"party": "Gemeente Bunnik", "sector": "municipality", "role": "adopter"}),
+    Case("GET", "/consortia/<uuid:consortium_id>/milestones/new",
+         lambda w: f"{c(w)}/milestones/new", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/milestones/new",
+         lambda w: f"{c(w)}/milestones/new", manage(302),
+         form=lambda w: {"title": "Tweede proef", "due_date": "01-06-2026"}),
+]  # fmt: skip
+
 # The same route under another rule: a representative cannot even choose another member (the
 # form offers only their own: 422).
 RULE_CASES = [

@@ -114,6 +114,8 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "expenditure": f"{consortium}/expenditures/new",
         "contributions": f"{consortium}/contributions",
         "evaluation": f"{consortium}/milestones/{world.milestone_id}/evaluation",
+        "member": f"{consortium}/members/new",
+        "milestone": f"{consortium}/milestones/new",
     }
     for name, path in pages.items():
         page.goto(path)

@@ -10,9 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from consortium.errors import DomainError
+from consortium.members import MemberRole, Sector
+from consortium.phases import Phase
 from web.i18n import translate
 from web.pages.fields import AmountField, DayField, HoursField
 from web.pages.once import once_field
+from web.pages.words import LABELS
 
 
 def show_refusal(form: FlaskForm, refusal: DomainError) -> None:
@@ -109,4 +112,48 @@ class ReversalForm(FlaskForm):  # type: ignore[misc]
     reason = StringField(
         _l("Reason"),
         validators=[InputRequired(_l("Say why the contribution is reversed.")), Length(max=2000)],
+    )
+
+
+class MemberForm(FlaskForm):  # type: ignore[misc]
+    party = StringField(
+        _l("Organisation"),
+        validators=[InputRequired(_l("Enter the organisation's name.")), Length(max=200)],
+    )
+    sector = SelectField(
+        _l("Sector"),
+        choices=[SelectChoice(s.value, _l(LABELS[s.value])) for s in Sector],
+        validators=[InputRequired(_l("Choose the sector."))],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(r.value, _l(LABELS[r.value])) for r in MemberRole],
+        validators=[InputRequired(_l("Choose the role."))],
+    )
+    contact_email = StringField(
+        _l("Contact e-mail address"), validators=[Optional(), Length(max=320)]
+    )
+    population = IntegerField(
+        _l("Population (municipalities)"),
+        validators=[Optional(), NumberRange(1, 100_000_000, _l("Enter a number of residents."))],
+    )
+    joined_on = DayField(_l("Joined on"), validators=[Optional()])
+
+
+class MilestoneForm(FlaskForm):  # type: ignore[misc]
+    title = StringField(
+        _l("Title"), validators=[InputRequired(_l("Enter the title.")), Length(max=200)]
+    )
+    due_date = DayField(
+        _l("Date of the checkpoint"), validators=[InputRequired(_l("Enter the date."))]
+    )
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    tranche = AmountField(_l("Tranche released on go, in euro"), validators=[Optional()])
+    closes_phase = SelectField(
+        _l("Gate of the phase"),
+        choices=[
+            SelectChoice("", _l("None")),
+            *(SelectChoice(p.value, _l(LABELS[p.value])) for p in Phase if not p.is_finished),
+        ],
+        validators=[Optional()],
     )
