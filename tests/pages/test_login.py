@@ -3,8 +3,10 @@ cookie's flags, and the same limit on wrong passwords as the API."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.conftest import Visitor, text_of
-from tests.pages.world import OFFICER, World
+from tests.pages.world import OFFICER, PASSWORD, World
 
 
 def test_a_page_sends_a_visitor_who_is_not_logged_in_to_the_login_page(
@@ -80,3 +82,19 @@ def test_logging_out_ends_the_session(visitor: Visitor, world: World) -> None:
     answer = visitor.send("/logout", {}, form_on="/me")
     assert answer.status_code == 302
     assert visitor.get("/me").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"]
+)
+def test_after_logging_in_a_visitor_stays_on_this_site(
+    visitor: Visitor, world: World, elsewhere: str
+) -> None:
+    token = visitor.token("/login")
+    answer = visitor.client.post(
+        "/login",
+        query_string={"next": elsewhere},
+        data={"email": OFFICER, "password": PASSWORD, "csrf_token": token},
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/"

@@ -51,7 +51,15 @@ def safe_next(target: str | None) -> str:
     if not target:
         return url_for("pages.portfolio")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "/\\host" as "//host": a backslash, like a scheme or host, leaves the site.
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or not target.isprintable()
+    ):
         return url_for("pages.portfolio")
     return target
 
