@@ -19,8 +19,6 @@ from events.settings import StoreSettings
 from tests.pages.world import World, build_world
 from tests.service import Service, environment, running
 
-pytestmark = pytest.mark.slow
-
 CHROMIUM: Final = Path("/usr/bin/chromium")
 AXE: Final = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS: Final = Path(__file__).parents[2] / "var" / "browser"

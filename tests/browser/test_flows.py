@@ -14,6 +14,8 @@ from tests.browser.conftest import axe_violations, log_in, screenshot
 from tests.pages.world import FUNDER, MANAGER, OFFICER, PASSWORD, World
 from tests.service import Service
 
+pytestmark = pytest.mark.slow
+
 Site = tuple[Service, World]
 
 
