@@ -179,16 +179,27 @@ class Budget:
         reason: str | None,
         kind: ContributionKind = ContributionKind.CASH,
         pledged_on: date | None = None,
+        in_force_since: date | None = None,
         cause: Cause,
     ) -> Commitment:
         """A member pledges money (or work in kind) for a year, or revises that pledge (a
-        reason is then needed). ``pledged_on``: the day it was made, today by default."""
+        reason is then needed). ``pledged_on``: the day it was made, today by default.
+
+        ``in_force_since``: the day the pledge it revises was made (an entry of the ledger,
+        looked up by the use case). A revision is not about an earlier day than that: the books
+        read on a day take the pledge last made by then, which must be the last one recorded."""
         check_finished(self._phase)
         member = self._acting_member(member_id)
         self._check_year(year, cause)
-        on = check_about(pledged_on, cause, start_year=self.start_year, field="pledged_on")
-        reason = optional_text(reason, "reason", MAX_REASON)
         current = self._ledger.pledge(member_id, year, kind)
+        on = check_about(
+            pledged_on,
+            cause,
+            start_year=self.start_year,
+            field="pledged_on",
+            not_before=in_force_since if current is not None else None,
+        )
+        reason = optional_text(reason, "reason", MAX_REASON)
         what = "" if kind is ContributionKind.CASH else f" in {kind.value}"
         if current is None:
             require_positive(amount)

@@ -58,21 +58,29 @@ class BudgetUseCases(ConsortiumBase):
         pledged_on: date | None = None,
         claim: IdempotencyClaim | None = None,
     ) -> Commitment:
-        return self.act_on(
-            consortium_id,
-            caller,
-            _acts_for(member_id),
-            lambda c, cause: c.pledge(
+
+        def pledge(c: Consortium, cause: Cause) -> Commitment:
+            # A revision is not about a day before the pledge it revises: that day is an
+            # entry of the ledger (a first pledge needs no look-up).
+            in_force = (
+                None
+                if c.ledger.pledge(member_id, year, kind) is None
+                else self.records(
+                    lambda tx: records.pledge_in_force(tx, consortium_id, member_id, year, kind)
+                )
+            )
+            return c.pledge(
                 member_id=member_id,
                 year=year,
                 amount=amount,
                 reason=reason,
                 kind=kind,
                 pledged_on=pledged_on,
+                in_force_since=None if in_force is None else in_force.pledged_on,
                 cause=cause,
-            ),
-            claim,
-        )
+            )
+
+        return self.act_on(consortium_id, caller, _acts_for(member_id), pledge, claim)
 
     def log_contribution(
         self,

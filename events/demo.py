@@ -1,4 +1,7 @@
-"""A realistic sample: consortia of Dutch municipalities, universities and companies.
+"""A realistic sample: consortia of Dutch municipalities, universities and companies, with a
+four-year story (:mod:`events.demo_story`): begun in 2023 and 2024, members joining over time,
+back-dated pledges, contributions and evaluations, needs per year to 2030, and one consortium
+whose financing is at risk after its pilot.
 
 Each is named with the suffix " (demo)", so that it never takes the name of a consortium of
 one's own (the README's first steps found "Langer thuis in de wijk"), and is told apart from
@@ -6,20 +9,18 @@ real ones in every list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Final
-from uuid import UUID
 
 from consortium.aggregate import Consortium
-from consortium.cost_sharing import KeyKind
-from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
-from consortium.money import Money
 from consortium.phases import Phase
 from events.bootstrap import Store
 from events.caller import Caller
+from events.demo_chapter import Chapter, story_shift
+from events.demo_story import common_ground, drones, home_care, waste
 
 M, A, C, S, G = (
     Sector.MUNICIPALITY,
@@ -45,6 +46,7 @@ class Party:
     sector: Sector
     role: MemberRole
     email: str
+    joined: tuple[int, int, int]  # the day it joined (year, month, day), in the story's years
     population: int | None = None
 
 
@@ -53,10 +55,10 @@ class Sample:
     name: str
     challenge: str
     description: str
+    began: int  # the first year of its budget, in the story's years
     parties: tuple[Party, ...]
-    phases: tuple[Phase, ...] = ()
-    stop_reason: str | None = None
-    leaving: tuple[str, ...] = field(default=())
+    story: Callable[[Chapter], None]
+    phases: tuple[Phase, ...] = ()  # moved to before its story (which may move it on)
 
     @property
     def full_name(self) -> str:
@@ -77,57 +79,81 @@ SAMPLES: tuple[Sample, ...] = (
         "Langer thuis in de wijk",
         "Ouderen wonen langer zelfstandig thuis met slimme zorg in de wijk.",
         "Sensoren en een wijkplatform ondersteunen mantelzorgers; begonnen in Utrecht-Overvecht.",
+        2023,
         (
-            Party("Gemeente Utrecht", M, LEAD, "wijkzorg@utrecht.example", 374_238),
-            Party("Gemeente Amersfoort", M, PARTNER, "zorg@amersfoort.example", 161_154),
-            Party("Universiteit Utrecht", A, PARTNER, "onderzoek@uu.example"),
-            Party("Zorgtech Nederland BV", C, PARTNER, "projecten@zorgtech.example"),
-            Party("Provincie Utrecht", G, FUNDER, "subsidies@provincie-utrecht.example"),
+            Party("Gemeente Utrecht", M, LEAD, "wijkzorg@utrecht.example", (2023, 1, 16), 374_238),
+            Party(
+                "Provincie Utrecht", G, FUNDER, "subsidies@provincie-utrecht.example", (2023, 2, 1)
+            ),
+            Party("Universiteit Utrecht", A, PARTNER, "onderzoek@uu.example", (2023, 3, 1)),
+            Party("Zorgtech Nederland BV", C, PARTNER, "projecten@zorgtech.example", (2023, 9, 1)),
+            Party(
+                "Gemeente Amersfoort", M, PARTNER, "zorg@amersfoort.example", (2024, 5, 13), 161_154
+            ),
         ),
-        phases=(Phase.PILOT,),
+        home_care,
     ),
     Sample(
         "Slimme afvalinzameling Brabant",
         "Minder restafval en minder vrachtbewegingen door sensoren in containers.",
-        "Verkenning met vulgraadsensoren in Tilburg en Breda.",
+        "Pilot met vulgraadsensoren in Tilburg en Breda; na de pilot is niets toegezegd.",
+        2024,
         (
-            Party("Gemeente Tilburg", M, LEAD, "afval@tilburg.example", 227_529),
-            Party("Gemeente Breda", M, PARTNER, "afval@breda.example", 186_380),
-            Party("Tilburg University", A, PARTNER, "data@tilburguniversity.example"),
+            Party("Gemeente Tilburg", M, LEAD, "afval@tilburg.example", (2024, 2, 1), 227_529),
+            Party("Gemeente Breda", M, PARTNER, "afval@breda.example", (2024, 2, 1), 186_380),
+            Party("Provincie Noord-Brabant", G, FUNDER, "subsidie@brabant.example", (2024, 3, 1)),
+            Party(
+                "Tilburg University", A, PARTNER, "data@tilburguniversity.example", (2024, 4, 15)
+            ),
         ),
+        waste,
     ),
     Sample(
         "Common Ground: zaakgericht werken",
         "Eén keer ontwikkelen en 380 keer delen in plaats van 380 keer verkopen.",
         "Gedeelde componenten voor zaakgericht werken, beheerd door een coöperatie.",
+        2023,
         (
-            Party("Gemeente Den Haag", M, LEAD, "digitaal@denhaag.example", 566_221),
-            Party("GemCloud coöperatie", C, PARTNER, "info@gemcloud.example"),
-            Party("VNG Realisatie", S, PARTNER, "commonground@vng.example"),
-            Party("Gemeente Zwolle", M, ADOPTER, "i-team@zwolle.example", 132_411),
-            Party("Gemeente Dordrecht", M, ADOPTER, "digitaal@dordrecht.example", 121_980),
+            Party("Gemeente Den Haag", M, LEAD, "digitaal@denhaag.example", (2023, 1, 9), 566_221),
+            Party("GemCloud coöperatie", C, PARTNER, "info@gemcloud.example", (2023, 1, 9)),
+            Party("VNG Realisatie", S, PARTNER, "commonground@vng.example", (2023, 3, 1)),
+            Party("Gemeente Zwolle", M, ADOPTER, "i-team@zwolle.example", (2024, 9, 2), 132_411),
+            Party(
+                "Gemeente Dordrecht",
+                M,
+                ADOPTER,
+                "digitaal@dordrecht.example",
+                (2025, 3, 3),
+                121_980,
+            ),
         ),
+        common_ground,
         phases=(Phase.PILOT, Phase.SCALE_UP, Phase.ADOPTION),
     ),
     Sample(
         "Drone-inspectie van bruggen",
         "Veilige bruggen met minder afsluitingen door inspectie met drones.",
         "Proef met drones bij vaste bruggen; gestopt na de eerste validatie.",
+        2024,
         (
-            Party("Gemeente Groningen", M, LEAD, "bruggen@groningen.example", 238_147),
-            Party("Hanzehogeschool Groningen", A, PARTNER, "lectoraat@hanze.example"),
-            Party("Skyview Inspecties BV", C, PARTNER, "info@skyview.example"),
+            Party(
+                "Gemeente Groningen", M, LEAD, "bruggen@groningen.example", (2024, 1, 8), 238_147
+            ),
+            Party("Hanzehogeschool Groningen", A, PARTNER, "lectoraat@hanze.example", (2024, 1, 8)),
+            Party("Skyview Inspecties BV", C, PARTNER, "info@skyview.example", (2024, 2, 1)),
         ),
+        drones,
         phases=(Phase.PILOT,),
-        stop_reason="De oplossing werkt nog niet: beelden onvoldoende scherp bij wind.",
-        leaving=("Skyview Inspecties BV",),
     ),
 )
 
 
 def load_demo(store: Store, caller: Caller) -> Loaded:
-    """Found the sample consortia that do not exist yet (by name); say which were skipped."""
+    """Found the sample consortia that do not exist yet (by name), each with its past; say
+    which were skipped."""
     app = store.consortia
+    today = app.today()
+    shift = story_shift(today)
     existing = {c.name for c in app.all_consortia()}
     founded = []
     skipped = []
@@ -141,10 +167,12 @@ def load_demo(store: Store, caller: Caller) -> Loaded:
             name=sample.full_name,
             challenge=sample.challenge,
             description=sample.description,
+            start_year=sample.began + shift,
             caller=caller,
         )
         members = {}
         for party in sample.parties:
+            year, month, day = party.joined
             member = app.admit_member(
                 consortium.id,
                 party=party.name,
@@ -152,101 +180,12 @@ def load_demo(store: Store, caller: Caller) -> Loaded:
                 role=party.role,
                 contact_email=party.email,
                 population=party.population,
+                joined_on=date(year + shift, month, day),
                 caller=caller,
             )
             members[party.name] = member.id
-        if sample.name == SAMPLES[0].name:
-            _money_and_milestones(store, consortium.id, members, caller)
         for phase in sample.phases:
             app.move_to_phase(consortium.id, phase, reason=None, caller=caller)
-        for name in sample.leaving:
-            app.member_leaves(consortium.id, members[name], reason="Einde proef", caller=caller)
-        if sample.stop_reason:
-            app.move_to_phase(
-                consortium.id, Phase.STOPPED, reason=sample.stop_reason, caller=caller
-            )
+        sample.story(Chapter(app, consortium.id, members, caller, today, shift))
         founded.append(app.consortium(consortium.id, caller))
     return Loaded(founded, skipped)
-
-
-def _money_and_milestones(
-    store: Store, consortium_id: UUID, members: dict[str, UUID], caller: Caller
-) -> None:
-    """The first sample gets a budget over four years and a checkpoint due soon."""
-    app = store.consortia
-    today = app.today()
-    year = today.year
-    municipalities = [members["Gemeente Utrecht"], members["Gemeente Amersfoort"]]
-    for offset in range(4):
-        app.share_costs(
-            consortium_id,
-            amount=Money(Decimal(120_000)),
-            key=KeyKind.POPULATION,
-            member_ids=municipalities,
-            weights=None,
-            commit_year=year + offset,
-            caller=caller,
-        )
-    app.pledge(
-        consortium_id,
-        member_id=members["Provincie Utrecht"],
-        year=year,
-        amount=Money(Decimal(50_000)),
-        reason=None,
-        caller=caller,
-    )
-    for name, amount in (("Gemeente Utrecht", 40_000), ("Provincie Utrecht", 50_000)):
-        app.log_contribution(
-            consortium_id,
-            member_id=members[name],
-            kind=ContributionKind.CASH,
-            amount=Money(Decimal(amount)),
-            on=today,
-            year=None,
-            reference="Eerste storting",
-            hours=None,
-            rate=None,
-            caller=caller,
-        )
-    app.log_contribution(
-        consortium_id,
-        member_id=members["Universiteit Utrecht"],
-        kind=ContributionKind.IN_KIND,
-        amount=None,  # 120 hours × 80 euro
-        on=today,
-        year=None,
-        reference="Onderzoek naar gebruik van het wijkplatform",
-        hours=Decimal(120),
-        rate=Money(Decimal(80)),
-        caller=caller,
-    )
-    app.record_expenditure(
-        consortium_id,
-        amount=Money(Decimal(15_000)),
-        on=today,
-        description="Sensoren voor 40 woningen",
-        milestone_id=None,
-        caller=caller,
-    )
-    app.plan_milestone(
-        consortium_id,
-        title="Pilot Overvecht geëvalueerd",
-        due_date=today + timedelta(days=10),
-        description="Werkt het wijkplatform voor mantelzorgers?",
-        questions=["Zijn de mantelzorgers tevreden?"],
-        tranche=Money(Decimal(60_000)),
-        closes_phase=Phase.PILOT,
-        responsible_member_ids=[members["Gemeente Utrecht"], members["Universiteit Utrecht"]],
-        caller=caller,
-    )
-    app.plan_milestone(
-        consortium_id,
-        title="Opschaling naar Amersfoort",
-        due_date=today + timedelta(days=180),
-        description=None,
-        questions=None,
-        tranche=Money(Decimal(120_000)),
-        closes_phase=None,
-        responsible_member_ids=[members["Gemeente Amersfoort"]],
-        caller=caller,
-    )

@@ -239,6 +239,13 @@ def test_web_listens_on_all_interfaces() -> None:
     assert port.isdigit()
 
 
+def test_web_is_healthy_when_readyz_answers_on_the_port_it_listens_on() -> None:
+    port = bind_of(web_command()).rpartition(":")[2]
+    probe = " ".join(as_argv(SERVICES["web"]["healthcheck"]["test"]))
+
+    assert f"127.0.0.1:{port}/readyz" in probe
+
+
 def test_web_publishes_the_port_it_listens_on() -> None:
     port = bind_of(web_command()).rpartition(":")[2]
     published = [

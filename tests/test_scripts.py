@@ -160,6 +160,39 @@ def test_test_script_passes_its_arguments_to_pytest(scratch: Path) -> None:
     assert "-k members" in pytest_call
 
 
+def test_test_script_runs_the_tests_on_every_core(scratch: Path) -> None:
+    _, calls = run(scratch / "scripts" / "test", scratch)
+
+    (pytest_call,) = [call for call in calls if call.startswith("pytest")]
+    assert "-n auto" in pytest_call
+
+
+def test_test_script_leaves_the_number_of_processes_to_its_caller(scratch: Path) -> None:
+    _, calls = run(scratch / "scripts" / "test", scratch, "-n", "0")
+
+    (pytest_call,) = [call for call in calls if call.startswith("pytest")]
+    assert "-n 0" in pytest_call
+    assert "auto" not in pytest_call
+
+
+def test_serve_says_how_to_make_a_token_when_it_prints_none(scratch: Path) -> None:
+    target = scratch / "scripts" / "serve"
+    shutil.copy2(SERVE, target)
+    write_stub(scratch / ".venv" / "bin" / "consortium")  # prints no token: accounts exist
+
+    done = subprocess.run(
+        ["bash", str(target)],
+        env={**os.environ, "STUB_LOG": str(scratch / "calls.log")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0
+    assert "consortium token create --email admin@consortium.localhost --admin" in done.stdout
+
+
 @pytest.mark.parametrize("tool", ["ruff", "mypy", "pytest"])
 def test_test_script_fails_and_stops_when_a_tool_fails(scratch: Path, tool: str) -> None:
     status, calls = run(scratch / "scripts" / "test", scratch, STUB_FAIL=tool)

@@ -17,10 +17,13 @@ from web.auth import init_auth
 from web.body import init_body_rules
 from web.config import WebSettings
 from web.docs import docs_config, init_docs
+from web.health import init_health
 from web.i18n import init_i18n
+from web.metrics import init_metrics
 from web.pages import PAGE_CONFIG, init_pages
 from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
+from web.request_log import init_request_log
 from web.schemas.common import Problem
 from web.schemas.fields import AsOf, Instant, MoneyField, decimal_as_text, documented_pattern
 
@@ -67,6 +70,9 @@ def create_app(
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
+    # First, so that every answer is counted, also those refused by what follows.
+    init_metrics(app, store, token=settings.metrics_token, broker_url=settings.broker_url)
+    init_request_log(app)
     # Authentication counts its failures against these limits (web/ratelimit.py).
     init_rate_limits(app)
     init_auth(app)
@@ -81,6 +87,7 @@ def create_app(
     init_docs(app)
     init_problems(app)
     init_i18n(app)
+    init_health(app, max_lag_seconds=settings.ready_max_lag_seconds, broker_url=settings.broker_url)
     # The pages for people; the API above keeps no session (web/pages/session.py).
     init_pages(app)
     return app

@@ -15,9 +15,14 @@ import threading
 import uuid
 from datetime import timedelta
 from importlib import metadata
+from pathlib import Path
 
 import click
 
+from consortium.accounts import Account
+from events import logs
+from events.accounts import AccountsApplication, IssuedToken
+from events.backup import BackupError, backup, restore
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.demo import load_demo
@@ -130,6 +135,7 @@ def projections_run() -> None:
     """Follow the event log and keep the read model up to date, until stopped (Ctrl-C/TERM).
 
     In production the web runs with CONSORTIUM_READ_MODEL=external and this runs beside it."""
+    logs.configure()
     _private_files()
     store = _migrated_store()
     stopped = threading.Event()
@@ -192,9 +198,40 @@ def projections_retry() -> None:
         sys.exit(1)
 
 
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the whole store (events and read model) into a new file at PATH, while the service
+    runs: SQLite's online backup, or pg_dump on PostgreSQL."""
+    try:
+        copied = backup(StoreSettings.from_environ(), path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {copied.events} events to {copied.path}.")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Overwrite a store that has tables (stop the service first)."
+)
+def restore_command(path: Path, replace: bool) -> None:
+    """Restore a backup made by `consortium backup` into the configured store (an empty one,
+    unless --replace)."""
+    try:
+        copied = restore(StoreSettings.from_environ(), path, replace=replace)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {copied.events} events from {path}.")
+
+
 @main.group()
 def token() -> None:
     """API tokens."""
+
+
+TOKEN_DAYS = 90
+"""How long a token made at the command line lives unless told otherwise."""
 
 
 @token.command("create")
@@ -204,11 +241,29 @@ def token() -> None:
     "--programme-manager", is_flag=True, help="Let a new account found consortia (may_found)."
 )
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-@click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None)
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(1, 3650),
+    default=TOKEN_DAYS,
+    show_default=True,
+    help="Days until the token stops working.",
+)
+@click.option("--no-expiry", is_flag=True, help="A token that never expires (revoke it by hand).")
 def token_create(
-    email: str, admin: bool, programme_manager: bool, name: str, expires_in_days: int | None
+    email: str,
+    admin: bool,
+    programme_manager: bool,
+    name: str,
+    expires_in_days: int,
+    no_expiry: bool,
 ) -> None:
     """Print a new API token for an account as the only line of output."""
+    if (
+        no_expiry
+        and click.get_current_context().get_parameter_source("expires_in_days")
+        is not click.core.ParameterSource.DEFAULT
+    ):
+        raise click.UsageError("--no-expiry and --expires-in-days exclude each other.")
     store = _migrated_store()
     caller = _cli_caller()
     try:
@@ -224,10 +279,40 @@ def token_create(
             )
         elif admin and not account.is_admin:
             raise click.ClickException(f"{email} exists and is not an administrator.")
-        expires_at = None
-        if expires_in_days is not None:
-            expires_at = accounts.clock() + timedelta(days=expires_in_days)
-        issued = accounts.issue_token(account, name=name, expires_at=expires_at, caller=caller)
+        issued = _issue(accounts, account, name, None if no_expiry else expires_in_days, caller)
     finally:
         store.close()
     click.echo(issued.secret)
+
+
+@token.command("first-admin")
+@click.option("--email", required=True, help="The first administrator's email.")
+@click.option("--name", default="first start", show_default=True, help="What the token is for.")
+def token_first_admin(email: str, name: str) -> None:
+    """On a store without accounts, make the first administrator and print a token for them
+    (it expires after 90 days). On a store with accounts, print nothing: make a token with
+    `consortium token create` instead."""
+    store = _migrated_store()
+    caller = _cli_caller()
+    try:
+        accounts = store.accounts
+        if accounts.accounts(limit=1).items:
+            return
+        account = accounts.open_account(
+            email=email, name=None, is_admin=True, may_found=True, caller=caller
+        )
+        issued = _issue(accounts, account, name, TOKEN_DAYS, caller)
+    finally:
+        store.close()
+    click.echo(issued.secret)
+
+
+def _issue(
+    accounts: AccountsApplication,
+    account: Account,
+    name: str,
+    days: int | None,
+    caller: Caller,
+) -> IssuedToken:
+    expires_at = None if days is None else accounts.clock() + timedelta(days=days)
+    return accounts.issue_token(account, name=name, expires_at=expires_at, caller=caller)

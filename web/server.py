@@ -7,14 +7,17 @@ while others serve) only opens the store, so workers never race or deadlock maki
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from events.bootstrap import migrate
 from web.app import create_app
+from web.metrics import MULTIPROCESS_DIR, mark_process_dead
 
 
 def default_workers() -> int:
@@ -36,6 +39,8 @@ class Server(BaseApplication):  # type: ignore[misc]
             "control_socket_disable": True,
             "graceful_timeout": 10,
             "timeout": 60,
+            # A dead worker's share of the metrics stops counting as live (web/metrics.py).
+            "child_exit": mark_process_dead,
         }
         super().__init__()
 
@@ -50,6 +55,11 @@ class Server(BaseApplication):  # type: ignore[misc]
 
 def serve(bind: str, workers: int) -> None:
     migrate()  # before the workers start: they only open the store
+    # Each worker counts its requests in files here; a scrape sums them (web/metrics.py).
+    metrics_dir = None
+    if not os.environ.get(MULTIPROCESS_DIR):
+        metrics_dir = tempfile.mkdtemp(prefix="consortium-metrics-")
+        os.environ[MULTIPROCESS_DIR] = metrics_dir
     scanner = None
     if not os.environ.get("CONSORTIUM_BROKER_URL"):
         # No broker: the reminder scanner runs as a process of its own beside the web.
@@ -60,3 +70,5 @@ def serve(bind: str, workers: int) -> None:
         if scanner is not None:
             scanner.terminate()
             scanner.wait(timeout=10)
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -35,7 +35,9 @@ from gunicorn.http.errors import (
 from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.gthread import ThreadWorker
 
+from events import logs
 from web.redaction import loggable_path
+from web.request_log import REQUEST_FIELDS
 
 PROBLEM_JSON: Final = "application/problem+json"
 REDACTED: Final = "***"
@@ -138,7 +140,18 @@ _SECRET_ATOMS: Final = frozenset(
 
 
 class AccessLogger(Logger):  # type: ignore[misc]
-    """gunicorn's logger, whose access lines never carry a query's values nor credentials."""
+    """gunicorn's logger: its access lines never carry a query's values nor credentials, and
+    with ``CONSORTIUM_LOG_FORMAT=json`` (the default) every line, gunicorn's own and the
+    service's, is a JSON object (events/logs.py); an access line then also carries what the
+    app knew of the request (``request_id``, ``actor``, ``consortium_id``, ``route``)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        chosen = logs.formatter()
+        for each in (self.error_log, self.access_log):
+            for handler in each.handlers:
+                handler.setFormatter(chosen)
+        logs.configure()  # the service's own loggers, to stderr like gunicorn's errors
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
@@ -150,3 +163,26 @@ class AccessLogger(Logger):  # type: ignore[misc]
         atoms.update({"f": referrer, "{referer}i": referrer, "{http_referer}e": referrer})
         atoms.update({key: REDACTED for key in atoms if key in _SECRET_ATOMS})
         return atoms
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        if not logs.wants_json():
+            super().access(resp, req, environ, request_time)
+            return
+        if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
+            return
+        status = str(getattr(resp, "status", "") or "").split(" ", 1)[0]
+        fields: dict[str, Any] = {
+            "remote_addr": environ.get("REMOTE_ADDR"),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": redact_uri(environ.get("RAW_URI", "")),
+            "protocol": environ.get("SERVER_PROTOCOL"),
+            "status": int(status) if status.isdigit() else status,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "user_agent": (environ.get("HTTP_USER_AGENT") or "")[:200] or None,
+            **environ.get(REQUEST_FIELDS, {}),
+        }
+        try:
+            self.access_log.info("request", extra={"fields": fields})
+        except Exception:  # a log line must never fail a request
+            self.error("Failed to write the access line.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 
+from events import logs
 from workers.embedded import run_forever
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(logging.INFO)
     if sys.argv[1:] != ["embedded"]:
         sys.exit("usage: python -m workers embedded")
     run_forever()

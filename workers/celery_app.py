@@ -13,12 +13,14 @@ never sends twice, and the redelivered task (same id, so the same claim) takes o
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Final
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import setup_logging, worker_init
 
+from events import logs
 from events.bootstrap import migrate
 
 SCAN_INTERVAL_SECONDS: Final = float(os.environ.get("CONSORTIUM_SCAN_INTERVAL", "300"))
@@ -70,3 +72,13 @@ def _make_tables(**_: object) -> None:
 
 
 worker_init.connect(_make_tables)
+
+
+def _logs(loglevel: int | str | None = None, **_: object) -> None:
+    """Celery's workers and beat log like the rest of the service (events/logs.py)."""
+    logs.configure(
+        logging.getLevelName(loglevel) if isinstance(loglevel, str) else loglevel or logging.INFO
+    )
+
+
+setup_logging.connect(_logs)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import smtplib
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
+from events.application import StoreBusy
+from events.readmodel.side import StaleReadModel
 from events.reminders import Due
 from workers import runtime
 from workers.celery_app import RETRY_BACKOFF_MAX
@@ -16,6 +18,10 @@ from workers.delivery import deliver
 from workers.invitation_delivery import deliver_invitation
 
 log = get_task_logger(__name__)
+
+# What passes by itself: the mail server or network, the read model catching up after a burst of
+# writes, writers colliding on one consortium. A retry (same task id, so the same claim) goes on.
+TRANSIENT: Final = (smtplib.SMTPException, OSError, StaleReadModel, StoreBusy)
 
 
 @shared_task(name="workers.tasks.scan_due_reminders")
@@ -31,7 +37,7 @@ def scan_due_reminders() -> int:
 @shared_task(
     bind=True,
     name="workers.tasks.deliver_reminder",
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=TRANSIENT,
     retry_backoff=2,
     retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
@@ -56,7 +62,7 @@ def scan_invitation_mails() -> int:
 @shared_task(
     bind=True,
     name="workers.tasks.deliver_invitation_mail",
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=TRANSIENT,
     retry_backoff=2,
     retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,

@@ -148,6 +148,19 @@ def revisions(tx: Tx, consortium_id: UUID) -> list[Commitment]:
     return [_commitment(r) for r in rows]
 
 
+def pledge_in_force(
+    tx: Tx, consortium_id: UUID, member_id: UUID, year: int, kind: ContributionKind
+) -> Commitment | None:
+    """The last revision of a member's pledge of a kind for a year, if it pledged one."""
+    rows = tx.rows(
+        """SELECT * FROM {t}rm_pledges
+           WHERE consortium_id = :c AND member_id = :m AND year = :y AND kind = :k
+           ORDER BY revision DESC LIMIT 1""",
+        {"c": str(consortium_id), "m": str(member_id), "y": year, "k": kind.value},
+    )
+    return _commitment(rows[0]) if rows else None
+
+
 def commitment(tx: Tx, consortium_id: UUID, commitment_id: UUID) -> Commitment | None:
     rows = tx.rows(
         "SELECT * FROM {t}rm_pledges WHERE consortium_id = :c AND commitment_id = :id",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Final, TypeVar, cast
 from uuid import UUID
@@ -22,7 +22,7 @@ from eventsourcing.utils import Environment, strtobool
 from consortium.access import Principal
 from events.application import StoreApplication
 from events.postgres import connect
-from events.readmodel import failures, queries, roles
+from events.readmodel import failures, operations, queries, roles
 from events.readmodel.failures import Failure
 from events.readmodel.follower import AdvisoryLock, FileLock, Follower, Leadership, Lock
 from events.readmodel.projection import ConsortiumProjection
@@ -57,6 +57,15 @@ class Status:
     @property
     def lag(self) -> int:
         return max(0, self.head - self.position)
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far the read model is behind the log: in events, and in seconds since the first
+    event it has not applied yet was recorded (0 when it is up to date)."""
+
+    events: int
+    seconds: float
 
 
 class ReadSide:
@@ -160,6 +169,24 @@ class ReadSide:
                 failed=failures.count(tx, application),
                 failures=failures.listed(tx, application, limit),
             )
+
+    def lag(self, now: datetime) -> Lag:
+        """How far behind the log the read model is now (without waiting for it)."""
+        position = self.follower.position()
+        head = self.follower.head()
+        if head <= position:
+            return Lag(events=0, seconds=0.0)
+        app = self.follower.app
+        seconds = 0.0
+        for first in app.recorder.select_notifications(start=position + 1, limit=1):
+            recorded: datetime = getattr(app.mapper.to_domain_event(first), "timestamp", now)
+            seconds = max(0.0, (now - recorded).total_seconds())
+        return Lag(events=head - position, seconds=seconds)
+
+    def reminder_counts(self) -> dict[str, int]:
+        """Reminders by state, as the read model has them now."""
+        with self.view.transaction(commit=False) as tx:
+            return operations.reminder_counts(tx)
 
     # -- life -----------------------------------------------------------------------------
 

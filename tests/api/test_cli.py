@@ -6,12 +6,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 
+from consortium.accounts import ApiToken
 from events.bootstrap import migrate, open_store
 from events.settings import StoreSettings
 from tests.api.support import CONSORTIA, all_pages
@@ -174,6 +176,61 @@ def test_demo_run_twice_says_which_it_skipped_and_why(database_url: str) -> None
         f"skipped {name}: a consortium of this name exists (the demo was loaded before)"
         for name in founded
     ]
+
+
+def tokens_of(database_url: str, email: str) -> list[ApiToken]:
+    store = open_store(StoreSettings.from_url(database_url))
+    try:
+        account = store.accounts.find_account(email)
+        assert account is not None
+        return store.accounts.tokens(account.id)
+    finally:
+        store.close()
+
+
+def test_a_token_made_at_the_command_line_expires_after_90_days(database_url: str) -> None:
+    new_token(database_url)
+
+    (token,) = tokens_of(database_url, "beheer@consortium.example")
+    assert token.expires_at is not None
+    assert token.expires_at - datetime.now(UTC) > timedelta(days=89, hours=23)
+    assert token.expires_at - datetime.now(UTC) <= timedelta(days=90)
+
+
+def test_no_expiry_makes_a_token_that_never_expires(database_url: str) -> None:
+    consortium(database_url, "token", "create", "--email", "a@b.example", "--no-expiry")
+
+    (token,) = tokens_of(database_url, "a@b.example")
+    assert token.expires_at is None
+
+
+def test_no_expiry_and_a_number_of_days_are_refused_together(database_url: str) -> None:
+    result = CliRunner(env={"CONSORTIUM_DATABASE_URL": database_url}).invoke(
+        main,
+        ["token", "create", "--email", "a@b.example", "--no-expiry", "--expires-in-days", "5"],
+    )
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_first_admin_prints_a_token_of_an_administrator_on_an_empty_store(
+    database_url: str, app_client: FlaskClient
+) -> None:
+    token = consortium(database_url, "token", "first-admin", "--email", "a@b.example").stdout
+
+    me = Api(app_client, token.strip()).get("/api/v1/me")
+    assert me.status_code == 200
+    assert me.get_json()["is_admin"] is True
+
+
+def test_first_admin_prints_nothing_once_an_account_exists(database_url: str) -> None:
+    consortium(database_url, "token", "first-admin", "--email", "a@b.example")
+
+    again = consortium(database_url, "token", "first-admin", "--email", "a@b.example")
+
+    assert again.stdout == ""
+    assert len(tokens_of(database_url, "a@b.example")) == 1
 
 
 def test_demo_with_accounts_prints_accounts_that_log_in_on_the_pages(database_url: str) -> None:

@@ -86,6 +86,40 @@ def test_a_first_pledge_is_revision_one_and_names_who_recorded_it(
     assert consortium.ledger.pledge(utrecht.id, 2026) is None
 
 
+def test_a_revision_is_not_about_a_day_before_the_pledge_it_revises(
+    consortium: Consortium, cause: Act
+) -> None:
+    """The books read on a day take the pledge last made by then; were a revision about an
+    earlier day than the pledge it revises, that would not be the last one recorded."""
+    utrecht = member(consortium, 0)
+    made = TODAY - timedelta(days=10)
+    consortium.pledge(
+        member_id=utrecht.id,
+        year=2027,
+        amount=euro("25000.00"),
+        reason=None,
+        pledged_on=made,
+        cause=cause(),
+    )
+    version = consortium.version
+
+    def revise(on: date) -> Any:
+        return consortium.pledge(
+            member_id=utrecht.id,
+            year=2027,
+            amount=euro("20000.00"),
+            reason="Bezuiniging",
+            pledged_on=on,
+            in_force_since=made,
+            cause=cause(),
+        )
+
+    with pytest.raises(InvalidValue, match=f"before {made}") as earlier:
+        revise(made - timedelta(days=1))
+    assert (refused_field(earlier), consortium.version) == ("pledged_on", version)
+    assert revise(made).revision == 2
+
+
 def test_a_revision_needs_a_reason_and_keeps_the_history(
     consortium: Consortium, cause: Act
 ) -> None:

@@ -54,7 +54,8 @@ class CommitmentIn(StrictSchema):
         load_default=None,
         metadata={
             "description": "The day the pledge was made (a council decision, a letter); "
-            "today by default. A day before today marks the pledge as entered afterwards."
+            "today by default. A day before today marks the pledge as entered afterwards. "
+            "A revision is not about a day before the pledge it revises."
         },
     )
     reason = LongText(
