@@ -1,4 +1,5 @@
-"""The Flask application factory: wires the store, the API, its documentation and errors."""
+"""The Flask application factory: wires the store, the API, its documentation and errors, and the
+web pages."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import atexit
 import logging
 from typing import Any
 
-from flask import Flask, Request, Response
-from flask.sessions import SessionInterface, SessionMixin
+from flask import Flask
 from flask_smorest import Api
 
 from events.bootstrap import Store, open_store
@@ -21,6 +21,7 @@ from web.health import init_health
 from web.i18n import init_i18n
 from web.metrics import init_metrics
 from web.outage import init_outage
+from web.pages import PAGE_CONFIG, init_pages
 from web.problems import PROBLEM_JSON, handle_http_exception, init_problems
 from web.ratelimit import init_rate_limits
 from web.request_log import init_request_log
@@ -48,17 +49,6 @@ class ProblemApi(Api):  # type: ignore[misc]
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
 
-class NoSessions(SessionInterface):
-    """Clients authenticate with a bearer token on every request; the service keeps no cookie
-    session, so none is read, signed or written (Flask's default did so for every request)."""
-
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        return None  # Flask then gives the request its null session
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        return None
-
-
 def create_app(
     store: Store | None = None,
     settings: WebSettings | None = None,
@@ -76,8 +66,8 @@ def create_app(
     app = Flask(__name__)
     app.config.update(docs_config())
     app.config.update(SECRET_KEY=settings.secret_key, BASE_URL=settings.base_url)
+    app.config.update(PAGE_CONFIG)
     app.config.update(config or {})
-    app.session_interface = NoSessions()
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
@@ -100,4 +90,6 @@ def create_app(
     init_problems(app)
     init_i18n(app)
     init_health(app, max_lag_seconds=settings.ready_max_lag_seconds, broker_url=settings.broker_url)
+    # The pages for people; the API above keeps no session (web/pages/session.py).
+    init_pages(app)
     return app

@@ -10,6 +10,7 @@ from typing import Final
 from flask import Flask, Response, abort, current_app, g, request
 
 from consortium.accounts import Account
+from consortium.errors import InvalidValue
 from events.bootstrap import Store
 from events.caller import Caller
 from web.ratelimit import too_many_failures
@@ -39,6 +40,14 @@ def current_account() -> Account:
     if account is None:  # pragma: no cover - every API view runs after authentication
         abort(401)
     return account
+
+
+def password_account(email: str, password: str) -> Account | None:
+    """The active account with this e-mail address and password, if any (API and pages)."""
+    try:
+        return store().accounts.check_password(email, password)
+    except InvalidValue:  # not an e-mail address: no account has it
+        return None
 
 
 def current_caller() -> Caller:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -25,6 +26,7 @@ from events.backup import BackupError, backup, restore
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.demo import load_demo
+from events.demo_accounts import demo_accounts
 from events.settings import StoreSettings
 from web.server import default_workers
 from web.server import serve as run_server
@@ -98,11 +100,18 @@ def serve(bind: str, workers: int | None) -> None:
 
 
 @main.command()
-def demo() -> None:
+@click.option(
+    "--accounts",
+    is_flag=True,
+    help="Also open accounts to try the web pages with (printed with their passwords).",
+)
+def demo(accounts: bool) -> None:
     """Load a realistic sample of consortia (skips those that exist already)."""
     store = _migrated_store()
     try:
-        loaded = load_demo(store, _cli_caller())
+        caller = _cli_caller()
+        loaded = load_demo(store, caller)
+        opened = demo_accounts(store, caller, lambda: secrets.token_urlsafe(12)) if accounts else []
     finally:
         store.close()
     for consortium in loaded.founded:
@@ -111,6 +120,9 @@ def demo() -> None:
         click.echo(f"skipped {name}: {reason}")
     if not loaded.founded:
         click.echo("The sample consortia exist already.")
+    for account in opened:
+        password = account.password or "(existed already; its password is unchanged)"
+        click.echo(f"account {account.email}  {account.role.value}  {password}")
 
 
 @main.group()

@@ -37,6 +37,9 @@ def init_i18n(app: Flask) -> None:
 
 
 def _language() -> str:
+    chosen = g.get("language")  # the pages' choice (web/pages), Dutch unless chosen otherwise
+    if chosen in LANGUAGES:
+        return str(chosen)
     account = g.get("account")
     if account is not None:
         return str(account.language.value)

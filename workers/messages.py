@@ -35,9 +35,8 @@ TEXT: Final = {
         "en is nog niet geëvalueerd.",
         "questions": "De vragen:",
         "link": "Bekijk en evalueer:",
-        "token": "De link opent de API van de dienst: stuur uw API-token mee "
-        "(Authorization: Bearer ...) of open {docs}, kies 'Authorize' en vul het token in. "
-        "Een token krijgt u van de beheerder van de dienst.",
+        "token": "De link opent de pagina van het samenwerkingsverband: log in met uw "
+        "e-mailadres en wachtwoord. Programmatuur leest hetzelfde via de API ({docs}).",
         "footer": "U ontvangt dit bericht omdat u bij dit samenwerkingsverband betrokken bent.",
     },
     "en": {
@@ -49,9 +48,8 @@ TEXT: Final = {
         "{due} and has not been evaluated yet.",
         "questions": "The questions:",
         "link": "View and evaluate:",
-        "token": "The link opens the service's API: send your API token with it "
-        "(Authorization: Bearer ...) or open {docs}, choose 'Authorize' and enter the token. "
-        "The service's administrator can give you a token.",
+        "token": "The link opens the consortium's page: log in with your e-mail address and "
+        "password. Software reads the same through the API ({docs}).",
         "footer": "You receive this message because you take part in this consortium.",
     },
 }
@@ -87,7 +85,8 @@ def compose(
         DUTCH_QUESTIONS.get(q.key, q.text) if language == "nl" else q.text
         for q in milestone.questions
     ]
-    link = f"{base_url}/api/v1/consortia/{consortium.id}/milestones/{milestone.id}"
+    # The milestone on its consortium's page (programme managers find "Evaluate" there).
+    link = f"{base_url}/consortia/{consortium.id}#milestone-{milestone.id}"
 
     message = EmailMessage()
     message["Subject"] = subject.format(**values)

@@ -231,3 +231,35 @@ def test_first_admin_prints_nothing_once_an_account_exists(database_url: str) ->
 
     assert again.stdout == ""
     assert len(tokens_of(database_url, "a@b.example")) == 1
+
+
+def test_demo_with_accounts_prints_accounts_that_log_in_on_the_pages(database_url: str) -> None:
+    lines = consortium(database_url, "demo", "--accounts").stdout.splitlines()
+
+    accounts = {
+        line.split()[2]: (line.split()[1], line.split()[3])
+        for line in lines
+        if line.startswith("account ")
+    }
+    assert set(accounts) == {"programme_manager", "member_representative", "funder"}
+    email, password = accounts["member_representative"]
+    store = open_store(StoreSettings.from_url(database_url))
+    try:
+        client = create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+        login = client.get("/login").get_data(as_text=True)
+        token = login.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        answer = client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+        assert answer.status_code == 302
+        assert "Langer thuis in de wijk (demo)" in client.get("/me").get_data(as_text=True)
+    finally:
+        store.close()
+
+
+def test_demo_with_accounts_run_twice_keeps_their_passwords(database_url: str) -> None:
+    consortium(database_url, "demo", "--accounts")
+
+    again = consortium(database_url, "demo", "--accounts").stdout
+
+    assert again.count("existed already") == 3

@@ -15,13 +15,13 @@ from flask import g, request, url_for
 from flask.views import MethodView
 
 from consortium.accounts import Account, ApiToken
-from consortium.errors import InvalidValue, NotAllowed
+from consortium.errors import NotAllowed
 from events.accounts import AccountNotFound
 from events.caller import Caller
 from events.readmodel.roles import HeldRole
 from web.api.paging import page_body
 from web.arguments import Blueprint
-from web.auth import current_account, current_caller, store
+from web.auth import current_account, current_caller, password_account, store
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.problems import problem
 from web.ratelimit import login_blocked, too_many_failed_logins
@@ -180,13 +180,6 @@ def _issue(
     return body, 201, {"Location": location}
 
 
-def _password_account(email: str, password: str) -> Account | None:
-    try:
-        return store().accounts.check_password(email, password)
-    except InvalidValue:  # not an e-mail address: no account has it
-        return None
-
-
 @blp.route("/tokens")
 class PasswordTokens(MethodView):
     @blp.arguments(TokenIn)
@@ -207,7 +200,7 @@ class PasswordTokens(MethodView):
         refused = login_blocked(request.remote_addr, email)
         if refused is not None:
             return refused
-        account = _password_account(email, password)
+        account = password_account(email, password)
         if account is None:
             refused = too_many_failed_logins(request.remote_addr, email)
             # Never the address tried nor the password; the request id ties this to the client.

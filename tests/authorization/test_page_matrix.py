@@ -1,0 +1,219 @@
+"""Every page route, for every kind of visitor, answers the status the rules promise: the same
+rules as the API's (tests/authorization/test_route_matrix.py), with a page's ways of saying so:
+a visitor who is not logged in is sent to the login page (302), a form sent successfully
+redirects (302), and a consortium one may not see is not there (404).
+
+The routes come from the Flask URL map: a new page without an entry here fails
+``test_every_page_route_has_an_entry_in_the_matrix``."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from events.bootstrap import Store
+from tests.authorization.test_route_matrix import READ, Expect, for_own_member, manage
+from tests.authorization.world import ROLES, World, build_world
+
+EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    rule: str
+    path: Callable[[World], str]
+    expect: Expect
+    form: Callable[[World], dict[str, str]] | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def c(w: World) -> str:
+    return f"/consortia/{w.consortium}"
+
+
+def contribution(w: World) -> dict[str, str]:
+    return {
+        "member_id": str(w.member),
+        "kind": "cash",
+        "amount": "250,00",
+        "date": "01-03-2026",
+        "once": uuid.uuid4().hex,
+    }
+
+
+CASES = [
+    Case("GET", "/", lambda w: "/", EVERYONE),
+    Case("GET", "/me", lambda w: "/me", EVERYONE),
+    Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
+    Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/contributions",
+        lambda w: f"{c(w)}/contributions",
+        READ,
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/contributions/new",
+        lambda w: f"{c(w)}/contributions/new",
+        for_own_member(200),
+    ),
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/contributions/new",
+        lambda w: f"{c(w)}/contributions/new",
+        for_own_member(302),
+        form=contribution,
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/commitments/new",
+        lambda w: f"{c(w)}/commitments/new",
+        for_own_member(200),
+    ),
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/commitments/new",
+        lambda w: f"{c(w)}/commitments/new",
+        for_own_member(302),
+        form=lambda w: {"member_id": str(w.member), "year": "2027", "amount": "2.500,00"},
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/expenditures/new",
+        lambda w: f"{c(w)}/expenditures/new",
+        manage(200),
+    ),
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/expenditures/new",
+        lambda w: f"{c(w)}/expenditures/new",
+        manage(302),
+        form=lambda w: {
+            "amount": "100,00",
+            "date": "01-03-2026",
+            "description": "Zaal",
+            "once": uuid.uuid4().hex,
+        },
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/contributions/<uuid:contribution_id>/reversal",
+        lambda w: f"{c(w)}/contributions/{w.contribution}/reversal",
+        for_own_member(200),
+    ),
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/contributions/<uuid:contribution_id>/reversal",
+        lambda w: f"{c(w)}/contributions/{w.contribution}/reversal",
+        for_own_member(302),
+        form=lambda w: {"reason": "Dubbel geboekt"},
+    ),
+]
+
+CASES += [
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluation",
+        lambda w: f"{c(w)}/milestones/{w.milestone}/evaluation",
+        manage(200),
+    ),
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/evaluation",
+        lambda w: f"{c(w)}/milestones/{w.milestone}/evaluation",
+        manage(302),
+        form=lambda w: {"answer_0": "yes", "answer_1": "yes", "answer_2": "yes", "decision": "go"},
+    ),
+]
+
+CASES += [
+    Case("GET", "/consortia/<uuid:consortium_id>/members/new", lambda w: f"{c(w)}/members/new",
+         manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/members/new", lambda w: f"{c(w)}/members/new",
+         manage(302),
+         form=lambda w: {"party": "Gemeente Bunnik", "sector": "municipality", "role": "adopter"}),
+    Case("GET", "/consortia/<uuid:consortium_id>/milestones/new",
+         lambda w: f"{c(w)}/milestones/new", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/milestones/new",
+         lambda w: f"{c(w)}/milestones/new", manage(302),
+         form=lambda w: {"title": "Tweede proef", "due_date": "01-06-2026"}),
+]  # fmt: skip
+
+# The same route under another rule: a representative cannot even choose another member (the
+# form offers only their own: 422).
+RULE_CASES = [
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/contributions/new",
+        lambda w: f"{c(w)}/contributions/new",
+        {**for_own_member(302), "rep": 422},
+        form=lambda w: {**contribution(w), "member_id": str(w.other_member)},
+    ),
+]
+
+# Pages anyone may open, and what is no page (the API, static files, the API reference).
+PUBLIC_RULES = {"GET /login", "POST /login", "POST /logout", "POST /language"}
+
+
+def page_routes(app: Flask) -> set[str]:
+    return {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("pages.")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_page_route_has_an_entry_in_the_matrix(app: Flask) -> None:
+    assert page_routes(app) == {case.name for case in CASES} | PUBLIC_RULES
+
+
+def _logged_in(client: FlaskClient, world: World, role: str) -> str:
+    """Log the client in as that role (a session of the account) and answer a CSRF token."""
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session["account_id"] = str(world.accounts[role])
+    page = client.get("/me" if role != "anonymous" else "/login")
+    found = _TOKEN.search(page.get_data(as_text=True))
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES + RULE_CASES, ids=lambda case: case.name)
+def test_page_answers_each_role_as_the_rules_say(
+    app: Flask, store: Store, case: Case, role: str
+) -> None:
+    world = build_world(store)
+    client = app.test_client()
+    token = _logged_in(client, world, role)
+    form = {**(case.form(world) if case.form else {}), "csrf_token": token}
+    if case.method == "GET":
+        status = client.get(case.path(world)).status_code
+    else:
+        status = client.post(case.path(world), data=form).status_code
+    assert status == (302 if role == "anonymous" else case.expect[role])
+
+
+def test_a_second_reversal_is_refused_in_the_form(app: Flask, store: Store) -> None:
+    world = build_world(store)
+    client = app.test_client()
+    token = _logged_in(client, world, "pm")
+    answer = client.post(
+        f"{c(world)}/contributions/{world.reversed_contribution}/reversal",
+        data={"reason": "Nog eens", "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    assert "reversed already" in answer.get_data(as_text=True)

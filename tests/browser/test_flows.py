@@ -1,0 +1,135 @@
+"""The main flows in a real browser: a municipal officer logs work in kind with the keyboard
+alone; a funder reads the budget as of a day with its chart; axe-core finds no WCAG 2.1 A or
+AA violation on any page, in Dutch and in English."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from consortium.cause import about_day
+from tests.browser.conftest import axe_violations, log_in, screenshot
+from tests.pages.world import FUNDER, MANAGER, OFFICER, PASSWORD, World
+from tests.service import Service
+
+pytestmark = pytest.mark.slow
+
+Site = tuple[Service, World]
+
+
+def dutch_today() -> date:
+    return about_day(datetime.now(UTC))
+
+
+def focused_id(page: Any) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
+
+
+def tab_to(page: Any, element_id: str, most: int = 40) -> None:
+    """Press Tab until the element has the focus (fails if Tab never gets there)."""
+    for _ in range(most):
+        if focused_id(page) == element_id:
+            return
+        page.keyboard.press("Tab")
+    assert focused_id(page) == element_id, f"Tab never reached #{element_id}"
+
+
+def test_an_officer_logs_work_in_kind_with_the_keyboard_alone(page: Any, site: Site) -> None:
+    _, world = site
+    page.goto("/login")
+    tab_to(page, "email")
+    page.keyboard.type(OFFICER)
+    tab_to(page, "password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    page.goto(f"/consortia/{world.consortium_id}/contributions/new")
+    tab_to(page, "kind-0")
+    page.keyboard.press("ArrowDown")  # from "Geld" to "Werk of diensten (in natura)"
+    tab_to(page, "hours")
+    page.keyboard.type("12,5")
+    tab_to(page, "rate")
+    page.keyboard.type("95,00")
+    tab_to(page, "date")
+    page.keyboard.type(dutch_today().strftime("%d-%m-%Y"))
+    screenshot(page, "contribution-form-nl")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/consortia/{world.consortium_id}")
+    # 12,5 hours at € 95,00: the amount is computed.
+    assert "Bijdrage van €\xa01.187,50 vastgelegd" in page.inner_text("main")
+    screenshot(page, "consortium-nl")
+
+
+def test_form_errors_take_the_keyboard_to_the_summary_and_on_to_the_field(
+    page: Any, site: Site
+) -> None:
+    _, world = site
+    log_in(page, OFFICER, PASSWORD)
+    page.goto(f"/consortia/{world.consortium_id}/contributions/new")
+    page.fill("#amount", "veel")
+    page.press("#amount", "Enter")
+    page.wait_for_load_state()
+    assert focused_id(page) == ""  # the summary (no id) has the focus
+    assert "Verbeter het volgende" in page.evaluate("document.activeElement.innerText")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the first error's link
+    assert focused_id(page) == "amount"
+    screenshot(page, "contribution-errors-nl")
+
+
+def test_a_funder_reads_the_budget_as_of_a_day_with_its_chart(page: Any, site: Site) -> None:
+    log_in(page, FUNDER, PASSWORD)
+    page.goto("/me")
+    page.click("text=Begroting lezen")
+    page.fill("#as_of", "01-01-2000")
+    page.click("main button[type=submit]")
+    assert "bestond op die dag nog niet" in page.inner_text("main")
+    page.fill("#as_of", dutch_today().strftime("%d-%m-%Y"))
+    page.click("main button[type=submit]")
+    assert "Zoals vastgelegd tot en met" in page.inner_text("main")
+    assert page.locator("svg[role=img] rect.chart-received").count() >= 1
+    assert "€\xa050.000,00" in page.inner_text("table")  # pledged for this year
+    screenshot(page, "budget-funder-nl")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
+    page: Any, site: Site, language: str
+) -> None:
+    _, world = site
+    page.goto("/login")
+    if language == "en":
+        page.click("button[name=language]")
+    found: dict[str, list[dict[str, Any]]] = {"login": axe_violations(page)}
+    log_in(page, MANAGER, PASSWORD)
+    consortium = f"/consortia/{world.consortium_id}"
+    pages = {
+        "portfolio": "/",
+        "portfolio-refused": "/?checkpoint_before=morgen",
+        "consortium": consortium,
+        "budget": f"{consortium}/budget",
+        "me": "/me",
+        "contribution": f"{consortium}/contributions/new",
+        "pledge": f"{consortium}/commitments/new",
+        "expenditure": f"{consortium}/expenditures/new",
+        "contributions": f"{consortium}/contributions",
+        "evaluation": f"{consortium}/milestones/{world.milestone_id}/evaluation",
+        "member": f"{consortium}/members/new",
+        "milestone": f"{consortium}/milestones/new",
+    }
+    for name, path in pages.items():
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language
+        found[name] = axe_violations(page)
+        screenshot(page, f"{name}-{language}")
+    page.goto(pages["contribution"])
+    page.fill("#amount", "veel")
+    page.press("#amount", "Enter")
+    page.wait_for_load_state()
+    found["contribution-refused"] = axe_violations(page)
+    page.goto(pages["contributions"])
+    page.click("main a:has-text('Terugdraaien'), main a:has-text('Reverse')")
+    found["reversal"] = axe_violations(page)
+    assert {name: v for name, v in found.items() if v} == {}

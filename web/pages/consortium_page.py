@@ -1,0 +1,83 @@
+"""One consortium's page: members, phase and gates, milestones with their three questions, the
+budget per year and per member, and the latest history; and the read-only budget page with an
+as-of date (what a funder reads)."""
+
+from __future__ import annotations
+
+from typing import Final
+from uuid import UUID
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from consortium.access import Role
+from web.auth import current_caller, store
+from web.pages.blueprint import bp
+from web.pages.books import chart_of, end_of_day, year_rows
+from web.pages.dutch import parse_day
+from web.pages.history_text import event_line
+
+HISTORY_SHOWN: Final = 15
+
+
+@bp.route("/consortia/<uuid:consortium_id>")
+def consortium_page(consortium_id: UUID) -> ResponseReturnValue:
+    caller = current_caller()
+    consortia = store().consortia
+    consortium, members = consortia.with_members(consortium_id, caller)
+    view = consortia.budget(consortium_id, caller)
+    rows = year_rows(view)
+    # The latest events: those after the version HISTORY_SHOWN before the current one.
+    skipped = max(consortium.version - HISTORY_SHOWN, 0)
+    history = consortia.history(consortium_id, caller, after_version=skipped, limit=HISTORY_SHOWN)
+    roles = consortium.roles_of(caller.actor)
+    may_manage = caller.is_admin or Role.PROGRAMME_MANAGER in roles
+    represented = consortium.represented_members(caller.actor)
+    may_log = may_manage or bool(represented)
+    open_gates = [
+        m for m in consortium.milestones if m.is_open and m.closes_phase is consortium.phase
+    ]
+    return render_template(
+        "pages/consortium.html",
+        consortium=consortium,
+        members=members,
+        view=view,
+        rows=rows,
+        chart=chart_of(rows),
+        history=[event_line(e) for e in reversed(history.items)],
+        more_history=skipped > 0,
+        may_log=may_log,
+        may_manage=may_manage,
+        open_gates=open_gates,
+        names={m.id: m.party for m in members},
+    )
+
+
+@bp.route("/consortia/<uuid:consortium_id>/budget")
+def budget_page(consortium_id: UUID) -> ResponseReturnValue:
+    caller = current_caller()
+    consortia = store().consortia
+    consortium = consortia.consortium(consortium_id, caller)
+    typed = request.args.get("as_of", "").strip()
+    day = parse_day(typed) if typed else None
+    error = None
+    if typed and day is None:
+        error = _("Enter a date as day-month-year, such as 31-12-2026.")
+    elif day is not None and day > consortia.today():
+        error = _("Choose today or a day in the past.")
+    elif day is not None and end_of_day(day) < consortium.created_on:
+        error = _("The consortium did not exist yet on that day.")
+    as_of = end_of_day(day) if day is not None and error is None else None
+    view = consortia.budget(consortium_id, caller, as_of)
+    rows = year_rows(view)
+    return render_template(
+        "pages/budget.html",
+        consortium=consortium,
+        view=view,
+        rows=rows,
+        chart=chart_of(rows),
+        as_of_day=day if as_of is not None else None,
+        typed=typed,
+        error=error,
+    ), (422 if error else 200)

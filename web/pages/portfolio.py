@@ -1,0 +1,92 @@
+"""The portfolio: the consortia one may see, with the API's filters, sorting and paging."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+from flask import render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from consortium.members import Sector
+from consortium.phases import Phase
+from events.readmodel.queries import SORTS, PortfolioFilter
+from web.auth import current_caller, store
+from web.pages.blueprint import bp
+from web.pages.dutch import day_field_text, parse_day
+
+PAGE_SIZE: Final = 20
+_TEXT_LIMIT: Final = 200
+
+
+def _choice(name: str, allowed: set[str], errors: dict[str, str]) -> str | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if value not in allowed:
+        errors[name] = _("Choose one of the options.")
+        return None
+    return value
+
+
+def _text(name: str, errors: dict[str, str]) -> str | None:
+    value = request.args.get(name, "").strip()
+    if len(value) > _TEXT_LIMIT:
+        errors[name] = _("Use at most %(count)s characters.", count=_TEXT_LIMIT)
+        return None
+    return value or None
+
+
+def _day(name: str, errors: dict[str, str]) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    day = parse_day(value)
+    if day is None:
+        errors[name] = _("Enter a date as day-month-year, such as 31-12-2026.")
+    return day
+
+
+@bp.route("/")
+def portfolio() -> ResponseReturnValue:
+    errors: dict[str, str] = {}
+    phase = _choice("phase", {p.value for p in Phase}, errors)
+    sector = _choice("sector", {s.value for s in Sector}, errors)
+    sort = _choice("sort", set(SORTS), errors) or "founded"
+    where = PortfolioFilter(
+        phase=phase,
+        sector=sector,
+        party=_text("party", errors),
+        text=_text("q", errors),
+        checkpoint_before=_day("checkpoint_before", errors),
+    )
+    rows: list[Any] = []
+    next_url = None
+    if not errors:
+        rows, next_cursor = store().read.portfolio(
+            current_caller().principal,
+            where,
+            sort=sort,
+            cursor=request.args.get("cursor") or None,
+            limit=PAGE_SIZE,
+        )
+        if next_cursor is not None:
+            query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor" and v}
+            next_url = url_for("pages.portfolio", **{**query, "cursor": next_cursor})
+    shown = {k: request.args.get(k, "") for k in ("phase", "sector", "party", "q", "sort")}
+    shown["checkpoint_before"] = (
+        day_field_text(where.checkpoint_before)
+        if where.checkpoint_before
+        else request.args.get("checkpoint_before", "")
+    )
+    return render_template(
+        "pages/portfolio.html",
+        rows=rows,
+        next_url=next_url,
+        errors=errors,
+        shown=shown,
+        phases=list(Phase),
+        sectors=list(Sector),
+        sorts=sorted(SORTS),
+    ), (422 if errors else 200)

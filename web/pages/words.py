@@ -1,0 +1,70 @@
+"""The words for the domain's values on the pages (phases, sectors, roles, decisions, answers):
+English here, Dutch in the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from flask import Blueprint
+from flask_babel import gettext
+
+LABELS: Final = {
+    # phases
+    "exploration": "Exploration",
+    "pilot": "Pilot",
+    "scale_up": "Scale-up",
+    "adoption": "Adoption",
+    "closed": "Closed",
+    "stopped": "Stopped",
+    # sectors
+    "municipality": "Municipality",
+    "academia": "Knowledge institution",
+    "market": "Company",
+    "civil_society": "Civil society",
+    "government": "Government",
+    # member roles
+    "lead": "Lead",
+    "partner": "Partner",
+    "funder": "Funder",
+    "adopter": "Adopter",
+    # account roles
+    "programme_manager": "Programme manager",
+    "member_representative": "Member representative",
+    # decisions and answers
+    "go": "Go",
+    "go_with_conditions": "Go with conditions",
+    "redo": "Redo",
+    "stop": "Stop",
+    "yes": "Yes",
+    "partly": "Partly",
+    "no": "No",
+    # contribution kinds
+    "cash": "Cash",
+    "in_kind": "In kind",
+    # sorts of the portfolio
+    "founded": "Founded first",
+    "-founded": "Founded last",
+    "name": "Name (A to Z)",
+    "-name": "Name (Z to A)",
+    "next_checkpoint": "Next checkpoint",
+    "updated": "Changed first",
+    "-updated": "Changed last",
+}
+
+
+def word(value: Any) -> str:
+    """The page's word for a domain value (an enum or its value)."""
+    key = str(getattr(value, "value", value))
+    label = LABELS.get(key)
+    return str(gettext(label)) if label else key
+
+
+def option(value: Any) -> tuple[str, str]:
+    return str(getattr(value, "value", value)), word(value)
+
+
+def register_words(bp: Blueprint) -> None:
+    for name in ("phase_name", "sector_name", "role_name", "word"):
+        bp.add_app_template_filter(word, name)
+    for name in ("phase_option", "sector_option", "sort_option"):
+        bp.add_app_template_filter(option, name)
