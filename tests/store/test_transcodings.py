@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
@@ -143,7 +143,11 @@ def test_every_transcoding_has_a_name_of_its_own(transcoder: JSONTranscoder) -> 
 # -- Ids -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("id_", [UUID(int=0), UUID(int=2**128 - 1), uuid4()], ids=str)
+@pytest.mark.parametrize(
+    "id_",
+    [UUID(int=0), UUID(int=2**128 - 1), UUID("f439a2e5-8e93-4288-8ac1-151d0a4dac10")],
+    ids=str,
+)
 def test_an_id_comes_back_as_an_equal_uuid(transcoder: JSONTranscoder, id_: UUID) -> None:
     read = round_trip(transcoder, id_)
 
