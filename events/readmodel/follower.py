@@ -103,21 +103,30 @@ class Lock(Protocol):
 
 
 class Leadership:
-    """Which process follows the log: whoever holds the database's follower lock."""
+    """Which process follows the log: whoever holds the database's follower lock.
+
+    The threads of a process (the follower's, and a request's or a task's waiting for fresh
+    rows) take the lead one at a time. Were two to try at once, the one the lock refused (held,
+    by the other's handle, in this very process) would record that this process does not lead
+    after the other recorded that it does: the process would hold the lock and never follow,
+    and every other process would wait for it in vain."""
 
     def __init__(self, lock: Lock | None) -> None:
         self._lock = lock  # None: this process never leads
+        self._turn = threading.Lock()
         self.is_leader = False
 
     def try_lead(self) -> bool:
-        if not self.is_leader and self._lock is not None:
-            self.is_leader = self._lock.try_acquire()
-        return self.is_leader
+        with self._turn:
+            if not self.is_leader and self._lock is not None:
+                self.is_leader = self._lock.try_acquire()
+            return self.is_leader
 
     def step_down(self) -> None:
-        if self.is_leader and self._lock is not None:
-            self._lock.release()
-        self.is_leader = False
+        with self._turn:
+            if self.is_leader and self._lock is not None:
+                self._lock.release()
+            self.is_leader = False
 
 
 class FileLock:
