@@ -190,14 +190,19 @@ class InvitationService:
 
     def claim_mail(self, invitation_id: UUID, claim: str) -> InvitationMail | None:
         """Claim the mail of an invitation for one worker, and what it says; None when there is
-        nothing to send. Raises ``MailClaimedElsewhere`` while another worker is at it."""
+        nothing to send. Raises ``MailClaimedElsewhere`` while another worker is at it.
+
+        What the mail says is read first (the member's name from the read model): a worker that
+        finds the read model behind retries later without having written a claim, so its
+        retries do not add events for the read model to catch up with."""
+        invitation = self.consortia.invitation(invitation_id)
+        view = self._view(invitation)
         if not self.consortia.claim_invitation_mail(invitation_id, claim, SYSTEM):
             return None
-        invitation = self.consortia.invitation(invitation_id)
         account = self.accounts.find_account(invitation.email)
         return InvitationMail(
             invitation_id=invitation.id,
-            view=self._view(invitation),
+            view=view,
             token=self._token(invitation.id),
             language=account.language if account is not None else Language.NL,
         )

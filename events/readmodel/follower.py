@@ -103,16 +103,18 @@ class Lock(Protocol):
 
 
 class Leadership:
-    """Which process follows the log: whoever holds the database's follower lock."""
+    """Which process follows the log: whoever holds the database's follower lock.
+
+    The threads of a process (the follower's, and a request's or a task's waiting for fresh
+    rows) take the lead one at a time. Were two to try at once, the one the lock refused (held,
+    by the other's handle, in this very process) would record that this process does not lead
+    after the other recorded that it does: the process would hold the lock and never follow,
+    and every other process would wait for it in vain."""
 
     def __init__(self, lock: Lock | None) -> None:
         self._lock = lock  # None: this process never leads
         self.is_leader = False
-        # The background follower and a reader waiting for fresh rows both try to lead. Were
-        # they to try at once, the second attempt (a lock of its own on the same file) fails and
-        # could overwrite the first one's success: the process would lead without knowing it,
-        # and its readers wait for a leader that only polls. One attempt at a time.
-        self._trying = threading.Lock()
+        self._trying = threading.Lock()  # one attempt at a time (see the class)
 
     def try_lead(self) -> bool:
         with self._trying:

@@ -14,6 +14,7 @@ from consortium.access import Role
 from consortium.invitations import MAIL_LEASE
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.readmodel.side import StaleReadModel
 from events.settings import StoreSettings
 from tests.clock import StepClock
 from tests.workers.celery_support import REDIS_URL, Workers, settled
@@ -87,6 +88,25 @@ def test_a_mail_another_worker_holds_is_not_sent_again(store: Store, invitation_
 
     assert sent is False
     assert mailer.sent == []
+
+
+def test_a_worker_that_finds_the_read_model_behind_claims_nothing(
+    store: Store, clock: StepClock, invitation_id: UUID
+) -> None:
+    """Its retry finds the log as it was: no claim was recorded for the read model to apply."""
+    # A worker beside a projection process that is not running: the invitation's last event
+    # (written by ``store``, which read nothing since) is not in the read model.
+    worker = open_store(store.settings, clock, may_lead=False)
+    try:
+        head = worker.read.follower.head()
+        with pytest.raises(StaleReadModel):
+            deliver_invitation(worker, RecordingMailer(), invitation_id, claim="task-1")
+        head_after = worker.read.follower.head()
+    finally:
+        worker.close()
+
+    assert head_after == head
+    assert store.consortia.invitation(invitation_id).mail_claim is None
 
 
 def test_a_mail_another_worker_lost_is_sent_after_its_lease(

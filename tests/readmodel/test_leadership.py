@@ -1,0 +1,72 @@
+"""Leading the read model: the threads of one process share its lead.
+
+A Celery worker's follower thread tries to lead as it starts, while the worker's first task,
+needing fresh rows, tries too. The process must then lead (and follow), whichever thread took
+the lock: a thread refused by its own process's lock must not record that the process does not
+lead, or the process holds the lock and nobody ever applies an event again.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Final
+
+from events.readmodel.follower import FileLock, Leadership
+
+# How long the first thread, holding the lock already, gives the second to try at the same time.
+MOMENT: Final = 0.5
+WAIT_SECONDS: Final = 10.0
+
+
+class ContestedFileLock(FileLock):
+    """A file lock that the first thread takes and holds on to until a second thread tries to
+    take it as well (or a moment passed); the second learns the answer only once the first
+    thread's attempt to lead is over: so they try at once, and the refusal comes last."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.attempts = 0
+        self.first_tries = threading.Event()
+        self.second_tries = threading.Event()
+        self.first_done = threading.Event()
+
+    def try_acquire(self) -> bool:
+        self.attempts += 1
+        if self.attempts == 1:
+            acquired = super().try_acquire()
+            self.first_tries.set()
+            self.second_tries.wait(MOMENT)
+            return acquired
+        self.second_tries.set()
+        self.first_done.wait(WAIT_SECONDS)
+        return super().try_acquire()
+
+
+def test_threads_of_one_process_trying_to_lead_at_once_both_lead(tmp_path: Path) -> None:
+    path = str(tmp_path / "store.sqlite3.read-model.lock")
+    lock = ContestedFileLock(path)
+    leadership = Leadership(lock)
+    answers: dict[str, bool] = {}
+
+    def first() -> None:
+        answers["first"] = leadership.try_lead()
+        lock.first_done.set()
+
+    def second() -> None:
+        answers["second"] = leadership.try_lead()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    lock.first_tries.wait(WAIT_SECONDS)
+    threads[1].start()
+    for thread in threads:
+        thread.join(WAIT_SECONDS)
+    leading = leadership.try_lead()
+    leadership.step_down()
+    another_process = FileLock(path)
+
+    assert answers == {"first": True, "second": True}
+    assert leading is True
+    assert another_process.try_acquire()  # the lead was given back: nothing held it on
+    another_process.release()
