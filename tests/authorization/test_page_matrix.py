@@ -55,6 +55,11 @@ def contribution(w: World) -> dict[str, str]:
 CASES = [
     Case("GET", "/", lambda w: "/", EVERYONE),
     Case("GET", "/me", lambda w: "/me", EVERYONE),
+    # Everyone may renew or close their own calendar address (and no one else's: no id here).
+    Case("POST", "/me/calendar", lambda w: "/me/calendar", dict.fromkeys(ROLES[1:], 302)),
+    Case(
+        "POST", "/me/calendar/close", lambda w: "/me/calendar/close", dict.fromkeys(ROLES[1:], 302)
+    ),  # fmt: skip
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
     Case(
