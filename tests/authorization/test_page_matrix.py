@@ -59,7 +59,7 @@ CASES = [
     Case("POST", "/me/calendar", lambda w: "/me/calendar", dict.fromkeys(ROLES[1:], 302)),
     Case(
         "POST", "/me/calendar/close", lambda w: "/me/calendar/close", dict.fromkeys(ROLES[1:], 302)
-    ),  # fmt: skip
+    ),
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
     Case(
