@@ -141,6 +141,12 @@ def _day(value: Any) -> str:
     return day_text(value, language())
 
 
+@bp.app_template_filter("translated")
+def _translated(message: str) -> str:
+    """A message of the domain (such as why the financing is at risk) in the page's language."""
+    return translate(message)
+
+
 @bp.app_template_filter("number")
 def _number(value: Any) -> str:
     return number_text(value, language())
