@@ -99,6 +99,22 @@ class Account(RecordingAggregate):
         def apply(self, account: Account) -> None:
             account.token_ids = (*account.token_ids, self.token_id)
 
+    class CalendarFeedRenewed(ConsortiumEvent):
+        nonce: str
+
+        def apply(self, account: Account) -> None:
+            account.calendar_nonce = self.nonce
+
+    class CalendarFeedClosed(ConsortiumEvent):
+        def apply(self, account: Account) -> None:
+            account.calendar_nonce = None
+
+    # The nonce of the account's calendar-feed address (None: it has none). The address is
+    # derived from the service's secret and this nonce (events/calendar_feeds.py), so a new
+    # nonce is a new address and the old one answers nothing. A class default: accounts
+    # snapshotted before feeds existed have none.
+    calendar_nonce: str | None = None
+
     def __init__(
         self, email: str, name: str, language: Language, is_admin: bool, may_found: bool
     ) -> None:
@@ -173,6 +189,16 @@ class Account(RecordingAggregate):
 
     def note_token(self, token_id: UUID, cause: Cause) -> None:
         self._record(self.TokenIssued, cause, token_id=token_id)
+
+    def renew_calendar_feed(self, nonce: str, cause: Cause) -> None:
+        """A new calendar-feed address; the previous one (if any) stops answering."""
+        if not nonce or nonce == self.calendar_nonce:
+            raise RuleViolation("A new calendar address needs a new nonce.")
+        self._record(self.CalendarFeedRenewed, cause, nonce=nonce)
+
+    def close_calendar_feed(self, cause: Cause) -> None:
+        if self.calendar_nonce is not None:
+            self._record(self.CalendarFeedClosed, cause)
 
 
 class AdministratorRemovals(RecordingAggregate):

@@ -25,6 +25,7 @@ from consortium.accounts import (
 )
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
+from events import calendar_feeds
 from events.application import StoreApplication
 from events.caller import Caller, Clock, utc_now
 from events.consortia import Page
@@ -207,6 +208,38 @@ class AccountsApplication(StoreApplication):
         except VerificationError:
             return None
         return account
+
+    # -- calendar feed ------------------------------------------------------------------------
+
+    def renew_calendar_feed(self, account_id: UUID, *, caller: Caller) -> Account:
+        """A new secret calendar address for the account (the old one, if any, stops)."""
+        nonce = calendar_feeds.new_nonce()
+        account, _ = self._update(
+            account_id,
+            Account,
+            AccountNotFound,
+            caller,
+            lambda account, cause: account.renew_calendar_feed(nonce, cause),
+        )
+        return account
+
+    def close_calendar_feed(self, account_id: UUID, *, caller: Caller) -> Account:
+        account, _ = self._update(
+            account_id,
+            Account,
+            AccountNotFound,
+            caller,
+            lambda account, cause: account.close_calendar_feed(cause),
+        )
+        return account
+
+    def calendar_feed_account(self, secret: str, key: str) -> Account | None:
+        """The active account whose current calendar address this secret is, or None."""
+        account_id = calendar_feeds.account_id_in(secret)
+        account = self._find(account_id, Account) if account_id is not None else None
+        if account is None or not account.is_active:
+            return None
+        return account if calendar_feeds.is_current(secret, account, key) else None
 
     # -- tokens -------------------------------------------------------------------------------
 

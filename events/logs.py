@@ -8,8 +8,8 @@ scanner) writes its log this way when ``CONSORTIUM_LOG_FORMAT`` is ``json`` (the
 ``extra={"fields": {...}}``).
 
 Whatever a line says, these never reach it: API tokens (``cst_...``), credentials after
-``Bearer``/``Basic``, values of ``password``, ``token`` or ``secret`` fields, and an
-invitation's secret in its address.
+``Bearer``/``Basic``, values of ``password``, ``token`` or ``secret`` fields, and the secrets
+that are addresses: an invitation's and an account's calendar feed (``/calendar/<secret>.ics``).
 """
 
 from __future__ import annotations
@@ -26,9 +26,17 @@ from typing import Any, Final
 REDACTED: Final = "***"
 FORMAT_VARIABLE: Final = "CONSORTIUM_LOG_FORMAT"
 
-_SCRUBBERS: Final = (
+# Secrets that are (part of) an address's path; a route template's "<name>" is none.
+_PATH_SCRUBBERS: Final = (
     (re.compile(r"(/invitations/)(?!<)[^/?#\s\"']+"), rf"\g<1>{REDACTED}"),
-    (re.compile(r"\b(cst|inv)_[A-Za-z0-9_\-]{6,}"), rf"\g<1>_{REDACTED}"),
+    (
+        re.compile(r"(/calendar/)(?!<)[^/?#\s\"']+?(\.ics)?(?=[/?#\s\"']|$)"),
+        rf"\g<1>{REDACTED}\g<2>",
+    ),
+)
+_SCRUBBERS: Final = (
+    *_PATH_SCRUBBERS,
+    (re.compile(r"\b(cst|inv|cal)_[A-Za-z0-9_\-]{6,}"), rf"\g<1>_{REDACTED}"),
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]+"), rf"\g<1> {REDACTED}"),
     (
         re.compile(
@@ -54,8 +62,10 @@ def scrub(text: str) -> str:
 
 
 def loggable_path(path: str) -> str:
-    """An address's path with an invitation's secret replaced by ***."""
-    return _SCRUBBERS[0][0].sub(_SCRUBBERS[0][1], path)
+    """An address's path with the secrets in it (an invitation's, a calendar feed's) as ***."""
+    for pattern, replacement in _PATH_SCRUBBERS:
+        path = pattern.sub(replacement, path)
+    return path
 
 
 class JsonFormatter(logging.Formatter):

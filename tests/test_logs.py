@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from events.logs import JsonFormatter, scrub, wants_json
+from events.logs import JsonFormatter, loggable_path, scrub, wants_json
 
 TOKEN = "cst_Zx81Q0wVbq3nYl0sA9d2f4k5"
 
@@ -22,16 +22,22 @@ TOKEN = "cst_Zx81Q0wVbq3nYl0sA9d2f4k5"
         ('{"password": "correct horse battery"}', '{"password": "***"}'),
         ("secret=hush&limit=5", "secret=***&limit=5"),
         ("GET /api/v1/invitations/inv_abcdef123/accept", "GET /api/v1/invitations/***/accept"),
+        ("GET /calendar/cal_abcdef123.ics HTTP/1.1", "GET /calendar/***.ics HTTP/1.1"),
+        ("GET /calendar/anything-else", "GET /calendar/***"),
+        ("feed cal_abcdef123 fetched", "feed cal_*** fetched"),
     ],
 )
 def test_a_secret_in_a_line_is_written_as_stars(said: str, written: str) -> None:
     assert scrub(said) == written
 
 
-def test_a_route_template_is_not_taken_for_a_secret() -> None:
-    route = "/api/v1/invitations/<token>/accept"
-
+@pytest.mark.parametrize("route", ["/api/v1/invitations/<token>/accept", "/calendar/<secret>.ics"])
+def test_a_route_template_is_not_taken_for_a_secret(route: str) -> None:
     assert scrub(route) == route
+
+
+def test_a_calendar_feeds_path_is_logged_without_its_secret() -> None:
+    assert loggable_path("/calendar/cal_abcdef123.ics") == "/calendar/***.ics"
 
 
 def record(message: str, **fields: object) -> logging.LogRecord:

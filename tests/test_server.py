@@ -133,6 +133,15 @@ def test_the_access_log_never_holds_an_invitations_secret(service: Service) -> N
     assert any(a["path"] == "/api/v1/invitations/***/accept" for a in accepted)
 
 
+def test_the_access_log_never_holds_a_calendar_feeds_secret(service: Service) -> None:
+    secret = "cal_" + "0" * 32 + SECRET + "A" * (43 - len(SECRET))
+    service.request("GET", f"/calendar/{secret}.ics")
+    service.request("GET", "/api/v1/openapi.json")  # a line after it: it was written
+
+    assert SECRET not in service.log()
+    assert any(a["path"] == "/calendar/***.ics" for a in access_lines(service))
+
+
 # -- files under var/ ------------------------------------------------------------------------
 
 

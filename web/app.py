@@ -15,6 +15,7 @@ from events.readmodel.side import follows_elsewhere
 from web.api import register_blueprints
 from web.auth import init_auth
 from web.body import init_body_rules
+from web.calendar_feed import init_calendar_feed
 from web.config import WebSettings
 from web.docs import docs_config, init_docs
 from web.health import init_health
@@ -92,4 +93,6 @@ def create_app(
     init_health(app, max_lag_seconds=settings.ready_max_lag_seconds, broker_url=settings.broker_url)
     # The pages for people; the API above keeps no session (web/pages/session.py).
     init_pages(app)
+    # Calendar apps fetch an account's feed at its secret address, without a header.
+    init_calendar_feed(app)
     return app

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from events.bootstrap import Store
 from tests.authorization.test_route_matrix import READ, Expect, for_own_member, manage
-from tests.authorization.world import ROLES, World, build_world
+from tests.authorization.world import ROLES, World, build_world, email
 
 EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -55,6 +55,11 @@ def contribution(w: World) -> dict[str, str]:
 CASES = [
     Case("GET", "/", lambda w: "/", EVERYONE),
     Case("GET", "/me", lambda w: "/me", EVERYONE),
+    # Everyone may renew or close their own calendar address (and no one else's: no id here).
+    Case("POST", "/me/calendar", lambda w: "/me/calendar", dict.fromkeys(ROLES[1:], 302)),
+    Case(
+        "POST", "/me/calendar/close", lambda w: "/me/calendar/close", dict.fromkeys(ROLES[1:], 302)
+    ),
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
     Case(
@@ -149,6 +154,23 @@ CASES += [
     Case("POST", "/consortia/<uuid:consortium_id>/milestones/new",
          lambda w: f"{c(w)}/milestones/new", manage(302),
          form=lambda w: {"title": "Tweede proef", "due_date": "01-06-2026"}),
+]  # fmt: skip
+
+CASES += [
+    Case("GET", "/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/replan",
+         lambda w: f"{c(w)}/milestones/{w.milestone}/replan", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/milestones/<uuid:milestone_id>/replan",
+         lambda w: f"{c(w)}/milestones/{w.milestone}/replan", manage(302),
+         form=lambda w: {"due_date": "01-09-2026", "reason": "Zaal bezet"}),
+    Case("GET", "/consortia/<uuid:consortium_id>/roles/new", lambda w: f"{c(w)}/roles/new",
+         manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/roles/new", lambda w: f"{c(w)}/roles/new",
+         manage(302), form=lambda w: {"account": email("outsider"), "role": "funder"}),
+    Case("GET", "/consortia/<uuid:consortium_id>/reminder-policy",
+         lambda w: f"{c(w)}/reminder-policy", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/reminder-policy",
+         lambda w: f"{c(w)}/reminder-policy", manage(302),
+         form=lambda w: {"offsets": "14, 3, 0", "escalate_to_funders": "y"}),
 ]  # fmt: skip
 
 # The same route under another rule: a representative cannot even choose another member (the

@@ -118,6 +118,9 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "evaluation": f"{consortium}/milestones/{world.milestone_id}/evaluation",
         "member": f"{consortium}/members/new",
         "milestone": f"{consortium}/milestones/new",
+        "replan": f"{consortium}/milestones/{world.milestone_id}/replan",
+        "roles": f"{consortium}/roles/new",
+        "reminder-policy": f"{consortium}/reminder-policy",
     }
     for name, path in pages.items():
         page.goto(path)
@@ -132,4 +135,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
     page.goto(pages["contributions"])
     page.click("main a:has-text('Terugdraaien'), main a:has-text('Reverse')")
     found["reversal"] = axe_violations(page)
+    page.goto("/me")
+    page.click("main form[action='/me/calendar'] button")
+    found["me-calendar"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}

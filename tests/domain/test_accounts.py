@@ -15,7 +15,7 @@ from consortium.accounts import (
     check_an_administrator_remains,
 )
 from consortium.cause import Cause
-from consortium.errors import InvalidValue
+from consortium.errors import InvalidValue, RuleViolation
 from tests.domain.support import START, cause, recorded
 
 DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -196,3 +196,34 @@ def test_issuing_a_token_records_who_issued_it() -> None:
     token = issue(at=cause(actor="admin@consortium.example", request_id="req-9"))
     issued = recorded(token)[0]
     assert (issued.actor, issued.request_id) == ("admin@consortium.example", "req-9")
+
+
+# -- calendar feed ------------------------------------------------------------------------------
+
+
+def test_a_new_account_has_no_calendar_address() -> None:
+    assert open_account().calendar_nonce is None
+
+
+def test_renewing_the_calendar_address_keeps_the_new_nonce() -> None:
+    account = open_account()
+    account.renew_calendar_feed("first", cause())
+    account.renew_calendar_feed("second", cause())
+
+    assert account.calendar_nonce == "second"
+
+
+def test_a_calendar_address_is_never_renewed_to_the_same_nonce() -> None:
+    account = open_account()
+    account.renew_calendar_feed("first", cause())
+
+    with pytest.raises(RuleViolation):
+        account.renew_calendar_feed("first", cause())
+
+
+def test_closing_the_calendar_address_forgets_its_nonce() -> None:
+    account = open_account()
+    account.renew_calendar_feed("first", cause())
+    account.close_calendar_feed(cause())
+
+    assert account.calendar_nonce is None

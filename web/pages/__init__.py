@@ -16,6 +16,9 @@ from web.pages import (
     me,
     pledge,
     portfolio,
+    reminder_policy,
+    replan,
+    roles,
 )
 from web.pages.blueprint import bp
 from web.pages.security import CSRF_CONFIG, init_csrf
@@ -34,6 +37,9 @@ __all__ = [
     "me",
     "pledge",
     "portfolio",
+    "reminder_policy",
+    "replan",
+    "roles",
 ]
 
 PAGE_CONFIG = {**SESSION_CONFIG, **CSRF_CONFIG}

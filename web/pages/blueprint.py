@@ -7,13 +7,14 @@ import logging
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from consortium.accounts import Account
 from consortium.errors import DomainError, InvalidValue, NotAllowed, NotFound
-from web.i18n import language, translate
+from web.i18n import LANGUAGES, language, translate
 from web.pages.dutch import amount_text, day_text, number_text
 from web.pages.security import csrf, strict_headers
 from web.pages.session import chosen_language, logged_in_account
@@ -26,6 +27,8 @@ bp = Blueprint("pages", __name__, template_folder="../templates")
 # Pages anyone may open; every other page sends a visitor to the login page first.
 PUBLIC: Final = frozenset({"pages.login", "pages.choose_language_view"})
 DEFAULT_LANGUAGE: Final = "nl"
+# Dutch first: a browser that accepts any language ("*") gets Dutch.
+_PREFERENCE: Final = (DEFAULT_LANGUAGE, *(o for o in LANGUAGES if o != DEFAULT_LANGUAGE))
 
 
 @bp.before_request
@@ -33,9 +36,7 @@ def _who_and_how() -> ResponseReturnValue | None:
     account = logged_in_account()
     if account is not None:
         g.account = account
-    g.language = chosen_language() or (
-        str(account.language.value) if account is not None else DEFAULT_LANGUAGE
-    )
+    g.language = page_language(account)
     if request.method == "POST":
         csrf.protect()
     if account is None and request.endpoint not in PUBLIC:
@@ -43,7 +44,23 @@ def _who_and_how() -> ResponseReturnValue | None:
     return None
 
 
-bp.after_request(strict_headers)
+def page_language(account: Account | None) -> str:
+    """The language of a page: the one chosen with the button in this session, else the
+    account's, else the better of the browser's Accept-Language (when it names Dutch or
+    English), else Dutch."""
+    chosen = chosen_language()
+    if chosen in LANGUAGES:
+        return str(chosen)
+    if account is not None:
+        return str(account.language.value)
+    return request.accept_languages.best_match(_PREFERENCE) or DEFAULT_LANGUAGE
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    # A page's language may follow the browser's Accept-Language: caches must keep them apart.
+    response.vary.add("Accept-Language")
+    return strict_headers(response)
 
 
 def safe_next(target: str | None) -> str:
@@ -122,6 +139,12 @@ def _money(value: Any) -> str:
 @bp.app_template_filter("day")
 def _day(value: Any) -> str:
     return day_text(value, language())
+
+
+@bp.app_template_filter("translated")
+def _translated(message: str) -> str:
+    """A message of the domain (such as why the financing is at risk) in the page's language."""
+    return translate(message)
 
 
 @bp.app_template_filter("number")

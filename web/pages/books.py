@@ -31,9 +31,13 @@ def year_rows(view: BudgetView) -> list[YearRow]:
     return rows
 
 
+def axis_label(amount: Decimal) -> str:
+    """An amount on a chart's axis: whole euros, in the page's language."""
+    return amount_text(amount.quantize(Decimal(1)), language())
+
+
 def chart_of(rows: list[YearRow]) -> Chart:
-    chosen = language()
-    return year_chart(rows, lambda amount: amount_text(amount.quantize(Decimal(1)), chosen))
+    return year_chart(rows, axis_label)
 
 
 def end_of_day(day: date) -> datetime:

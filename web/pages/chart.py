@@ -75,24 +75,29 @@ def nice_maximum(largest: Decimal) -> Decimal:
     return 10 * power  # pragma: no cover - the last step always holds
 
 
-def year_chart(rows: Sequence[YearRow], amount_label: Callable[[Decimal], str]) -> Chart:
-    """The chart's geometry: one group of four bars per year, scaled to the largest amount."""
-    largest = max((row.value(s) for row in rows for s in SERIES), default=Decimal(0))
+def year_chart(
+    rows: Sequence[YearRow],
+    amount_label: Callable[[Decimal], str],
+    series: Sequence[str] = SERIES,
+) -> Chart:
+    """The chart's geometry: one group of bars per year (one per series), scaled to the
+    largest amount."""
+    largest = max((row.value(s) for row in rows for s in series), default=Decimal(0))
     top = nice_maximum(largest)
     plot_height = HEIGHT - _TOP - _BOTTOM
     baseline = float(HEIGHT - _BOTTOM)
     group_width = (WIDTH - _LEFT) / max(len(rows), 1)
-    bar_width = group_width * 0.8 / len(SERIES)
+    bar_width = group_width * 0.8 / len(series)
     groups = []
     for index, row in enumerate(rows):
         start = _LEFT + index * group_width + group_width * 0.1
         bars = []
-        for position, series in enumerate(SERIES):
-            value = max(row.value(series), Decimal(0))
+        for position, name in enumerate(series):
+            value = max(row.value(name), Decimal(0))
             height = float(value / top) * plot_height
             bars.append(
                 Bar(
-                    series,
+                    name,
                     round(start + position * bar_width, 2),
                     round(baseline - height, 2),
                     round(bar_width, 2),

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from consortium.access import Role
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
-from web.pages.books import chart_of, end_of_day, year_rows
+from web.pages.books import axis_label, chart_of, end_of_day, year_rows
 from web.pages.dutch import parse_day
 from web.pages.history_text import event_line
+from web.pages.horizon import horizon_of
 
 HISTORY_SHOWN: Final = 15
 
@@ -69,14 +70,18 @@ def budget_page(consortium_id: UUID) -> ResponseReturnValue:
     elif day is not None and end_of_day(day) < consortium.created_on:
         error = _("The consortium did not exist yet on that day.")
     as_of = end_of_day(day) if day is not None and error is None else None
-    view = consortia.budget(consortium_id, caller, as_of)
+    # The financing's use case (as GET /financing): the budget with the horizon judged on the
+    # day read (today, or the as-of day).
+    view = consortia.financing(consortium_id, caller, as_of).budget
     rows = year_rows(view)
+    judged_on = day if as_of is not None and day is not None else consortia.today()
     return render_template(
         "pages/budget.html",
         consortium=consortium,
         view=view,
         rows=rows,
         chart=chart_of(rows),
+        horizon=horizon_of(view, judged_on.year, axis_label),
         as_of_day=day if as_of is not None else None,
         typed=typed,
         error=error,
