@@ -58,7 +58,6 @@ def backoff(failures_in_a_row: int) -> float:
     return min(BACKOFF_MAX, BACKOFF_FIRST * (1 << doublings))
 
 
-@dataclass(frozen=True)
 class RebuildUnderWay(Exception):
     """Another process (or thread) rebuilds the read model now."""
 
