@@ -90,7 +90,8 @@ def test_projections_rebuild_refuses_while_another_rebuild_runs(database_url: st
     rebuilding = open_store(StoreSettings.from_url(database_url), StepClock(), may_lead=False)
     try:
         lock = rebuilding.read.follower.rebuilding
-        assert lock is not None and lock.try_acquire()
+        assert lock is not None
+        assert lock.try_acquire()
 
         result = rebuild(database_url)
 
