@@ -404,8 +404,15 @@ class Follower:
                 if len(page) < BATCH:
                     break
             failed = self._apply_each(tx, rest)
-            self.view.activate(tx, live, new, self.app.name)
+            self.view.activate(tx, live, new)
         self._log_skipped(failed)
+        # Apart from the switch, which so never waits for a long reader of the old tables (a
+        # backup); what is left when this fails, the next rebuild drops.
+        try:
+            with self.view.transaction(commit=True) as tx:
+                self.view.drop_generation(tx, live, self.app.name)
+        except Exception:
+            log.warning("the read model's old tables (generation %s) stay for now", live)
         if progress and rest:
             progress(len(rest))
         return len(rest)

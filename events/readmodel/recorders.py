@@ -49,6 +49,7 @@ from events.readmodel.tables import (
 )
 
 _NAMED: Final = re.compile(r"(?<![:\w]):(\w+)")
+_GENERATION: Final = re.compile(r"g\d+_")
 _TRACKING_NOTE: Final = "raised while tracking notification"
 # Commits of derived rows need not wait for the disk (see the module's docstring). On SQLite
 # the setting is the connection's (its commits only); on PostgreSQL this transaction's.
@@ -244,10 +245,24 @@ class ReadModel(TrackingRecorder):
         return int(found[0]["generation"]), int(found[0]["version"])
 
     def make_generation(self, generation: int, application_name: str) -> None:
-        """Make the (empty) tables of a generation, dropping what an earlier attempt left."""
+        """Make the (empty) tables of a generation, dropping first what earlier attempts (or
+        switches that could not drop the old tables) left of generations that are not live."""
         with self.transaction(commit=True) as tx:
+            live = tx.rows(f"SELECT generation FROM {{s}}{ACTIVE}")  # noqa: S608
+            for left in self._generations_present(tx) - {int(r["generation"]) for r in live}:
+                self.drop_generation(tx, left, application_name)
             self.drop_generation(tx, generation, application_name)
         self._create_generation(generation)
+
+    def _generations_present(self, tx: Tx) -> set[int]:
+        found: set[int] = set()
+        for name in self.table_names(tx):
+            for table in (*TABLES, FAILURES):
+                if name == table:
+                    found.add(0)
+                elif name.endswith("_" + table) and _GENERATION.fullmatch(name[: -len(table)]):
+                    found.add(int(name[1 : -len(table) - 1]))
+        return found
 
     def drop_generation(self, tx: Tx, generation: int, application_name: str) -> None:
         """Drop the tables of a generation and forget what it applied."""
@@ -259,8 +274,10 @@ class ReadModel(TrackingRecorder):
             {"a": tracking_name(application_name, generation)},
         )
 
-    def activate(self, tx: Tx, old: int, new: int, application_name: str) -> None:
-        """Make ``new`` the live generation and drop ``old``, in the switching transaction."""
+    def activate(self, tx: Tx, old: int, new: int) -> None:
+        """Make ``new`` the live generation instead of ``old``, in the switching transaction.
+        The old one is dropped after it (see ``drop_generation``): no transaction that begins
+        after the switch works on it, and those that began before it have ended."""
         found = tx.rows("SELECT generation FROM {s}rm_active")
         if [int(r["generation"]) for r in found] != [old]:
             raise GenerationMoved("the live generation changed during the rebuild")
@@ -271,7 +288,6 @@ class ReadModel(TrackingRecorder):
                 "v": SCHEMA_VERSION,
             },
         )
-        self.drop_generation(tx, old, application_name)
 
     def _create_generation(self, generation: int) -> None:
         named = generation_prefix(generation)

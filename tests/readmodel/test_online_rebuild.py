@@ -246,3 +246,32 @@ def test_a_follower_that_read_its_position_before_a_switch_writes_nothing_into_t
         rebuilt_by_another.close()
 
     assert dump(store) == recomputed(store)
+
+
+def test_an_interrupted_rebuild_leaves_the_live_tables_as_they_were(
+    store: Store, follower: Follower, small_history: History
+) -> None:
+    rows = dump(store)
+    live = store.read.view.live()
+
+    def interrupt(_: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        follower.rebuild(progress=interrupt)
+
+    assert store.read.view.live() == live
+    assert dump(store) == rows
+    assert read_model_tables(store) == live_tables(store)
+
+
+def test_a_rebuild_drops_what_earlier_ones_left_behind(
+    store: Store, follower: Follower, small_history: History
+) -> None:
+    rows = dump(store)
+    store.read.view.make_generation(7, store.consortia.name)
+
+    follower.rebuild()
+
+    assert read_model_tables(store) == live_tables(store)
+    assert dump(store) == rows
