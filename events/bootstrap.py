@@ -23,7 +23,7 @@ from events.invitations import InvitationService
 from events.migrations import drop_unbounded_snapshots
 from events.postgres import connect, one_pool
 from events.readmodel.side import ReadSide
-from events.readmodel.tables import SCHEMA_VERSION, TABLES
+from events.readmodel.tables import ACTIVE, SCHEMA_VERSION, TABLES, generation_prefix
 from events.reminders import ReminderService
 from events.settings import StoreSettings
 
@@ -80,7 +80,14 @@ def migrate(settings: StoreSettings | None = None) -> None:
     read model's tables are made one statement at a time (see ``PostgresReadModel``)."""
     settings = settings or StoreSettings.from_environ()
     with tables_lock(settings):
-        _build(settings.with_env(CREATE_TABLE="yes"), utc_now, may_lead=False).close()
+        store = _build(settings.with_env(CREATE_TABLE="yes"), utc_now, may_lead=False)
+        try:
+            if store.read.stale:
+                # The read model's tables are of another shape: new ones are built beside
+                # them from the log while the processes that run still answer from them.
+                store.read.follower.rebuild()
+        finally:
+            store.close()
         drop_unbounded_snapshots(settings)
 
 
@@ -115,22 +122,17 @@ def missing_tables(store: Store) -> list[str]:
         *(app.snapshots.recorder for app in (store.consortia, store.accounts) if app.snapshots),
     ]
     names = [getattr(recorder, "events_table_name", "") for recorder in expected]
-    names += [getattr(store.read.view, "tracking_table_name", ""), *TABLES]
-    if store.settings.is_postgres:
-        query = "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = :s"
-        schema = store.settings.env.get("POSTGRES_SCHEMA") or "public"
-    else:
-        query, schema = "SELECT name FROM sqlite_master WHERE type = 'table'", ""
+    names.append(getattr(store.read.view, "tracking_table_name", ""))
     with store.read.view.transaction(commit=False) as tx:
-        present = {row["name"] for row in tx.rows(query, {"s": schema})}
+        present = store.read.view.table_names(tx)
         missing = [name for name in names if name and name not in present]
-        if "rm_schema" not in present:
-            missing.append("rm_schema")
-        elif [r["version"] for r in tx.rows("SELECT version FROM {t}rm_schema")] != [
-            SCHEMA_VERSION
-        ]:
-            missing.append(f"the read model's tables of version {SCHEMA_VERSION}")
-    return missing
+        if ACTIVE not in present:
+            return [*missing, ACTIVE]
+        live = tx.rows(f"SELECT generation, version FROM {{s}}{ACTIVE}")  # noqa: S608
+    if [r["version"] for r in live] != [SCHEMA_VERSION]:
+        return [*missing, f"the read model's tables of version {SCHEMA_VERSION}"]
+    named = generation_prefix(int(live[0]["generation"]))
+    return missing + [named + table for table in TABLES if named + table not in present]
 
 
 def _build(settings: StoreSettings, clock: Clock, *, may_lead: bool) -> Store:

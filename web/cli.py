@@ -27,6 +27,7 @@ from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
 from events.demo import load_demo
 from events.demo_accounts import demo_accounts
+from events.readmodel.follower import RebuildUnderWay
 from events.settings import StoreSettings
 from web.server import default_workers
 from web.server import serve as run_server
@@ -80,7 +81,8 @@ def migrate_command() -> None:
     """Make the tables of the event store and the read model (those that are missing).
 
     Run once before the service starts (`consortium serve` does it itself); safe to run again,
-    and while the service runs."""
+    and while the service runs. When the read model's shape changed (SCHEMA_VERSION), its new
+    tables are built from the event log beside the old ones, which keep answering until then."""
     settings = StoreSettings.from_environ()
     migrate(settings)
     click.echo("The tables of the store are in place.", err=True)
@@ -154,16 +156,18 @@ def projections_run() -> None:
 
 @projections.command("rebuild")
 def projections_rebuild() -> None:
-    """Drop every read-model row and apply the whole event log again."""
+    """Build the read model again from the whole event log, while the service runs.
+
+    New tables are built beside the live ones, which keep answering (and following the log)
+    meanwhile; then the service switches to the new ones at once, and the old ones are dropped.
+    One rebuild at a time."""
     store = _migrated_store()
     try:
         follower = store.read.follower
-        if not follower.leadership.try_lead():
-            raise click.ClickException(
-                "Another process follows the log now; stop it (or the web service) first."
-            )
         with click.progressbar(length=follower.head(), label="Rebuilding", file=sys.stderr) as bar:
             applied = follower.rebuild(progress=bar.update)
+    except RebuildUnderWay as error:
+        raise click.ClickException(str(error)) from None
     finally:
         store.close()
     click.echo(f"Rebuilt the read model from {applied} events.")

@@ -9,10 +9,15 @@ An event the follower cannot apply does not stop it: the event is noted as faile
 transaction that tracks the position past it, the others are applied, and an operator sees it
 (``GET /api/v1/read-model``, one ERROR line) and retries it after a fix. When the database
 fails, nothing is skipped: the follower tries again, waiting longer each time (up to 30 s).
+
+A rebuild does not stop the service: it builds a new generation of the tables beside the live
+one, from the whole log, without leading (see :meth:`Follower.rebuild`), and switches to it in
+one transaction; the follower then carries on from the new generation's position.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import threading
@@ -34,7 +39,7 @@ from events.application import StoreApplication
 from events.readmodel import failures
 from events.readmodel.failures import Failure, blames_the_database
 from events.readmodel.projection import ConsortiumProjection
-from events.readmodel.recorders import ReadModel, raised_while_tracking
+from events.readmodel.recorders import GenerationMoved, ReadModel, Tx, raised_while_tracking
 from events.readmodel.tables import TABLES
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,10 @@ def backoff(failures_in_a_row: int) -> float:
     """Seconds to wait after that many failures in a row: 1, 2, 4, 8, 16, then 30 each time."""
     doublings = max(0, min(failures_in_a_row - 1, 16))
     return min(BACKOFF_MAX, BACKOFF_FIRST * (1 << doublings))
+
+
+class RebuildUnderWay(Exception):
+    """Another process (or thread) rebuilds the read model now."""
 
 
 @dataclass(frozen=True)
@@ -184,8 +193,10 @@ class Follower:
         view: ReadModel,
         projection: ConsortiumProjection,
         leadership: Leadership,
+        rebuilding: Lock | None = None,
     ) -> None:
         self.app = app
+        self.rebuilding = rebuilding  # held while a rebuild runs: one at a time
         self.view = view
         self.projection = projection
         self.leadership = leadership
@@ -198,8 +209,9 @@ class Follower:
     # -- positions ------------------------------------------------------------------------
 
     def position(self) -> int:
-        """The last notification applied to the read model."""
-        return self.view.max_tracking_id(self.app.name) or 0
+        """The last notification applied to the read model (its live generation, or the one
+        this thread builds)."""
+        return self.view.position(self.app.name)
 
     def head(self) -> int:
         """The last notification recorded in the log."""
@@ -209,26 +221,35 @@ class Follower:
 
     def apply(self, notifications: Sequence[Notification]) -> int:
         """Apply the notifications after the tracked position, in one transaction; answer how
-        many were handled (an event that cannot be applied is noted as failed, and handled)."""
-        done = self.position()
-        fresh = [n for n in notifications if n.id > done]
-        if not fresh:
-            return 0
-        try:
-            self._apply(fresh)
-        except IntegrityError:
-            if self.position() > done:
-                # Applied meanwhile by another follower (a former leader): nothing of this
-                # batch was written; the next round starts from the new position.
+        many were handled (an event that cannot be applied is noted as failed, and handled).
+
+        The position and the writes are of one generation: when a rebuild switched to another
+        in between, nothing is written and the answer is 0 (the next round starts from the new
+        generation's position)."""
+        with self.view.kept_generation():
+            done = self.position()
+            fresh = [n for n in notifications if n.id > done]
+            if not fresh:
                 return 0
-            raise  # a real failure: nothing was written, and nothing is skipped
-        return len(fresh)
+            try:
+                self._apply(fresh)
+            except GenerationMoved:
+                return 0
+            except IntegrityError:
+                if self.position() > done:
+                    # Applied meanwhile by another follower (a former leader): nothing of this
+                    # batch was written; the next round starts from the new position.
+                    return 0
+                raise  # a real failure: nothing was written, and nothing is skipped
+            return len(fresh)
 
     def _apply(self, fresh: Sequence[Notification]) -> None:
         try:
             self.projection.process_events(
                 [(self.app.mapper.to_domain_event(n), self._tracking(n)) for n in fresh]
             )
+        except GenerationMoved:
+            raise
         except Exception as error:
             if blames_the_database(error) or raised_while_tracking(error):
                 raise  # nothing was written, and nothing is skipped: the caller tries again
@@ -240,14 +261,26 @@ class Follower:
     def _apply_one_by_one(self, fresh: Sequence[Notification]) -> None:
         """Apply each event in a savepoint of one transaction, note those that fail in it, and
         track the last: so the position moves past a failed event once, with its note."""
-        failed: list[tuple[Notification, Exception]] = []
         with self.view.shared_transaction() as tx:
-            for notification in fresh:
-                error = self._apply_alone(notification)
-                if error is not None:
-                    failures.record(tx, self.app.name, notification, error, self.app.clock())
-                    failed.append((notification, error))
+            failed = self._apply_each(tx, fresh)
+        self._log_skipped(failed)
+
+    def _apply_each(
+        self, tx: Tx, fresh: Sequence[Notification]
+    ) -> list[tuple[Notification, Exception]]:
+        """Apply each event in a savepoint of the shared transaction, note those that fail in
+        it, and track the last; answer those that failed."""
+        failed: list[tuple[Notification, Exception]] = []
+        for notification in fresh:
+            error = self._apply_alone(notification)
+            if error is not None:
+                failures.record(tx, self.app.name, notification, error, self.app.clock())
+                failed.append((notification, error))
+        if fresh:
             tx.track(self._tracking(fresh[-1]))
+        return failed
+
+    def _log_skipped(self, failed: Sequence[tuple[Notification, Exception]]) -> None:
         for notification, error in failed:
             # One line, once: the event is noted, and never tried again by the follower.
             log.error(
@@ -268,6 +301,8 @@ class Follower:
         try:
             event = self.app.mapper.to_domain_event(notification)
             self.projection.process_events([(event, self._tracking(notification))])
+        except GenerationMoved:
+            raise
         except Exception as error:
             if blames_the_database(error):
                 raise
@@ -307,10 +342,80 @@ class Follower:
         return False
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Forget every row (and every failure) and apply the whole log again."""
-        with self._apply_lock:
-            self.view.clear(self.app.name)
-        return self.catch_up(progress)
+        """Build the read model again from the whole log, while it keeps answering; answer how
+        many events were applied.
+
+        A new generation of the tables is built beside the live one, by this thread, without
+        leading (the leader keeps the live one up to date meanwhile); then, in one transaction
+        that no other transaction on the read model overlaps, the events recorded since are
+        applied to it, it becomes the live one, and the old one is dropped. Readers and the
+        follower use the new one from their next transaction; nothing failed is kept (the
+        events that still fail are noted again)."""
+        if self.rebuilding is not None and not self.rebuilding.try_acquire():
+            raise RebuildUnderWay("Another rebuild of the read model is under way.")
+        try:
+            live, _ = self.view.live()
+            new = live + 1
+            self.view.make_generation(new, self.app.name)
+            try:
+                with self.view.building(new):
+                    applied = self._build(progress)
+                    applied += self._switch(live, new, progress)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    self._discard(new)
+                raise
+        finally:
+            if self.rebuilding is not None:
+                self.rebuilding.release()
+        return applied
+
+    def _discard(self, generation: int) -> None:
+        """Drop the tables of a generation a rebuild did not finish (unless it is live)."""
+        if self.view.live()[0] != generation:
+            with self.view.transaction(commit=True) as tx:
+                self.view.drop_generation(tx, generation, self.app.name)
+
+    def _build(self, progress: Callable[[int], None] | None) -> int:
+        """Apply the log to the generation this thread builds, until a batch is not full."""
+        applied = 0
+        while True:
+            if self._stopping.is_set():
+                raise RuntimeError("The store closed during the rebuild.")
+            batch = self.app.recorder.select_notifications(
+                start=self.position(), limit=BATCH, inclusive_of_start=False
+            )
+            applied += self.apply(batch)
+            if progress and batch:
+                progress(len(batch))
+            if len(batch) < BATCH:
+                return applied
+
+    def _switch(self, live: int, new: int, progress: Callable[[int], None] | None) -> int:
+        """Apply what was recorded since to the new generation and make it the live one."""
+        with self.view.switching() as tx:
+            done = self.view.position_in(tx, self.app.name)
+            rest: list[Notification] = []
+            while True:
+                page = self.app.recorder.select_notifications(
+                    start=rest[-1].id if rest else done, limit=BATCH, inclusive_of_start=False
+                )
+                rest.extend(page)
+                if len(page) < BATCH:
+                    break
+            failed = self._apply_each(tx, rest)
+            self.view.activate(tx, live, new)
+        self._log_skipped(failed)
+        # Apart from the switch, which so never waits for a long reader of the old tables (a
+        # backup); what is left when this fails, the next rebuild drops.
+        try:
+            with self.view.transaction(commit=True) as tx:
+                self.view.drop_generation(tx, live, self.app.name)
+        except Exception:
+            log.warning("the read model's old tables (generation %s) stay for now", live)
+        if progress and rest:
+            progress(len(rest))
+        return len(rest)
 
     def retry_failed(self) -> Retried:
         """Apply the events noted as failed again, after a fix.
@@ -319,8 +424,9 @@ class Follower:
         to the tracked position applied again, in one transaction; so the events that followed
         a failed one build on it exactly as in a rebuild. (The projection reads and writes only
         rows of the event's consortium, and every table names it in ``consortium_id``.) An event
-        that fails still keeps its note, with one more attempt."""
-        with self._apply_lock:
+        that fails still keeps its note, with one more attempt. Should a rebuild switch the
+        generation meanwhile, GenerationMoved is raised: the new one has retried them already."""
+        with self._apply_lock, self.view.kept_generation():
             position = self.position()
             with self.view.transaction(commit=False) as tx:
                 failed = failures.listed(tx, self.app.name, limit=None)
@@ -444,9 +550,12 @@ class Follower:
                 start=applied, limit=BATCH, inclusive_of_start=False
             )
             if not batch or batch[-1].id <= applied:  # not visible to this read (yet)
-                self.apply([notification])
+                if not self.apply([notification]):
+                    return self.position()  # a rebuild switched generations: go on from there
                 return notification.id
-            self.apply(batch)
+            if not self.apply(batch):
+                applied = self.position()  # applied by another, or a rebuild switched
+                continue
             applied = batch[-1].id
         return applied
 

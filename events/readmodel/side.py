@@ -70,22 +70,30 @@ class Lag:
 
 class ReadSide:
     def __init__(self, settings: StoreSettings, app: StoreApplication, *, may_lead: bool) -> None:
-        # The tables are made (by ``migrate`` only) with ``prepare``, which first drops those
-        # of another shape.
+        # The tables are made (by ``migrate`` only) with ``prepare``; when the live ones are of
+        # another shape, it says so (``stale``), and ``migrate`` rebuilds them.
         env = Environment(ConsortiumProjection.name, {**settings.env, "CREATE_TABLE": "no"})
         factory = InfrastructureFactory.construct(env)
         view_class = PostgresReadModel if settings.is_postgres else SQLiteReadModel
         self.view: ReadModel = cast(ReadModel, factory.tracking_recorder(view_class))
+        self.stale = False  # the live tables are of another SCHEMA_VERSION: rebuild them
         if strtobool(settings.env.get("CREATE_TABLE", "yes")):
-            self.view.prepare(app.name)
+            self.stale = self.view.prepare(app.name)
         self._factory = factory
         lock: Lock | None = None
-        if may_lead and settings.is_postgres:
+        rebuilding: Lock
+        if settings.is_postgres:
             schema = settings.env.get("POSTGRES_SCHEMA") or "public"
-            lock = AdvisoryLock(partial(connect, settings), f"{schema}:read-model")
-        elif may_lead:
-            lock = FileLock(settings.env["SQLITE_DBNAME"] + ".read-model.lock")
-        self.follower = Follower(app, self.view, ConsortiumProjection(self.view), Leadership(lock))
+            if may_lead:
+                lock = AdvisoryLock(partial(connect, settings), f"{schema}:read-model")
+            rebuilding = AdvisoryLock(partial(connect, settings), f"{schema}:read-model-rebuild")
+        else:
+            if may_lead:
+                lock = FileLock(settings.env["SQLITE_DBNAME"] + ".read-model.lock")
+            rebuilding = FileLock(settings.env["SQLITE_DBNAME"] + ".read-model-rebuild.lock")
+        self.follower = Follower(
+            app, self.view, ConsortiumProjection(self.view), Leadership(lock), rebuilding
+        )
 
     # -- freshness ------------------------------------------------------------------------
 

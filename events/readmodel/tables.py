@@ -1,6 +1,8 @@
 """The read model's tables, in SQL that SQLite and PostgreSQL both accept.
 
-``{t}`` is the table prefix: empty on SQLite, the quoted schema on PostgreSQL. Money is kept in
+``{t}`` is the table prefix: the quoted schema on PostgreSQL (nothing on SQLite), followed by the
+generation's prefix (see below); ``{g}`` is the generation's prefix alone, for index names; ``{s}``
+the schema alone, for the tables every generation shares (``rm_active``). Money is kept in
 whole cents (integers), so sums in SQL are exact; instants as ISO 8601 text in UTC, dates as
 ISO text, so that text order is time order.
 
@@ -10,8 +12,12 @@ expenditures, replans, evaluations, reminders, invitations), which its aggregate
 A record carries the consortium version of the event that made it (and of the one that changed
 it, such as a member leaving), so a read can show the records as they stood at any version.
 
-``SCHEMA_VERSION`` names the shape of these tables: when it changes, ``migrate`` drops them and
-the follower builds them again from the event log.
+``SCHEMA_VERSION`` names the shape of these tables. The tables live in *generations*: the live one
+is named in ``rm_active`` (with the version it was built for), and a rebuild (or ``migrate``
+when the version changed) builds the next generation beside it from the event log, then
+switches ``rm_active`` over and drops the old generation in one transaction. Generation 0 has
+the names of before (``rm_consortia``), generation n the prefix ``gn_`` (``g1_rm_consortia``,
+its indexes too).
 """
 
 from __future__ import annotations
@@ -59,10 +65,10 @@ CREATE: Final = (
         financing_at_risk INTEGER NOT NULL DEFAULT 0,
         financing_at_risk_version BIGINT
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_consortia_position ON {t}rm_consortia (position)",
-    "CREATE INDEX IF NOT EXISTS rm_consortia_name ON {t}rm_consortia (name, position)",
-    "CREATE INDEX IF NOT EXISTS rm_consortia_updated ON {t}rm_consortia (updated_at, position)",
-    """CREATE INDEX IF NOT EXISTS rm_consortia_next_checkpoint
+    "CREATE INDEX IF NOT EXISTS {g}rm_consortia_position ON {t}rm_consortia (position)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_consortia_name ON {t}rm_consortia (name, position)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_consortia_updated ON {t}rm_consortia (updated_at, position)",
+    """CREATE INDEX IF NOT EXISTS {g}rm_consortia_next_checkpoint
        ON {t}rm_consortia ((COALESCE(next_checkpoint, '9999-12-31')), position)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_members (
         member_id TEXT PRIMARY KEY,
@@ -82,9 +88,9 @@ CREATE: Final = (
         leave_reason TEXT,
         left_version BIGINT
     )""",
-    """CREATE INDEX IF NOT EXISTS rm_members_consortium
+    """CREATE INDEX IF NOT EXISTS {g}rm_members_consortium
        ON {t}rm_members (consortium_id, admitted_version)""",
-    "CREATE INDEX IF NOT EXISTS rm_members_party ON {t}rm_members (party_key)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_members_party ON {t}rm_members (party_key)",
     """CREATE TABLE IF NOT EXISTS {t}rm_access (
         grant_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
@@ -99,8 +105,8 @@ CREATE: Final = (
         revoked_by TEXT,
         revoked_version BIGINT
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_access_account ON {t}rm_access (account, consortium_id)",
-    """CREATE INDEX IF NOT EXISTS rm_access_consortium
+    "CREATE INDEX IF NOT EXISTS {g}rm_access_account ON {t}rm_access (account, consortium_id)",
+    """CREATE INDEX IF NOT EXISTS {g}rm_access_consortium
        ON {t}rm_access (consortium_id, granted_version)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_money (
         consortium_id TEXT NOT NULL,
@@ -110,7 +116,7 @@ CREATE: Final = (
         cents BIGINT NOT NULL,
         PRIMARY KEY (consortium_id, member, year, kind)
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_money_member ON {t}rm_money (member)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_money_member ON {t}rm_money (member)",
     """CREATE TABLE IF NOT EXISTS {t}rm_pledges (
         commitment_id TEXT PRIMARY KEY,
         consortium_id TEXT NOT NULL,
@@ -125,7 +131,7 @@ CREATE: Final = (
         recorded_by TEXT NOT NULL,
         version BIGINT NOT NULL
     )""",
-    """CREATE INDEX IF NOT EXISTS rm_pledges_consortium
+    """CREATE INDEX IF NOT EXISTS {g}rm_pledges_consortium
        ON {t}rm_pledges (consortium_id, year, member_id, kind, revision)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_needs (
         consortium_id TEXT NOT NULL,
@@ -159,7 +165,7 @@ CREATE: Final = (
         reversed_by TEXT,
         reversed_version BIGINT
     )""",
-    """CREATE INDEX IF NOT EXISTS rm_contributions_consortium
+    """CREATE INDEX IF NOT EXISTS {g}rm_contributions_consortium
        ON {t}rm_contributions (consortium_id, version)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_expenditures (
         expenditure_id TEXT PRIMARY KEY,
@@ -173,7 +179,7 @@ CREATE: Final = (
         recorded_by TEXT NOT NULL,
         version BIGINT NOT NULL
     )""",
-    """CREATE INDEX IF NOT EXISTS rm_expenditures_consortium
+    """CREATE INDEX IF NOT EXISTS {g}rm_expenditures_consortium
        ON {t}rm_expenditures (consortium_id, version)""",
     """CREATE TABLE IF NOT EXISTS {t}rm_checkpoints (
         milestone_id TEXT PRIMARY KEY,
@@ -186,8 +192,8 @@ CREATE: Final = (
         responsible TEXT NOT NULL,
         replans INTEGER NOT NULL DEFAULT 0
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_checkpoints_due ON {t}rm_checkpoints (is_open, due_date)",
-    "CREATE INDEX IF NOT EXISTS rm_checkpoints_consortium ON {t}rm_checkpoints (consortium_id)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_checkpoints_due ON {t}rm_checkpoints (is_open, due_date)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_checkpoints_consortium ON {t}rm_checkpoints (consortium_id)",
     """CREATE TABLE IF NOT EXISTS {t}rm_replans (
         consortium_id TEXT NOT NULL,
         milestone_id TEXT NOT NULL,
@@ -199,7 +205,7 @@ CREATE: Final = (
         replanned_by TEXT NOT NULL,
         PRIMARY KEY (consortium_id, version)
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_replans_milestone ON {t}rm_replans (milestone_id, version)",
+    "CREATE INDEX IF NOT EXISTS {g}rm_replans_milestone ON {t}rm_replans (milestone_id, version)",
     """CREATE TABLE IF NOT EXISTS {t}rm_evaluations (
         consortium_id TEXT NOT NULL,
         milestone_id TEXT NOT NULL,
@@ -237,9 +243,9 @@ CREATE: Final = (
         cancel_reason TEXT,
         settled INTEGER NOT NULL DEFAULT 0
     )""",
-    "CREATE INDEX IF NOT EXISTS rm_reminders_pending ON {t}rm_reminders (settled, scheduled_at)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS rm_reminders_delivery ON {t}rm_reminders (delivery_id)",
-    """CREATE INDEX IF NOT EXISTS rm_reminders_consortium
+    "CREATE INDEX IF NOT EXISTS {g}rm_reminders_pending ON {t}rm_reminders (settled, scheduled_at)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS {g}rm_reminders_delivery ON {t}rm_reminders (delivery_id)",
+    """CREATE INDEX IF NOT EXISTS {g}rm_reminders_consortium
        ON {t}rm_reminders (consortium_id, position)""",
     # Invitations to a role, and whether their mail went out; never their secret.
     """CREATE TABLE IF NOT EXISTS {t}rm_invitations (
@@ -260,9 +266,9 @@ CREATE: Final = (
         mail_error TEXT,
         mail_pending INTEGER NOT NULL DEFAULT 1
     )""",
-    """CREATE INDEX IF NOT EXISTS rm_invitations_consortium
+    """CREATE INDEX IF NOT EXISTS {g}rm_invitations_consortium
        ON {t}rm_invitations (consortium_id, position)""",
-    """CREATE INDEX IF NOT EXISTS rm_invitations_mail
+    """CREATE INDEX IF NOT EXISTS {g}rm_invitations_mail
        ON {t}rm_invitations (mail_pending, expires_at)""",
 )
 
@@ -271,6 +277,24 @@ CREATE: Final = (
 # applies them again after a fix, and a rebuild starts afresh. Kept apart from TABLES: these
 # rows are the follower's notes about the rows, not rows of a consortium.
 FAILURES: Final = "rm_failures"
+
+ACTIVE: Final = "rm_active"
+
+CREATE_ACTIVE: Final = (
+    "CREATE TABLE IF NOT EXISTS {s}rm_active "
+    "(generation INTEGER NOT NULL, version INTEGER NOT NULL)"
+)
+
+
+def generation_prefix(generation: int) -> str:
+    """What the names of a generation's tables and indexes start with."""
+    return f"g{generation}_" if generation else ""
+
+
+def tracking_name(application_name: str, generation: int) -> str:
+    """Under which name a generation tracks what it applied of an application."""
+    return f"{application_name}@{generation}" if generation else application_name
+
 
 CREATE_FAILURES: Final = (
     """CREATE TABLE IF NOT EXISTS {t}rm_failures (

@@ -1,5 +1,6 @@
-"""`consortium projections rebuild`: drops every read-model row and applies the whole log again,
-says how many events it applied, and leaves exactly the rows the incremental path made."""
+"""`consortium projections rebuild`: builds the read model again from the whole log (while
+another process follows it), says how many events it applied, and leaves exactly the rows the
+incremental path made."""
 
 from __future__ import annotations
 
@@ -69,19 +70,37 @@ def test_projections_rebuild_leaves_exactly_the_rows_of_the_incremental_path(
     assert rows_now(database_url) == rows
 
 
-def test_projections_rebuild_refuses_while_another_process_follows(database_url: str) -> None:
-    rows, _ = incremental(database_url)
+def test_projections_rebuild_works_while_another_process_follows(database_url: str) -> None:
+    rows, events = incremental(database_url)
     following = open_store(StoreSettings.from_url(database_url), StepClock())
     try:
         assert following.read.follower.leadership.try_lead()
 
         result = rebuild(database_url)
 
-        assert result.exit_code != 0
-        assert "Another process follows the log" in result.output
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == [f"Rebuilt the read model from {events} events."]
         assert dump(following) == rows
     finally:
         following.close()
+
+
+def test_projections_rebuild_refuses_while_another_rebuild_runs(database_url: str) -> None:
+    rows, _ = incremental(database_url)
+    rebuilding = open_store(StoreSettings.from_url(database_url), StepClock(), may_lead=False)
+    try:
+        lock = rebuilding.read.follower.rebuilding
+        assert lock is not None
+        assert lock.try_acquire()
+
+        result = rebuild(database_url)
+
+        assert result.exit_code != 0
+        assert "Another rebuild of the read model is under way" in result.output
+        assert dump(rebuilding) == rows
+        lock.release()
+    finally:
+        rebuilding.close()
 
 
 def test_a_closed_store_lets_another_store_follow(store: Store, clock: StepClock) -> None:
