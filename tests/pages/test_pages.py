@@ -106,6 +106,34 @@ def test_a_funder_reads_the_budget_as_it_stood_on_a_day(visitor: Visitor, world:
     assert "<svg" in now
 
 
+def test_a_funder_reads_what_was_booked_for_the_days_up_to_a_day(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+    page = f"/consortia/{world.consortium_id}/budget?reading=booked&as_of="
+
+    # Booked books need not have been recorded by then: any day of the consortium's years.
+    before = text_of(visitor.get(page + "01-03-2026"))
+    on_the_day = text_of(visitor.get(page + "02-03-2026"))
+
+    assert "Zoals geboekt tot en met 1 maart 2026" in before
+    assert "€\xa012.500,00" not in before  # the contribution is dated 2 March
+    assert "Zoals geboekt tot en met 2 maart 2026" in on_the_day
+    assert "€\xa012.500,00" in on_the_day
+    assert "<svg" in on_the_day
+
+
+def test_booked_books_do_not_go_back_before_the_consortiums_first_year(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+
+    answer = visitor.get(f"/consortia/{world.consortium_id}/budget?reading=booked&as_of=31-12-2025")
+
+    assert answer.status_code == 422
+    assert "bestond op die dag nog niet" in text_of(answer)
+
+
 def test_the_page_speaks_english_when_chosen(visitor: Visitor, world: World) -> None:
     visitor.log_in(OFFICER)
     visitor.send("/language", {"language": "en", "next": "/me"}, form_on="/me")
