@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from events.bootstrap import Store
 from tests.backends import in_ci
 from tests.conftest import Api, issue_token
 from tests.service import free_port
+from tests.workers.support import wait_until
 from web.app import create_app
 from web.config import WebSettings
 
@@ -42,7 +42,7 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        assert eventually(self.answers, 10), "the private redis-server did not start"
+        assert wait_until(self.answers, timeout=10), "the private redis-server did not start"
 
     def stop(self) -> None:
         if self.process is not None:
@@ -55,15 +55,6 @@ class PrivateRedis:
             return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
         except redis.RedisError:
             return False
-
-
-def eventually(check: Callable[[], bool], seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
@@ -113,4 +104,4 @@ def test_when_redis_returns_readyz_is_ready_again_without_a_restart(
 
     broker.start()
 
-    assert eventually(lambda: served.get("/readyz").status_code == 200)
+    assert wait_until(lambda: served.get("/readyz").status_code == 200, timeout=20.0)

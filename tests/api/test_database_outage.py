@@ -5,7 +5,7 @@ written, and the service recovers by itself, with the read model catching up."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,6 +17,7 @@ from events.settings import StoreSettings
 from tests.backends import postgres_schema
 from tests.conftest import Api, issue_token
 from tests.outage import Proxy, proxy_to
+from tests.workers.support import wait_until
 from web.app import create_app
 from web.config import WebSettings
 
@@ -46,15 +47,6 @@ def served(proxy: tuple[Proxy, StoreSettings]) -> Iterator[tuple[Proxy, Store, F
     finally:
         cutter.restore()
         store.close()
-
-
-def eventually(check: Callable[[], bool], seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def found(api: Api, name: str) -> Any:
@@ -93,7 +85,7 @@ def test_readyz_tells_the_truth_during_and_after_an_outage(
 
     assert during.status_code == 503
     assert during.get_json()["checks"]["store"]["ok"] is False
-    assert eventually(lambda: client.get("/readyz").status_code == 200)
+    assert wait_until(lambda: client.get("/readyz").status_code == 200, timeout=30.0)
 
 
 def test_the_service_recovers_by_itself_and_loses_nothing(
@@ -106,9 +98,9 @@ def test_the_service_recovers_by_itself_and_loses_nothing(
     during = found(api, "Tijdens")
     proxy.restore()
 
-    assert eventually(lambda: found(api, "Na").status_code == 201)
+    assert wait_until(lambda: found(api, "Na").status_code == 201, timeout=30.0)
     # The read model catches up by itself (until it has, the list answers 503, never wrong).
-    assert eventually(lambda: api.get(CONSORTIA).status_code == 200)
+    assert wait_until(lambda: api.get(CONSORTIA).status_code == 200, timeout=30.0)
     names = sorted(c["name"] for c in api.get(CONSORTIA).get_json()["items"])
     expected = ["Na", "Voor"] + (["Tijdens"] if during.status_code == 201 else [])
     assert names == sorted(expected)
