@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
+from events.caller import Caller
 from tests.authorization.test_route_matrix import READ, Expect, for_own_member, manage
 from tests.authorization.world import ROLES, World, build_world, email
 
@@ -202,11 +203,14 @@ def test_every_page_route_has_an_entry_in_the_matrix(app: Flask) -> None:
     assert page_routes(app) == {case.name for case in CASES} | PUBLIC_RULES
 
 
-def _logged_in(client: FlaskClient, world: World, role: str) -> str:
-    """Log the client in as that role (a session of the account) and answer a CSRF token."""
+def _logged_in(client: FlaskClient, store: Store, world: World, role: str) -> str:
+    """Log the client in as that role (a page session of the account, started in the store as
+    the login page does) and answer a CSRF token."""
     if role != "anonymous":
+        account = store.accounts.account(world.accounts[role])
+        started = store.accounts.start_session(account, caller=Caller.system("test", "login"))
         with client.session_transaction() as session:
-            session["account_id"] = str(world.accounts[role])
+            session["session_id"] = str(started.id)
     page = client.get("/me" if role != "anonymous" else "/login")
     found = _TOKEN.search(page.get_data(as_text=True))
     assert found is not None
@@ -220,7 +224,7 @@ def test_page_answers_each_role_as_the_rules_say(
 ) -> None:
     world = build_world(store)
     client = app.test_client()
-    token = _logged_in(client, world, role)
+    token = _logged_in(client, store, world, role)
     form = {**(case.form(world) if case.form else {}), "csrf_token": token}
     if case.method == "GET":
         status = client.get(case.path(world)).status_code
@@ -232,7 +236,7 @@ def test_page_answers_each_role_as_the_rules_say(
 def test_a_second_reversal_is_refused_in_the_form(app: Flask, store: Store) -> None:
     world = build_world(store)
     client = app.test_client()
-    token = _logged_in(client, world, "pm")
+    token = _logged_in(client, store, world, "pm")
     answer = client.post(
         f"{c(world)}/contributions/{world.reversed_contribution}/reversal",
         data={"reason": "Nog eens", "csrf_token": token},
