@@ -93,7 +93,7 @@ CASES = [
         "/consortia/<uuid:consortium_id>/commitments/new",
         lambda w: f"{c(w)}/commitments/new",
         for_own_member(302),
-        form=lambda w: {"member_id": str(w.member), "year": "2027", "amount": "2.500,00"},
+        form=lambda w: {"member_id": str(w.member), "pledge_2027_cash": "2.500,00"},
     ),
     Case(
         "GET",
@@ -177,6 +177,13 @@ CASES += [
 # The same route under another rule: a representative cannot even choose another member (the
 # form offers only their own: 422).
 RULE_CASES = [
+    Case(
+        "POST",
+        "/consortia/<uuid:consortium_id>/commitments/new",
+        lambda w: f"{c(w)}/commitments/new",
+        {**for_own_member(302), "rep": 422},
+        form=lambda w: {"member_id": str(w.other_member), "pledge_2027_cash": "2.500,00"},
+    ),
     Case(
         "POST",
         "/consortia/<uuid:consortium_id>/contributions/new",

@@ -74,25 +74,6 @@ class ContributionForm(FlaskForm):  # type: ignore[misc]
         return valid
 
 
-class PledgeForm(FlaskForm):  # type: ignore[misc]
-    """A member's pledge for a year, or its revision (which needs a reason)."""
-
-    member_id = SelectField(
-        _l("Member"), validators=[InputRequired(_l("Choose the member who pledges."))]
-    )
-    year = IntegerField(
-        _l("Year"),
-        validators=[
-            InputRequired(_l("Enter the year, such as 2027.")),
-            NumberRange(2000, 2100, _l("Enter a year from 2000 to 2100.")),
-        ],
-    )
-    amount = AmountField(
-        _l("Amount in euro"), validators=[InputRequired(_l("Enter the amount pledged."))]
-    )
-    reason = StringField(_l("Reason for a revision"), validators=[Optional(), Length(max=2000)])
-
-
 class ExpenditureForm(FlaskForm):  # type: ignore[misc]
     """Money spent from the pool, possibly against a milestone."""
 
