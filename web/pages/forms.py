@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -13,7 +13,7 @@ from consortium.errors import DomainError
 from consortium.members import MemberRole, Sector
 from consortium.phases import Phase
 from web.i18n import translate
-from web.pages.fields import AmountField, DayField, HoursField
+from web.pages.fields import AmountField, DayField, HoursField, WholeNumberField
 from web.pages.once import once_field
 from web.pages.words import LABELS
 
@@ -114,7 +114,7 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
     contact_email = StringField(
         _l("Contact e-mail address"), validators=[Optional(), Length(max=320)]
     )
-    population = IntegerField(
+    population = WholeNumberField(
         _l("Population (municipalities)"),
         validators=[Optional(), NumberRange(1, 100_000_000, _l("Enter a number of residents."))],
     )
