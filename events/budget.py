@@ -139,9 +139,7 @@ class BudgetUseCases(ConsortiumBase):
         """The day the pledge in force was made (an entry of the ledger), or None for none."""
         if c.ledger.pledge(member_id, year, kind) is None:
             return None
-        in_force = self.records(
-            lambda tx: records.pledge_in_force(tx, c.id, member_id, year, kind)
-        )
+        in_force = self.records(lambda tx: records.pledge_in_force(tx, c.id, member_id, year, kind))
         return None if in_force is None else in_force.pledged_on
 
     def log_contribution(
