@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -180,10 +181,15 @@ def tab_to(page: Any, element_id: str, most: int = 60) -> None:
     assert focused_id(page) == element_id, f"Tab never reached #{element_id}"
 
 
+@cache
+def axe_script() -> str:
+    return AXE.read_text()
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """What axe-core finds against WCAG 2.1 A and AA on the page as shown. The script is
     evaluated by the browser's debugging protocol, which the page's CSP does not govern."""
-    page.evaluate(AXE.read_text())
+    page.evaluate(axe_script())
     result: dict[str, Any] = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
     )
