@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -120,16 +121,26 @@ def admin(upgraded: Store) -> Api:
 
 
 def comparable(content_type: str, body: str) -> Any:
-    """A JSON body without the request id (new with every request); other bodies as text."""
+    """A JSON body without the request id (new with every request); an iCalendar body with its
+    lines unfolded (RFC 5545, 3.1: where a long line breaks depends on its content); other
+    bodies as text."""
+    if "calendar" in content_type:
+        return body.replace("\r\n ", "")
     if "json" not in content_type:
         return body
     return _without_request_ids(json.loads(body))
 
 
+# A calendar event's URL was the milestone's API address; it is the milestone on its
+# consortium's page now (web/calendar.py).
+_API_MILESTONE = re.compile(r"^URL:(\S+?)/api/v1/consortia/([\w-]+)/milestones/([\w-]+)", re.M)
+
+
 def as_shown_now(app: Flask, path: str, answer: Any) -> Any:
     """What the earlier release answered, with the changes made on purpose since: the history
-    shows a webhook's address without its path (it may hold the receiver's secret), and an
-    error is in the account's language (the earlier release's accounts read Dutch)."""
+    shows a webhook's address without its path (it may hold the receiver's secret), an error is
+    in the account's language (the earlier release's accounts read Dutch), and a calendar
+    event links to the milestone's page."""
     if isinstance(answer, dict) and "title" in answer and "detail" in answer:
         with app.test_request_context(headers={"Accept-Language": "nl"}):
             return {
@@ -137,6 +148,8 @@ def as_shown_now(app: Flask, path: str, answer: Any) -> Any:
                 "title": translate(answer["title"]),
                 "detail": translate(answer["detail"]),
             }
+    if isinstance(answer, str) and path.split("?", maxsplit=1)[0].endswith(".ics"):
+        return _API_MILESTONE.sub(r"URL:\1/consortia/\2#milestone-\3", answer)
     if not path.split("?", maxsplit=1)[0].endswith("/events"):
         return answer
     for item in answer["items"]:

@@ -14,10 +14,12 @@ from flask_babel import gettext as _
 
 from consortium.access import Role
 from consortium.aggregate import Consortium
+from consortium.cause import about_day
 from web.auth import current_caller, store
+from web.i18n import language
 from web.pages.blueprint import bp
 from web.pages.books import axis_label, chart_of, end_of_day, year_rows
-from web.pages.dutch import parse_day
+from web.pages.dutch import day_text, parse_day
 from web.pages.history_text import event_line
 from web.pages.horizon import horizon_of
 
@@ -76,12 +78,21 @@ def budget_page(consortium_id: UUID) -> ResponseReturnValue:
     booked = request.args.get("reading") == "booked"
     day = parse_day(typed) if typed else None
     error = None
+    error_field = "as_of"
     if typed and day is None:
         error = _("Enter a date as day-month-year, such as 31-12-2026.")
     elif day is not None and day > consortia.today():
         error = _("Choose today or a day in the past.")
     elif day is not None and not _existed(consortium, day, booked):
         error = _("The consortium did not exist yet on that day.")
+        if not booked and _existed(consortium, day, booked=True):
+            # Entered later with its past back-dated (as the demo is): say where that past is.
+            error = _(
+                "The consortium was entered on %(day)s, its earlier years back-dated: choose "
+                "“As booked for the days up to that day” to read them.",
+                day=day_text(about_day(consortium.created_on), language()),
+            )
+            error_field = "reading-booked"
     read_on = day if day is not None and error is None else None
     as_of = end_of_day(read_on) if read_on is not None and not booked else None
     if read_on is not None and booked:
@@ -104,4 +115,5 @@ def budget_page(consortium_id: UUID) -> ResponseReturnValue:
         booked=booked,
         typed=typed,
         error=error,
+        error_field=error_field,
     ), (422 if error else 200)
