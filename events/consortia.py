@@ -12,6 +12,7 @@ from consortium.aggregate import Consortium
 from consortium.errors import NotAllowed
 from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
+from events.adoption import AdoptionUseCases
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
@@ -24,7 +25,12 @@ __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
 class ConsortiumApplication(
-    MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases, InvitationUseCases
+    MilestoneUseCases,
+    FinancingUseCases,
+    RecordUseCases,
+    DeliveryUseCases,
+    InvitationUseCases,
+    AdoptionUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
