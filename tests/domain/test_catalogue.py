@@ -120,8 +120,8 @@ def test_search_looks_only_at_what_is_published() -> None:
     hidden_challenge = entry(proven(), frozenset({Part.RESULTS}))
     shown_challenge = entry(proven(), frozenset({Part.CHALLENGE}))
     kwargs = {"sector": None, "phase": None, "band": None}
-    assert not matches(hidden_challenge, text="zelfstandig", **kwargs)  # type: ignore[arg-type]
-    assert matches(shown_challenge, text="zelfstandig", **kwargs)  # type: ignore[arg-type]
+    assert not matches(hidden_challenge, text="zelfstandig", **kwargs)
+    assert matches(shown_challenge, text="zelfstandig", **kwargs)
     assert not matches(
         hidden_challenge, text=None, sector=Sector.MUNICIPALITY, phase=None, band=None
     )
