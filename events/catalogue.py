@@ -88,6 +88,9 @@ class CatalogueUseCases(ConsortiumBase):
             raise ConsortiumNotFound(consortium_id)
         return entry
 
+    def is_in_catalogue(self, consortium_id: UUID) -> bool:
+        return self._entry(consortium_id) is not None
+
     # -- internals --------------------------------------------------------------------------
 
     def _published_parts(self, consortium_id: UUID) -> frozenset[Part]:
