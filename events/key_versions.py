@@ -159,12 +159,19 @@ class KeyVersionUseCases(ConsortiumBase):
         if amount is None:
             plan = figures_per_year(consortium.ledger).get(year)
             amount = plan.needed if plan is not None else Money.zero()
+        if amount.amount < 0:
+            raise InvalidValue("A negative amount is not shared.", field="amount")
         with self.explained(consortium_id):
             shares = version.shares(amount, populations(consortium))
             if candidate_population is None and candidate_weight is None:
                 return Preview(year, amount, version, shares, None, None)
             with_candidate = joined(
-                version, CANDIDATE, candidate_weight, number=version.number + 1, from_year=year
+                version,
+                CANDIDATE,
+                candidate_weight,
+                number=version.number + 1,
+                from_year=year,
+                field="candidate_weight",
             )
             extra = {CANDIDATE: candidate_population}
             return Preview(
@@ -191,11 +198,12 @@ def joined(
     *,
     number: int,
     from_year: int,
+    field: str = "weight",
 ) -> KeyVersion:
     """The version as it is with one more member sharing (its weight for the weights key)."""
     if version.key is KeyKind.WEIGHTS and weight is None:
         raise InvalidValue(
-            "This consortium shares by weights: give the new member's weight.", field="weight"
+            "This consortium shares by weights: give the new member's weight.", field=field
         )
     weights = (*version.weights, (member_id, weight)) if version.key is KeyKind.WEIGHTS else ()
     return KeyVersion(
