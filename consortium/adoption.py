@@ -7,7 +7,8 @@ approves (it then becomes a member with the role adopter) or declines with a rea
 Each municipality's requests to one consortium are one stream, its id derived from the pair,
 so "a second request while one is pending" is refused on the state of that stream, and two
 first requests at once collide in the store (one of them is then refused on fresh state). A
-declined municipality may ask again; an approved one is a member.
+declined municipality may ask again; an approved one is a member, and gets a welcome mail (its
+bookkeeping, claimed by one worker at a time and sent once, is in this stream too).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from eventsourcing.domain import Aggregate
 
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, RuleViolation
+from consortium.invitations import MAIL_LEASE, MAX_MAIL_ERROR, MailClaimedElsewhere
 from consortium.members import Sector, check_contact_email, check_party, check_population
 from consortium.recording import ConsortiumEvent, RecordingAggregate
 from consortium.text import MAX_REASON, required_text
@@ -82,6 +84,28 @@ class AdoptionRequest(RecordingAggregate):
             request.member_id = self.member_id
             request.decided_at = self.timestamp
 
+    class WelcomeClaimed(ConsortiumEvent):
+        """One worker took on the welcome mail (the bookkeeping of the mail lives here, in the
+        request's stream, never in the consortium's history)."""
+
+        claim: str
+
+        def apply(self, request: AdoptionRequest) -> None:
+            request.welcome_claim = self.claim
+            request.welcome_claimed_at = self.timestamp
+
+    class WelcomeSent(ConsortiumEvent):
+        message_id: str
+
+        def apply(self, request: AdoptionRequest) -> None:
+            request.welcome_sent_at = self.timestamp
+
+    class WelcomeFailed(ConsortiumEvent):
+        error: str
+
+        def apply(self, request: AdoptionRequest) -> None:
+            request.welcome_error = self.error
+
     class Declined(ConsortiumEvent):
         reason: str
 
@@ -103,6 +127,10 @@ class AdoptionRequest(RecordingAggregate):
         self.decided_at: datetime | None = None
         self.reason: str | None = None
         self.member_id: UUID | None = None
+        self.welcome_claim: str | None = None
+        self.welcome_claimed_at: datetime | None = None
+        self.welcome_sent_at: datetime | None = None
+        self.welcome_error: str | None = None
 
     @classmethod
     def ask(
@@ -152,6 +180,33 @@ class AdoptionRequest(RecordingAggregate):
     def decline(self, *, reason: str, cause: Cause) -> None:
         self.check_pending()
         self._record(self.Declined, cause, reason=required_text(reason, "reason", MAX_REASON))
+
+    @property
+    def welcome_due(self) -> bool:
+        """Approved, and its welcome mail not sent yet."""
+        return self.status is RequestStatus.APPROVED and self.welcome_sent_at is None
+
+    def claim_welcome(self, claim: str, cause: Cause) -> bool:
+        """One worker claims the welcome mail; another may take over once the lease ran out.
+        False: nothing to send."""
+        if not self.welcome_due:
+            return False
+        if (
+            self.welcome_claim not in (None, claim)
+            and self.welcome_claimed_at is not None
+            and cause.at - self.welcome_claimed_at < MAIL_LEASE
+        ):
+            raise MailClaimedElsewhere(f"The welcome mail of {self.id} is being sent elsewhere.")
+        self._record(self.WelcomeClaimed, cause, claim=claim)
+        return True
+
+    def welcome_delivered(self, *, message_id: str, cause: Cause) -> None:
+        if self.welcome_sent_at is None:
+            self._record(self.WelcomeSent, cause, message_id=message_id)
+
+    def welcome_not_delivered(self, *, error: str, cause: Cause) -> None:
+        if self.welcome_sent_at is None:
+            self._record(self.WelcomeFailed, cause, error=error[:MAX_MAIL_ERROR])
 
     def check_pending(self) -> None:
         if self.status is not RequestStatus.PENDING:

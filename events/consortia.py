@@ -12,7 +12,6 @@ from consortium.aggregate import Consortium
 from consortium.errors import NotAllowed
 from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
-from events.adoption import AdoptionUseCases
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
@@ -20,6 +19,7 @@ from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
 from events.records import RecordUseCases
+from events.welcome_mail import WelcomeMailUseCases
 
 __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
@@ -30,7 +30,7 @@ class ConsortiumApplication(
     RecordUseCases,
     DeliveryUseCases,
     InvitationUseCases,
-    AdoptionUseCases,
+    WelcomeMailUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
