@@ -77,7 +77,7 @@ def test_a_failed_welcome_is_recorded_and_sent_by_a_later_scan(
     request = ask(store, solution)
     store.consortia.approve_adoption(solution.consortium_id, request.id, caller=PM)
     with pytest.raises(ConnectionRefusedError):
-        deliver_welcome(store, Refusing(), request.id, claim="first")  # type: ignore[arg-type]
+        deliver_welcome(store, Refusing(), request.id, claim="first")
     again = deliver_welcome(store, RecordingMailer(), request.id, claim="first")
     assert again is True
     assert store.consortia.welcomes_to_send() == []
