@@ -70,6 +70,16 @@ class Adoption:
 
 
 @dataclass(frozen=True, slots=True)
+class YearFigure:
+    """The solution at the end of a year (today, for this year)."""
+
+    year: int
+    adopters: int
+    population: int
+    cost_per_inhabitant: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A consortium as the catalogue shows it; None: not published."""
 
@@ -83,6 +93,7 @@ class Entry:
     adopters: int | None
     population_covered: int | None
     adoptions: tuple[Adoption, ...] | None
+    years: tuple[YearFigure, ...] | None
     cost_so_far: Money | None
     cost_per_inhabitant: Decimal | None
     horizon: int | None
@@ -138,6 +149,39 @@ def adoptions_of(memberships: Sequence[Member], cost: Money) -> tuple[Adoption, 
     return tuple(found)
 
 
+def adopters_on(memberships: Sequence[Member], day: date) -> int:
+    return sum(
+        1
+        for m in memberships
+        if m.role is MemberRole.ADOPTER
+        and _joined(m) <= day
+        and (m.left_on is None or m.left_on > day)
+    )
+
+
+def years_of(
+    memberships: Sequence[Member], cost: Money | None, today: date
+) -> tuple[YearFigure, ...]:
+    """Adopters, population covered and cost per inhabitant at the end of each year since the
+    first member joined (``cost``: None when the cost is not published)."""
+    if not memberships:
+        return ()
+    first = min(_joined(m) for m in memberships).year
+    found = []
+    for year in range(first, today.year + 1):
+        day = min(date(year, 12, 31), today)
+        population = population_on(memberships, day)
+        found.append(
+            YearFigure(
+                year=year,
+                adopters=adopters_on(memberships, day),
+                population=population,
+                cost_per_inhabitant=None if cost is None else per_inhabitant(cost, population),
+            )
+        )
+    return tuple(found)
+
+
 def entry_of(
     *,
     consortium_id: UUID,
@@ -168,6 +212,9 @@ def entry_of(
         adopters=sum(m.role is MemberRole.ADOPTER for m in current) if shows_members else None,
         population_covered=population if shows_members else None,
         adoptions=_adoptions(memberships, spent, shows_members, shows_cost),
+        years=years_of(memberships, spent if shows_cost else None, today)
+        if shows_members
+        else None,
         cost_so_far=spent if shows_cost else None,
         cost_per_inhabitant=per_inhabitant(spent, population) if shows_cost else None,
         horizon=horizon if Part.HORIZON in parts else None,

@@ -137,6 +137,11 @@ def test_the_catalogues_figures_equal_a_recomputation_from_the_events(
     assert entry.adoptions is not None
     assert [a.cost_per_inhabitant_after for a in entry.adoptions] == per_inhabitant
     assert [a.party for a in entry.adoptions] == ["Gemeente Houten", "Gemeente Bunnik"]
+    assert entry.years is not None
+    assert [(y.year, y.adopters, y.population) for y in entry.years] == [
+        (2026, 1, 636_000),
+        (2027, 2, 651_000),
+    ]
 
 
 def test_each_adoption_lowers_the_cost_per_inhabitant(store: Store, clock: StepClock) -> None:

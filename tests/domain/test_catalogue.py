@@ -22,7 +22,7 @@ FIELDS_OF: dict[Part, tuple[str, ...]] = {
     Part.CHALLENGE: ("challenge",),
     Part.RESULTS: ("results",),
     Part.DECISIONS: ("decisions",),
-    Part.MEMBERS: ("members", "adopters", "population_covered", "adoptions"),
+    Part.MEMBERS: ("members", "adopters", "population_covered", "adoptions", "years"),
     Part.COST: ("cost_so_far", "cost_per_inhabitant"),
     Part.HORIZON: ("horizon",),
 }
@@ -83,7 +83,7 @@ def test_no_unpublished_part_shows(hidden: Part) -> None:
         assert getattr(shown, field) is None, field
     for part in set(Part) - {hidden}:
         for field in FIELDS_OF[part]:
-            if not (hidden is Part.COST and field == "adoptions"):
+            if not (hidden is Part.COST and field in ("adoptions", "years")):
                 assert getattr(shown, field) is not None, field
 
 
@@ -145,3 +145,18 @@ def test_an_adopters_checkpoints_follow_the_pilots_pace_from_its_joining() -> No
     assert [(s.title, s.due_date) for s in steps] == [
         ("Het werkt (Gemeente Houten)", date(2027, 1, 4) + timedelta(days=91))
     ]
+
+
+def test_the_years_count_adopters_and_population_at_each_years_end() -> None:
+    consortium = proven()
+    consortium.admit_member(
+        party="Gemeente Houten",
+        sector=Sector.MUNICIPALITY,
+        role=MemberRole.ADOPTER,
+        population=50_000,
+        cause=cause(6),
+    )
+    shown = entry(consortium, frozenset(Part))
+    assert shown.years is not None
+    assert [(y.year, y.adopters, y.population) for y in shown.years] == [(2026, 1, 476_000)]
+    assert shown.years[0].cost_per_inhabitant == Decimal("0.0895")

@@ -94,6 +94,15 @@ class AdoptionOut(ma.Schema):
     )
 
 
+class YearFigureOut(ma.Schema):
+    year = ma.fields.Integer()
+    adopters = ma.fields.Integer(metadata={"description": "Adopters at the end of the year."})
+    population = ma.fields.Integer(metadata={"description": "Inhabitants covered then."})
+    cost_per_inhabitant = ma.fields.Decimal(
+        as_string=True, allow_none=True, metadata=PER_INHABITANT
+    )
+
+
 class CatalogueEntryOut(ma.Schema):
     """A solution as the catalogue shows it; a part the consortium does not publish is null."""
 
@@ -115,6 +124,11 @@ class CatalogueEntryOut(ma.Schema):
     adopters = ma.fields.Integer(allow_none=True)
     population_covered = ma.fields.Integer(allow_none=True)
     adoptions = ma.fields.List(ma.fields.Nested(AdoptionOut), allow_none=True)
+    years = ma.fields.List(
+        ma.fields.Nested(YearFigureOut),
+        allow_none=True,
+        metadata={"description": "Adopters over time (with members published)."},
+    )
     cost_so_far = MoneyField(allow_none=True)
     cost_per_inhabitant = ma.fields.Decimal(
         as_string=True, allow_none=True, metadata=PER_INHABITANT
