@@ -4,14 +4,24 @@ and an approval meeting a decline."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
-from consortium.adoption import RequestDecided, RequestPending, RequestStatus
+from consortium.adoption import AdoptionRequest, RequestDecided, RequestPending, RequestStatus
 from events.bootstrap import Store
 from tests.adoption.support import PM, officer, pilot
 from tests.store.test_concurrency import let_other_write_first
 
-HOUTEN = {"party": "Gemeente Houten", "population": 50_000, "contact_email": "a@houten.example"}
+
+def ask(store: Store, consortium_id: UUID) -> AdoptionRequest:
+    return store.consortia.ask_to_adopt(
+        consortium_id,
+        party="Gemeente Houten",
+        population=50_000,
+        contact_email="a@houten.example",
+        caller=officer("houten"),
+    )
 
 
 def test_of_two_first_requests_at_once_one_is_pending_and_the_other_refused(
@@ -22,10 +32,10 @@ def test_of_two_first_requests_at_once_one_is_pending_and_the_other_refused(
     let_other_write_first(
         store.consortia,
         monkeypatch,
-        lambda: other_store.consortia.ask_to_adopt(cid, **HOUTEN, caller=officer("houten")),
+        lambda: ask(other_store, cid),
     )
     with pytest.raises(RequestPending):
-        store.consortia.ask_to_adopt(cid, **HOUTEN, caller=officer("houten"))
+        ask(store, cid)
     requests = store.consortia.adoption_requests(cid, PM)
     assert [(r.party, r.status) for r in requests] == [("Gemeente Houten", RequestStatus.PENDING)]
 
@@ -35,7 +45,7 @@ def test_an_approval_that_meets_a_decline_is_refused_and_admits_no_one(
 ) -> None:
     solution = pilot(store.consortia)
     cid = solution.consortium_id
-    request = store.consortia.ask_to_adopt(cid, **HOUTEN, caller=officer("houten"))
+    request = ask(store, cid)
     let_other_write_first(
         store.consortia,
         monkeypatch,
