@@ -219,3 +219,40 @@ def test_the_new_operations_are_documented(client: FlaskClient) -> None:
         "/api/v1/consortia/{consortium_id}/cost-sharing/versions",
     } <= set(paths)
     assert {"get", "post"} <= set(paths["/api/v1/consortia/{consortium_id}/cost-sharing"])
+
+
+def test_pledges_by_the_key_name_the_version_that_made_them(
+    officer: Api, pm: Api, clock: StepClock, solution: Pilot
+) -> None:
+    clock.advance(datetime(2026, 9, 1, 9, tzinfo=UTC) - clock.peek())
+    asked = ask(officer, solution).json
+    pm.post(f"{requests_of(solution)}/{asked['id']}/approval")
+    c = f"/api/v1/consortia/{solution.consortium_id}"
+    pledged = pm.post(f"{c}/cost-sharing/pledges", json={"year": 2027, "amount": "120000.00"})
+    assert pledged.status_code == 201, pledged.json
+    assert pledged.json["version"]["number"] == 2
+    assert sum(int(s["amount"].replace(".", "")) for s in pledged.json["shares"]) == 12_000_000
+    pledges = pm.get(f"{c}/commitments?year=2027").json["items"]
+    assert len(pledges) == 4
+    assert {p["revisions"][-1]["reason"] for p in pledges} == {
+        "Verdeelsleutel versie 2 (population) over 120000.00 euro"
+    }
+    earlier = pm.get(f"{c}/commitments?year=2026").json["items"]
+    assert {p["revisions"][-1]["reason"] for p in earlier} == {
+        "Verdeelsleutel versie 0 (population) over 100000.00 euro"
+    }
+
+
+def test_a_programme_manager_sets_a_new_key_from_the_first_year_not_pledged(
+    pm: Api, solution: Pilot
+) -> None:
+    c = f"/api/v1/consortia/{solution.consortium_id}"
+    made = pm.post(f"{c}/cost-sharing/versions", json={"key": "equal", "reason": "Gelijk delen"})
+    assert made.status_code == 201, made.json
+    assert (made.json["number"], made.json["from_year"], made.json["key"]) == (1, 2027, "equal")
+    weights = pm.post(
+        f"{c}/cost-sharing/versions",
+        json={"key": "weights", "weights": {str(solution.member_ids[0]): "1"}, "reason": "x"},
+    )
+    assert weights.status_code == 422
+    assert fields_of(weights) == {"weights"}
