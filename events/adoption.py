@@ -10,7 +10,6 @@ not yet pledged). It is retried on fresh state when another writer came between.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from decimal import Decimal
 from typing import Final
 from uuid import UUID
@@ -24,14 +23,20 @@ from consortium.adoption import AdoptionRequest, request_id_for
 from consortium.aggregate import Consortium
 from consortium.cause import Cause
 from consortium.errors import AlreadyMember, ConsortiumNotFound, NotAllowed, NotFound
-from consortium.key_versions import CostSharingRule, KeyVersion
+from consortium.key_versions import CostSharingRule
 from consortium.members import Member, MemberRole, Sector, check_party
 from consortium.phases import check_finished
 from events.application import MAX_ATTEMPTS, StoreBusy
 from events.caller import Caller
 from events.catalogue import CatalogueUseCases
 from events.consortium_base import may_manage
-from events.key_versions import KeyVersionUseCases, default_version, first_open_year, joined
+from events.key_versions import (
+    KeyVersionUseCases,
+    current_only,
+    default_version,
+    first_open_year,
+    joined,
+)
 
 _ASKED_TOPIC: Final = get_topic(AdoptionRequest.Asked)
 _BATCH: Final = 200
@@ -150,10 +155,10 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
                     responsible_member_ids=[member.id],
                     cause=cause,
                 )
-            current = {m.id for m in consortium.members}
-            sharing = [m for m in before.member_ids if m in current]
+            still = current_only(before, consortium)
+            sharing = list(still.member_ids)
             after = joined(
-                _only(before, sharing),
+                still,
                 member.id,
                 weight,
                 number=0,
@@ -224,12 +229,3 @@ def _check_may_ask(consortium: Consortium, party: str, caller: Caller) -> None:
             raise AlreadyMember(
                 f"{m.party} is already a member of this consortium.", member_id=m.id
             )
-
-
-def _only(version: KeyVersion, sharing: list[UUID]) -> KeyVersion:
-    """The version without the members that left since."""
-    return replace(
-        version,
-        member_ids=tuple(sharing),
-        weights=tuple((m, w) for m, w in version.weights if m in sharing),
-    )

@@ -10,7 +10,7 @@ equally otherwise.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -124,7 +124,9 @@ class KeyVersionUseCases(ConsortiumBase):
 
         def pledge(consortium: Consortium, cause: Cause) -> tuple[KeyVersion, list[Share]]:
             versions = self.key_versions(consortium_id, caller)
-            version = version_for(versions, year) or default_version(consortium)
+            version = current_only(
+                version_for(versions, year) or default_version(consortium), consortium
+            )
             shares = consortium.pledge_cost_shares(
                 amount=amount,
                 key=version.key,
@@ -155,7 +157,9 @@ class KeyVersionUseCases(ConsortiumBase):
         versions = self.key_versions(consortium_id, caller)
         current = versions[-1] if versions else default_version(consortium)
         year = year or first_open_year(consortium, current.member_ids, self.today().year)
-        version = version_for(versions, year) or default_version(consortium)
+        version = current_only(
+            version_for(versions, year) or default_version(consortium), consortium
+        )
         if amount is None:
             plan = figures_per_year(consortium.ledger).get(year)
             amount = plan.needed if plan is not None else Money.zero()
@@ -213,6 +217,16 @@ def joined(
         member_ids=(*version.member_ids, member_id),
         weights=tuple((m, Decimal(w)) for m, w in weights if w is not None),
         reason=version.reason,
+    )
+
+
+def current_only(version: KeyVersion, consortium: Consortium) -> KeyVersion:
+    """The version without the members that left since it was made (they share no more)."""
+    current = {m.id for m in consortium.members}
+    return replace(
+        version,
+        member_ids=tuple(m for m in version.member_ids if m in current),
+        weights=tuple((m, w) for m, w in version.weights if m in current),
     )
 
 

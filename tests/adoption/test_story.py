@@ -165,3 +165,15 @@ def test_the_requests_are_approved_and_the_solution_is_found_in_the_catalogue(
         ("Gemeente Houten", RequestStatus.APPROVED),
         ("Gemeente Bunnik", RequestStatus.APPROVED),
     ]
+
+
+def test_a_member_that_left_shares_no_more_in_later_years(store: Store, clock: StepClock) -> None:
+    solution, _ = _story(store, clock)
+    cid = solution.consortium_id
+    zeist = solution.member_ids[2]
+    store.consortia.member_leaves(cid, zeist, reason="Stopt", caller=PM)
+    _, shares = store.consortia.pledge_by_key(
+        cid, year=2029, amount=Money(Decimal("1000.00")), caller=PM
+    )
+    assert zeist not in [s.member_id for s in shares]
+    assert sum((s.amount.amount for s in shares), Decimal(0)) == Decimal("1000.00")
