@@ -122,7 +122,8 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
             adopters = [m.id for m in consortium.members if m.role is MemberRole.ADOPTER]
             rule = self._rule(consortium_id, cause)
             before = rule.latest or default_version(consortium)
-            if rule.latest is None:
+            if rule.latest is None and before.member_ids:
+                # The key the consortium shared by so far becomes its first version.
                 rule.adopt_version(
                     key=before.key,
                     from_year=before.from_year,
