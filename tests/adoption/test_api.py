@@ -256,3 +256,12 @@ def test_a_programme_manager_sets_a_new_key_from_the_first_year_not_pledged(
     )
     assert weights.status_code == 422
     assert fields_of(weights) == {"weights"}
+
+
+def test_the_catalogue_pages_like_the_portfolio(client: FlaskClient, store: Store) -> None:
+    first, second = pilot(store.consortia), pilot(store.consortia)
+    page = body_of(client, "/api/v1/catalogue?limit=1")
+    assert [e["consortium_id"] for e in page["items"]] == [str(first.consortium_id)]
+    rest = body_of(client, page["next"])
+    assert [e["consortium_id"] for e in rest["items"]] == [str(second.consortium_id)]
+    assert (rest["next_cursor"], rest["next"]) == (None, None)
