@@ -364,8 +364,10 @@ class Budget:
         member_ids: Sequence[UUID] | None = None,
         weights: Mapping[UUID, Decimal] | None = None,
         cause: Cause,
+        reason: str | None = None,
     ) -> list[Share]:
-        """Divide an amount by a key and record each share as its member's pledge for a year."""
+        """Divide an amount by a key and record each share as its member's pledge for a year;
+        ``reason`` says which key made them (by default the key's kind and the amount)."""
         check_finished(self._phase)
         self._check_year(year, cause, field="commit_year")
         shares = self.share_costs(amount=amount, key=key, member_ids=member_ids, weights=weights)
@@ -376,7 +378,7 @@ class Budget:
             key=key,
             year=year,
             shares=tuple(shares),
-            reason=f"Verdeelsleutel ({key.value}) over {amount} euro",
+            reason=reason or f"Verdeelsleutel ({key.value}) over {amount} euro",
         )
         return shares
 

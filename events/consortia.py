@@ -19,12 +19,18 @@ from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
 from events.records import RecordUseCases
+from events.welcome_mail import WelcomeMailUseCases
 
 __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
 class ConsortiumApplication(
-    MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases, InvitationUseCases
+    MilestoneUseCases,
+    FinancingUseCases,
+    RecordUseCases,
+    DeliveryUseCases,
+    InvitationUseCases,
+    WelcomeMailUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 

@@ -60,6 +60,10 @@ app.conf.update(
             "task": "workers.tasks.scan_invitation_mails",
             "schedule": INVITATION_SCAN_SECONDS,
         },
+        "scan-welcome-mails": {
+            "task": "workers.tasks.scan_welcome_mails",
+            "schedule": INVITATION_SCAN_SECONDS,
+        },
     },
 )
 

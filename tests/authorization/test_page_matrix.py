@@ -198,7 +198,15 @@ RULE_CASES = [
 ]
 
 # Pages anyone may open, and what is no page (the API, static files, the API reference).
-PUBLIC_RULES = {"GET /login", "POST /login", "POST /logout", "POST /language"}
+PUBLIC_RULES = {
+    "GET /login",
+    "POST /login",
+    "POST /logout",
+    "POST /language",
+    # the catalogue of proven solutions (tests/adoption/test_pages.py)
+    "GET /catalogus",
+    "GET /catalogus/<uuid:consortium_id>",
+}
 
 
 def page_routes(app: Flask) -> set[str]:

@@ -139,6 +139,8 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "replan": f"{consortium}/milestones/{world.milestone_id}/replan",
         "roles": f"{consortium}/roles/new",
         "reminder-policy": f"{consortium}/reminder-policy",
+        "catalogue": "/catalogus",
+        "catalogue-refused": "/catalogus?band=reusachtig",
     }
     for name, path in pages.items():
         page.goto(path)

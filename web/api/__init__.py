@@ -6,7 +6,9 @@ from flask_smorest import Api
 
 from web.api import (
     accounts,
+    adoption,
     budget,
+    catalogue,
     checkpoints,
     commitments,
     consortia,
@@ -16,6 +18,7 @@ from web.api import (
     financing,
     history,
     invitations,
+    key_versions,
     members,
     milestones,
     read_model,
@@ -37,6 +40,7 @@ def register_blueprints(api: Api) -> None:
         contributions,
         expenditures,
         cost_sharing,
+        key_versions,
         budget,
         financing,
         milestones,
@@ -47,5 +51,7 @@ def register_blueprints(api: Api) -> None:
         invitations,
         accounts,
         read_model,
+        catalogue,
+        adoption,
     ):
         api.register_blueprint(module.blp)

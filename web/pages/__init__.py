@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.pages import (
+    catalogue,
     consortium_page,
     contribution,
     evaluation,
@@ -26,6 +27,7 @@ from web.pages.session import SESSION_CONFIG, init_sessions
 
 __all__ = [
     "PAGE_CONFIG",
+    "catalogue",
     "consortium_page",
     "contribution",
     "evaluation",
