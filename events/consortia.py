@@ -15,6 +15,7 @@ from consortium.phases import Phase
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
+from events.exports.use_cases import ExportUseCases
 from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
@@ -24,7 +25,12 @@ __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
 class ConsortiumApplication(
-    MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases, InvitationUseCases
+    MilestoneUseCases,
+    FinancingUseCases,
+    ExportUseCases,
+    RecordUseCases,
+    DeliveryUseCases,
+    InvitationUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
