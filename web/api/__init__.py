@@ -13,6 +13,7 @@ from web.api import (
     contributions,
     cost_sharing,
     expenditures,
+    exports,
     financing,
     history,
     invitations,
@@ -21,6 +22,7 @@ from web.api import (
     read_model,
     reminders,
     roles,
+    trace,
 )
 from web.schemas.money import CONTRIBUTION_IN_RULES, ContributionIn
 
@@ -38,6 +40,8 @@ def register_blueprints(api: Api) -> None:
         expenditures,
         cost_sharing,
         budget,
+        trace,
+        exports,
         financing,
         milestones,
         checkpoints,

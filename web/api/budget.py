@@ -8,14 +8,17 @@ from typing import Any
 from uuid import UUID
 
 import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 
 from consortium.budget_view import Figures, YearFigures
 from consortium.party_names import same_party, unknown_party
 from events.caller import Caller
 from events.readmodel.queries import Membership, PartyLine, visible_parties
+from web.api.exports import budget_download
 from web.arguments import Blueprint
 from web.auth import current_caller, store
+from web.exports import CSV, XLSX, asked_format
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import (
     BudgetArgs,
@@ -40,11 +43,17 @@ blp = Blueprint(
 class Budget(MethodView):
     @blp.arguments(BudgetArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, BudgetOut)
+    @blp.alt_response(200, content_type=CSV, description="The budget as CSV (see budget.csv).")
+    @blp.alt_response(200, content_type=XLSX, description="The budget as XLSX (see budget.xlsx).")
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
-    def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any] | Response:
         """Committed, received (cash and in kind), spent and available: in total, per year and
         per member; with `?as_of=` every figure as the books said then (as recorded by that
-        instant); with `?on=` as booked for the days up to that date (as known now)."""
+        instant); with `?on=` as booked for the days up to that date (as known now). With
+        `Accept: text/csv` or the XLSX media type, the file of `budget.csv` / `budget.xlsx`."""
+        extension = asked_format()
+        if extension is not None:
+            return budget_download(consortium_id, args, extension)
         if args["on"] is not None:
             view = store().consortia.budget_on(consortium_id, current_caller(), args["on"])
         else:
