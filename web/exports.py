@@ -1,12 +1,16 @@
 """Exported tables as HTTP responses: CSV or XLSX, streamed a chunk at a time (the rows are
-read while the body is sent), with column headers in Dutch or English."""
+read while the body is sent), with column headers in Dutch or English.
+
+Everything that needs the request (the caller's rights, the language) is settled before the
+response is made; the rows are read by the store alone, so the body needs no request context
+while it is sent."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 from flask_babel import force_locale
 
 from events.exports import csv_file, xlsx_file
@@ -36,7 +40,7 @@ def exported(table: Table, extension: str, filename: str, lang: str | None = Non
     media_type, chunks = FORMATS[extension]
     headers = labels(table, lang)
     return Response(
-        stream_with_context(chunks(table, headers)),
+        chunks(table, headers),
         mimetype=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}.{extension}"',

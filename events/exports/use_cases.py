@@ -22,7 +22,6 @@ from events.caller import Caller
 from events.exports import budget_rows, ledger_rows
 from events.exports.tables import Row, Table
 from events.money_events import booked_by, contribution_lookup, money_events
-from events.readmodel import records
 from events.trace import TraceUseCases
 
 
@@ -94,12 +93,7 @@ class ExportUseCases(BudgetUseCases, TraceUseCases):
 
     def _ledger_of(self, consortium: Consortium, on: date | None) -> Iterator[Row]:
         lookup = contribution_lookup(self, consortium.id)
-        parties = {
-            m.id: m.party
-            for m in self.records(
-                lambda tx: records.memberships(tx, consortium.id, consortium.version)
-            )
-        }
+        parties = self.parties(consortium)
         events: Iterator[Any] = money_events(
             self.events.get, consortium.id, consortium.version, lookup
         )
