@@ -21,7 +21,7 @@ from consortium.errors import LegacyReversal
 from events.readmodel import records
 from events.readmodel.records import Booked
 
-BATCH: Final = 500
+BATCH: Final = 100
 
 # The events that book money, or plan it (needs, tranches).
 MONEY_EVENTS: Final = (

@@ -62,6 +62,18 @@ CASES = [
     ),
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    *(
+        Case(
+            "GET", f"/consortia/<uuid:consortium_id>/{name}", lambda w, n=name: f"{c(w)}/{n}", READ
+        )
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/budget/trace",
+        lambda w: f"{c(w)}/budget/trace?figure=committed",
+        READ,
+    ),
     Case(
         "GET",
         "/consortia/<uuid:consortium_id>/contributions",

@@ -210,6 +210,27 @@ CASES = [
         body=lambda w: {"amount": "1000.00", "key": "population"},
     ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/consortia/<uuid:consortium_id>/{name}",
+            lambda w, n=name: f"{c(w)}/{n}",
+            READ,
+        )
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    *(
+        Case(
+            "GET", f"/api/v1/consortia/{name}", lambda w, n=name: f"/api/v1/consortia/{n}", EVERYONE
+        )
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/budget/trace",
+        lambda w: f"{c(w)}/budget/trace?figure=received",
+        READ,
+    ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/needs", lambda w: f"{c(w)}/needs", READ),
     Case(
         "POST",

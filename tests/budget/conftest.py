@@ -120,12 +120,12 @@ def books(api: Api, clock: StepClock) -> dict[str, Any]:
     contributions and spending), a revised pledge, a pledge in kind, shares pledged by a key, a
     reversal, a need of the plan; ``before`` is an instant a day before the last entries
     (a reversal, a contribution, a spending) were recorded."""
-    c = created(
-        api.post(
-            CONSORTIA,
-            json={"name": "Zorg op afstand", "challenge": "Thuiszorg", "start_year": 2024},
-        )  # fmt: skip
-    )["id"]
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return created(api.post(of(c, path), json=body))
+
+    founding = {"name": "Zorg op afstand", "challenge": "Thuiszorg", "start_year": 2024}
+    c = created(api.post(CONSORTIA, json=founding))["id"]
     utrecht = admit(api, c, "Gemeente Utrecht", sector="municipality", joined_on="2024-01-10")
     zeist = admit(api, c, "Gemeente Zeist", sector="municipality", joined_on="2024-01-10")
     university = admit(api, c, UNIVERSITY, sector="academia")
@@ -134,8 +134,8 @@ def books(api: Api, clock: StepClock) -> dict[str, Any]:
         pledge(api, c, utrecht, 2024, "45000.00", pledged_on="2024-06-01", reason="Bezuiniging")
     )
     created(pledge(api, c, zeist, 2025, "10000.00", kind="in_kind", pledged_on="2025-01-05"))
-    shared = api.post(of(c, "cost-sharing"), json={"amount": "30000.00", "key": "equal",
-                                                   "commit_year": 2026})  # fmt: skip
+    shares = {"amount": "30000.00", "key": "equal", "commit_year": 2026}
+    shared = api.post(of(c, "cost-sharing"), json=shares)
     assert shared.status_code in (200, 201), shared.get_data(as_text=True)
     contributions = {
         "first": (utrecht, "cash", "20000.00", "2024-03-01"),
@@ -146,17 +146,22 @@ def books(api: Api, clock: StepClock) -> dict[str, Any]:
     for name, (member, kind, amount, day) in contributions.items():
         body: dict[str, Any] = {"member_id": member, "kind": kind, "date": day}
         body |= {"amount": amount} if amount else {"hours": "10", "rate": "80.00"}
-        ids[name] = created(api.post(of(c, "contributions"), json=body))["id"]
-    created(api.post(of(c, "expenditures"), json={"amount": "3000.00", "date": "2024-05-01",
-                                                  "description": "Zaalhuur"}))  # fmt: skip
-    created(api.post(of(c, "needs"), json={"year": 2027, "category": "running_costs",
-                                           "amount": "40000.00"}))  # fmt: skip
+        ids[name] = post("contributions", body)["id"]
+    post("expenditures", {"amount": "3000.00", "date": "2024-05-01", "description": "Zaalhuur"})
+    post("needs", {"year": 2027, "category": "running_costs", "amount": "40000.00"})
     before = clock.peek()
     clock.advance(timedelta(days=1))
     created(reverse(api, c, ids["mistake"], "Dubbel geboekt"))
-    created(api.post(of(c, "contributions"), json={"member_id": university, "kind": "cash",
-                                                   "amount": "1000.00", "date": "2026-03-03"}))  # fmt: skip
-    created(api.post(of(c, "expenditures"), json={"amount": "500.00", "date": "2026-03-03",
-                                                  "description": "Drukwerk"}))  # fmt: skip
-    return {"id": c, "before": before.isoformat(), "utrecht": utrecht, "zeist": zeist,
-            "university": university, "contributions": ids}  # fmt: skip
+    post(
+        "contributions",
+        {"member_id": university, "kind": "cash", "amount": "1000.00", "date": "2026-03-03"},
+    )
+    post("expenditures", {"amount": "500.00", "date": "2026-03-03", "description": "Drukwerk"})
+    return {
+        "id": c,
+        "before": before.isoformat(),
+        "utrecht": utrecht,
+        "zeist": zeist,
+        "university": university,
+        "contributions": ids,
+    }

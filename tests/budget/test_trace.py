@@ -29,7 +29,7 @@ def _query(books: dict[str, Any], reading: str) -> dict[str, str]:
 
 def _figures_shown(budget: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(selection, figures) for the totals, each year, each member and each member's year."""
-    shown = [({}, budget["totals"])]
+    shown: list[tuple[dict[str, Any], dict[str, Any]]] = [({}, budget["totals"])]
     shown += [({"year": y["year"]}, y) for y in budget["years"]]
     for member in budget["members"]:
         shown.append(({"member_id": member["member_id"]}, member))

@@ -19,6 +19,7 @@ from web.pages import (
     reminder_policy,
     replan,
     roles,
+    trace,
 )
 from web.pages.blueprint import bp
 from web.pages.security import CSRF_CONFIG, init_csrf
@@ -40,6 +41,7 @@ __all__ = [
     "reminder_policy",
     "replan",
     "roles",
+    "trace",
 ]
 
 PAGE_CONFIG = {**SESSION_CONFIG, **CSRF_CONFIG}
