@@ -25,6 +25,11 @@ FORMATS: Final[dict[str, tuple[str, Callable[[Table, Sequence[str]], Iterator[by
     "xlsx": (xlsx_file.MEDIA_TYPE, xlsx_file.xlsx_chunks),
 }
 _ACCEPTED: Final = {CSV: "csv", XLSX: "xlsx"}
+# How the OpenAPI document describes the files' bodies.
+FILE_CONTENT: Final = {
+    CSV: {"schema": {"type": "string"}},
+    XLSX: {"schema": {"type": "string", "format": "binary"}},
+}
 
 
 def labels(table: Table, lang: str | None) -> list[str]:

@@ -272,3 +272,21 @@ def test_an_export_is_streamed_not_built_before_it_is_sent(
     size = sum(len(chunk) for chunk in response.response)
     response.close()
     assert size > 0
+
+
+def test_the_openapi_document_describes_the_downloads(api: Api) -> None:
+    paths = json_of(api.get("/api/v1/openapi.json"))["paths"]
+
+    budget = paths["/api/v1/consortia/{consortium_id}/budget"]["get"]["responses"]["200"]
+    assert set(budget["content"]) == {"application/json", "text/csv", XLSX}
+    for path, media_type in (
+        ("/api/v1/consortia/{consortium_id}/budget.csv", "text/csv"),
+        ("/api/v1/consortia/{consortium_id}/ledger.xlsx", XLSX),
+        ("/api/v1/consortia/budget.xlsx", XLSX),
+        ("/api/v1/consortia/ledger.csv", "text/csv"),
+    ):
+        operation = paths[path]["get"]
+        assert set(operation["responses"]["200"]["content"]) == {media_type}
+        assert "422" in operation["responses"]
+        assert {p["name"] for p in operation["parameters"]} >= {"as_of", "on", "lang"}
+    assert "/api/v1/consortia/{consortium_id}/budget/trace" in paths

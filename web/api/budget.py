@@ -18,7 +18,7 @@ from events.readmodel.queries import Membership, PartyLine, visible_parties
 from web.api.exports import budget_download
 from web.arguments import Blueprint
 from web.auth import current_caller, store
-from web.exports import CSV, XLSX, asked_format
+from web.exports import FILE_CONTENT, asked_format
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import (
     BudgetArgs,
@@ -43,8 +43,17 @@ blp = Blueprint(
 class Budget(MethodView):
     @blp.arguments(BudgetArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, BudgetOut)
-    @blp.alt_response(200, content_type=CSV, description="The budget as CSV (see budget.csv).")
-    @blp.alt_response(200, content_type=XLSX, description="The budget as XLSX (see budget.xlsx).")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The budget; as CSV or XLSX when `Accept` asks for them.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/BudgetOut"}},
+                    **FILE_CONTENT,
+                },
+            }
+        }
+    )
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any] | Response:
         """Committed, received (cash and in kind), spent and available: in total, per year and

@@ -13,7 +13,7 @@ from flask.views import MethodView
 
 from web.arguments import Blueprint
 from web.auth import current_caller, store
-from web.exports import CSV, XLSX, exported
+from web.exports import CSV, FILE_CONTENT, XLSX, exported
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.common import Problem
 from web.schemas.exports import BudgetExportArgs, ExportArgs
@@ -27,7 +27,14 @@ blp = Blueprint(
     "English, streamed.",
 )
 
-_FILES: Final = (("csv", CSV, "CSV (RFC 4180, UTF-8)."), ("xlsx", XLSX, "XLSX, one sheet."))
+_FILES: Final = (
+    ("csv", CSV, "CSV (RFC 4180, UTF-8): amounts as 1250.00, dates and instants in ISO 8601."),
+    ("xlsx", XLSX, "XLSX, one sheet: amounts as numbers in a money format, date cells."),
+)
+
+
+def _file_response(media_type: str, description: str) -> dict[str, Any]:
+    return {"200": {"description": description, "content": {media_type: FILE_CONTENT[media_type]}}}
 
 
 def _reading(args: dict[str, Any]) -> str:
@@ -55,6 +62,7 @@ def _views(extension: str, media_type: str, description: str) -> None:
     class ConsortiumBudget(MethodView):
         @blp.arguments(BudgetExportArgs, location="query", unknown=ma.RAISE)
         @blp.response(200, content_type=media_type, description=description)
+        @blp.doc(responses=_file_response(media_type, description))
         @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
         @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
         def get(self, args: dict[str, Any], consortium_id: UUID) -> Response:
@@ -67,6 +75,7 @@ def _views(extension: str, media_type: str, description: str) -> None:
     class ConsortiumLedger(MethodView):
         @blp.arguments(ExportArgs, location="query", unknown=ma.RAISE)
         @blp.response(200, content_type=media_type, description=description)
+        @blp.doc(responses=_file_response(media_type, description))
         @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
         @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
         def get(self, args: dict[str, Any], consortium_id: UUID) -> Response:
@@ -83,6 +92,7 @@ def _views(extension: str, media_type: str, description: str) -> None:
     class PortfolioBudget(MethodView):
         @blp.arguments(BudgetExportArgs, location="query", unknown=ma.RAISE)
         @blp.response(200, content_type=media_type, description=description)
+        @blp.doc(responses=_file_response(media_type, description))
         @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
         def get(self, args: dict[str, Any]) -> Response:
             """The budget of every consortium you may read (as of `as_of`: those that existed
@@ -96,6 +106,7 @@ def _views(extension: str, media_type: str, description: str) -> None:
     class PortfolioLedger(MethodView):
         @blp.arguments(ExportArgs, location="query", unknown=ma.RAISE)
         @blp.response(200, content_type=media_type, description=description)
+        @blp.doc(responses=_file_response(media_type, description))
         @blp.alt_response(422, schema=Problem, content_type=PROBLEM)
         def get(self, args: dict[str, Any]) -> Response:
             """The ledger of every consortium you may read, one after the other."""
