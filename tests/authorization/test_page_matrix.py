@@ -42,6 +42,11 @@ def c(w: World) -> str:
     return f"/consortia/{w.consortium}"
 
 
+def in_consortium(suffix: str) -> Callable[[World], str]:
+    """The page of the world's consortium with that suffix."""
+    return lambda w: f"{c(w)}/{suffix}"
+
+
 def contribution(w: World) -> dict[str, str]:
     return {
         "member_id": str(w.member),
@@ -63,9 +68,7 @@ CASES = [
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
     *(
-        Case(
-            "GET", f"/consortia/<uuid:consortium_id>/{name}", lambda w, n=name: f"{c(w)}/{n}", READ
-        )
+        Case("GET", f"/consortia/<uuid:consortium_id>/{name}", in_consortium(name), READ)
         for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
     ),
     Case(

@@ -74,6 +74,15 @@ def c(w: World) -> str:
     return f"/api/v1/consortia/{w.consortium}"
 
 
+def in_consortium(suffix: str) -> Callable[[World], str]:
+    """The path of the world's consortium with that suffix."""
+    return lambda w: f"{c(w)}/{suffix}"
+
+
+def fixed(path: str) -> Callable[[World], str]:
+    return lambda w: path
+
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -214,15 +223,13 @@ CASES = [
         Case(
             "GET",
             f"/api/v1/consortia/<uuid:consortium_id>/{name}",
-            lambda w, n=name: f"{c(w)}/{n}",
+            in_consortium(name),
             READ,
         )
         for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
     ),
     *(
-        Case(
-            "GET", f"/api/v1/consortia/{name}", lambda w, n=name: f"/api/v1/consortia/{n}", EVERYONE
-        )
+        Case("GET", f"/api/v1/consortia/{name}", fixed(f"/api/v1/consortia/{name}"), EVERYONE)
         for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
     ),
     Case(

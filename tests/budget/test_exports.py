@@ -204,6 +204,7 @@ def test_the_budget_path_answers_the_format_accepted(
 
     assert response.status_code == 200
     assert response.mimetype == mimetype
+    assert "Accept" in response.vary
 
 
 def test_the_portfolio_exports_every_consortium_the_caller_may_read(

@@ -55,14 +55,18 @@ class Budget(MethodView):
         }
     )
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
-    def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any] | Response:
+    def get(
+        self, args: dict[str, Any], consortium_id: UUID
+    ) -> tuple[dict[str, Any], dict[str, str]] | Response:
         """Committed, received (cash and in kind), spent and available: in total, per year and
         per member; with `?as_of=` every figure as the books said then (as recorded by that
         instant); with `?on=` as booked for the days up to that date (as known now). With
         `Accept: text/csv` or the XLSX media type, the file of `budget.csv` / `budget.xlsx`."""
         extension = asked_format()
         if extension is not None:
-            return budget_download(consortium_id, args, extension)
+            download = budget_download(consortium_id, args, extension)
+            download.vary.add("Accept")
+            return download
         if args["on"] is not None:
             view = store().consortia.budget_on(consortium_id, current_caller(), args["on"])
         else:
@@ -84,7 +88,7 @@ class Budget(MethodView):
                 "reasons": list(view.financing.reasons) if view.financing else [],
             },
             "tranches": view,
-        }
+        }, {"Vary": "Accept"}  # the answer depends on Accept
 
 
 @blp.route("/members/<string:party>/money")
