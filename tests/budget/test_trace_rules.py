@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
 
@@ -14,7 +15,7 @@ from consortium.aggregate import Consortium
 from consortium.budget_view import budget_of
 from consortium.cause import Cause
 from consortium.errors import InvalidValue
-from consortium.figures import ContributionKind
+from consortium.figures import ContributionKind, Figures
 from consortium.trace import TRACEABLE, Selection, sign, trace
 from tests.budget.support import euro
 
@@ -60,7 +61,7 @@ def test_every_figure_of_every_member_and_year_is_the_sum_of_its_lines(
     events = consortium.collect_events()
     view = budget_of(consortium)
 
-    scopes = [(None, None, view.totals)]
+    scopes: list[tuple[UUID | None, int | None, Figures]] = [(None, None, view.totals)]
     scopes += [(None, y.year, y.figures) for y in view.years]
     scopes += [(m.member.id, None, m.figures) for m in view.members]
     scopes += [(m.member.id, y.year, y.figures) for m in view.members for y in m.years]
