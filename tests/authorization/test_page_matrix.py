@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
-from tests.authorization.test_route_matrix import READ, Expect, for_own_member, manage
+from tests.authorization.test_route_matrix import READ, Expect, fixed, for_own_member, manage
 from tests.authorization.world import ROLES, World, build_world, email
 
 EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
@@ -69,6 +69,10 @@ CASES = [
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
     *(
         Case("GET", f"/consortia/<uuid:consortium_id>/{name}", in_consortium(name), READ)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    *(
+        Case("GET", f"/{name}", fixed(f"/{name}"), EVERYONE)
         for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
     ),
     Case(

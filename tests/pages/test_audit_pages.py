@@ -113,3 +113,21 @@ def test_a_figure_that_cannot_be_traced_is_refused(visitor: Visitor, world: Worl
     answer = visitor.get(f"/consortia/{world.consortium_id}/budget/trace?figure=gap")
 
     assert answer.status_code == 422
+
+
+def test_the_portfolio_offers_the_books_of_every_consortium_one_may_see(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+    page = text_of(visitor.get("/"))
+
+    assert {
+        link.rsplit("/", 1)[1] for link in links_of(page, ".csv") + links_of(page, ".xlsx")
+    } == {
+        "budget.csv",
+        "budget.xlsx",
+        "ledger.csv",
+        "ledger.xlsx",
+    }
+    budgets = csv.DictReader(io.StringIO(visitor.get("/budget.csv").get_data(as_text=True)))
+    assert {row["Id consortium"] for row in budgets} == {str(world.consortium_id)}  # funds one

@@ -8,6 +8,7 @@ from flask import Flask
 from web.pages import (
     consortium_page,
     contribution,
+    downloads,
     evaluation,
     expenditure,
     ledger,
@@ -29,6 +30,7 @@ __all__ = [
     "PAGE_CONFIG",
     "consortium_page",
     "contribution",
+    "downloads",
     "evaluation",
     "expenditure",
     "init_pages",

@@ -1,20 +1,18 @@
-"""A funder's audit pages: each figure of the budget page expanded to the events that make it
-up (who recorded each, in which request, when), and the downloads of what the budget page
-shows (the budget and the ledger, CSV or XLSX, the same day and reading)."""
+"""A funder's audit page: each figure of the budget page expanded to the events that make it
+up (who recorded each, in which request, when), for the same day and reading."""
 
 from __future__ import annotations
 
 from typing import Final
 from uuid import UUID
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from consortium.errors import InvalidValue
 from consortium.trace import Selection
 from web.auth import current_caller, store
-from web.exports import exported
 from web.pages.blueprint import bp
 from web.pages.history_text import readable
 from web.pages.reading import reading_asked
@@ -79,38 +77,3 @@ def trace_page(consortium_id: UUID) -> ResponseReturnValue:
         booked_day=reading.on,
         back=reading.query,
     )
-
-
-def _download(consortium_id: UUID, what: str, extension: str) -> Response:
-    caller = current_caller()
-    consortia = store().consortia
-    consortium = consortia.consortium(consortium_id, caller)
-    reading = reading_asked(consortium, consortia.today())
-    if reading.error is not None:
-        raise InvalidValue(reading.error, field="as_of")
-    if what == "budget":
-        table = consortia.budget_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
-    else:
-        table = consortia.ledger_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
-    day = "" if reading.day is None else f"-{reading.day.isoformat()}"
-    return exported(table, extension, f"{what}-{consortium_id}{day}")
-
-
-@bp.route("/consortia/<uuid:consortium_id>/budget.csv")
-def budget_csv(consortium_id: UUID) -> Response:
-    return _download(consortium_id, "budget", "csv")
-
-
-@bp.route("/consortia/<uuid:consortium_id>/budget.xlsx")
-def budget_xlsx(consortium_id: UUID) -> Response:
-    return _download(consortium_id, "budget", "xlsx")
-
-
-@bp.route("/consortia/<uuid:consortium_id>/ledger.csv")
-def ledger_csv(consortium_id: UUID) -> Response:
-    return _download(consortium_id, "ledger", "csv")
-
-
-@bp.route("/consortia/<uuid:consortium_id>/ledger.xlsx")
-def ledger_xlsx(consortium_id: UUID) -> Response:
-    return _download(consortium_id, "ledger", "xlsx")
