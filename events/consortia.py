@@ -15,6 +15,7 @@ from consortium.phases import Phase
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
+from events.exports.use_cases import ExportUseCases
 from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
@@ -27,6 +28,7 @@ __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 class ConsortiumApplication(
     MilestoneUseCases,
     FinancingUseCases,
+    ExportUseCases,
     RecordUseCases,
     DeliveryUseCases,
     InvitationUseCases,

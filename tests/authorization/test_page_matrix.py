@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from events.bootstrap import Store
 from events.caller import Caller
-from tests.authorization.test_route_matrix import READ, Expect, for_own_member, manage
+from tests.authorization.test_route_matrix import READ, Expect, fixed, for_own_member, manage
 from tests.authorization.world import ROLES, World, build_world, email
 
 EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
@@ -43,6 +43,11 @@ def c(w: World) -> str:
     return f"/consortia/{w.consortium}"
 
 
+def in_consortium(suffix: str) -> Callable[[World], str]:
+    """The page of the world's consortium with that suffix."""
+    return lambda w: f"{c(w)}/{suffix}"
+
+
 def contribution(w: World) -> dict[str, str]:
     return {
         "member_id": str(w.member),
@@ -63,6 +68,20 @@ CASES = [
     ),
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    *(
+        Case("GET", f"/consortia/<uuid:consortium_id>/{name}", in_consortium(name), READ)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    *(
+        Case("GET", f"/{name}", fixed(f"/{name}"), EVERYONE)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/budget/trace",
+        lambda w: f"{c(w)}/budget/trace?figure=committed",
+        READ,
+    ),
     Case(
         "GET",
         "/consortia/<uuid:consortium_id>/contributions",

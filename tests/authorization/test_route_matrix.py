@@ -74,6 +74,15 @@ def c(w: World) -> str:
     return f"/api/v1/consortia/{w.consortium}"
 
 
+def in_consortium(suffix: str) -> Callable[[World], str]:
+    """The path of the world's consortium with that suffix."""
+    return lambda w: f"{c(w)}/{suffix}"
+
+
+def fixed(path: str) -> Callable[[World], str]:
+    return lambda w: path
+
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -210,6 +219,25 @@ CASES = [
         body=lambda w: {"amount": "1000.00", "key": "population"},
     ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/consortia/<uuid:consortium_id>/{name}",
+            in_consortium(name),
+            READ,
+        )
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    *(
+        Case("GET", f"/api/v1/consortia/{name}", fixed(f"/api/v1/consortia/{name}"), EVERYONE)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/budget/trace",
+        lambda w: f"{c(w)}/budget/trace?figure=received",
+        READ,
+    ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/needs", lambda w: f"{c(w)}/needs", READ),
     Case(
         "POST",

@@ -128,6 +128,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "portfolio-refused": "/?checkpoint_before=morgen",
         "consortium": consortium,
         "budget": f"{consortium}/budget",
+        "trace": f"{consortium}/budget/trace?figure=received&member_id={world.municipality_id}",
         "me": "/me",
         "contribution": f"{consortium}/contributions/new",
         "pledge": f"{consortium}/commitments/new",

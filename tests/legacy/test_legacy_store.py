@@ -31,8 +31,10 @@ from consortium.aggregate import Consortium
 from consortium.errors import AlreadyReversed
 from consortium.figures import ContributionKind
 from consortium.money import Money
+from consortium.trace import Selection
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
+from events.exports import ledger_rows
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, sqlite_file
 from tests.budget.support import recompute_from_events, view_of
@@ -297,4 +299,26 @@ def test_the_budget_as_of_a_moment_before_the_upgrade_reads_as_it_did_after_new_
     assert extends(
         comparable(recorded["content_type"], response.get_data(as_text=True)),
         comparable(recorded["content_type"], recorded["body"]),
+    )
+
+
+def test_the_earlier_releases_reversals_are_traced_and_exported_with_their_figures(
+    legacy: Store,
+) -> None:
+    consortia = legacy.consortia
+    budget = consortia.budget(CONSORTIUM, SYSTEM)
+
+    traced = consortia.trace(CONSORTIUM, SYSTEM, Selection("received_cash")).trace
+    ledger = list(consortia.ledger_table(CONSORTIUM, SYSTEM).rows)
+
+    assert traced.total == budget.totals.received_cash
+    reversals = [line for line in traced.lines if line.event == "ContributionReversed"]
+    assert reversals
+    assert all(line.counted.amount < 0 for line in reversals)
+    entry = [column.key for column in ledger_rows.COLUMNS]
+    exported = [dict(zip(entry, row, strict=True)) for row in ledger]
+    assert all(
+        r["amount"] is not None and r["member_id"] is not None
+        for r in exported
+        if r["entry"] == "reversal"
     )

@@ -15,6 +15,7 @@ from web.api import (
     contributions,
     cost_sharing,
     expenditures,
+    exports,
     financing,
     history,
     invitations,
@@ -24,6 +25,7 @@ from web.api import (
     read_model,
     reminders,
     roles,
+    trace,
 )
 from web.schemas.money import CONTRIBUTION_IN_RULES, ContributionIn
 
@@ -42,6 +44,8 @@ def register_blueprints(api: Api) -> None:
         cost_sharing,
         key_versions,
         budget,
+        trace,
+        exports,
         financing,
         milestones,
         checkpoints,

@@ -9,6 +9,7 @@ from web.pages import (
     catalogue,
     consortium_page,
     contribution,
+    downloads,
     evaluation,
     expenditure,
     ledger,
@@ -20,6 +21,7 @@ from web.pages import (
     reminder_policy,
     replan,
     roles,
+    trace,
 )
 from web.pages.blueprint import bp
 from web.pages.security import CSRF_CONFIG, init_csrf
@@ -30,6 +32,7 @@ __all__ = [
     "catalogue",
     "consortium_page",
     "contribution",
+    "downloads",
     "evaluation",
     "expenditure",
     "init_pages",
@@ -42,6 +45,7 @@ __all__ = [
     "reminder_policy",
     "replan",
     "roles",
+    "trace",
 ]
 
 PAGE_CONFIG = {**SESSION_CONFIG, **CSRF_CONFIG}
