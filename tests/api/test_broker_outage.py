@@ -14,12 +14,12 @@ import redis
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
+from events.configuration import Settings
 from tests.backends import in_ci
 from tests.conftest import Api, issue_token
 from tests.service import free_port
 from tests.workers.support import wait_until
 from web.app import create_app
-from web.config import WebSettings
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -74,7 +74,7 @@ def broker(tmp_path: Path) -> Iterator[PrivateRedis]:
 
 @pytest.fixture
 def served(store: Store, broker: PrivateRedis) -> FlaskClient:
-    settings = WebSettings(secret_key="t", base_url="http://t", broker_url=broker.url)
+    settings = Settings.given(secret_key="t", base_url="http://t", broker_url=broker.url)
     return create_app(store, settings, {"RATELIMIT_STORAGE_URI": broker.url}).test_client()
 
 

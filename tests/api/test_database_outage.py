@@ -13,13 +13,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store, open_store
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.backends import postgres_schema
 from tests.conftest import Api, issue_token
 from tests.outage import Proxy, proxy_to
 from tests.workers.support import wait_until
 from web.app import create_app
-from web.config import WebSettings
 
 pytestmark = pytest.mark.postgres
 
@@ -41,7 +41,7 @@ def proxy() -> Iterator[tuple[Proxy, StoreSettings]]:
 def served(proxy: tuple[Proxy, StoreSettings]) -> Iterator[tuple[Proxy, Store, FlaskClient]]:
     cutter, settings = proxy
     store = open_store(settings)
-    client = create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+    client = create_app(store, Settings.given(secret_key="t", base_url="http://t")).test_client()
     try:
         yield cutter, store, client
     finally:
