@@ -69,6 +69,11 @@ def make_celery(settings: Settings) -> ServiceCelery:
         broker_connection_retry=True,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
+        # A delivery running when the connection is lost finishes (and records its mail as
+        # delivered in the store); its redelivery then finds nothing to send. Stopped halfway
+        # instead (Celery's coming default), a mail already sent but not yet recorded would go
+        # out twice.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         # A task not acknowledged within this time is given to another worker (Redis transport).
         broker_transport_options={
             "visibility_timeout": visibility,
