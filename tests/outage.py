@@ -13,11 +13,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 
-from tests.backends import in_ci
+from events.settings import StoreSettings
+from tests.backends import in_ci, postgres_schema
 from tests.service import free_port
 from tests.workers.support import wait_until
 
@@ -97,6 +99,18 @@ def proxy_to(host: str, port: int) -> Iterator[Proxy]:
         yield proxy
     finally:
         proxy.close()
+
+
+@contextmanager
+def postgres_behind_proxy() -> Iterator[tuple[Proxy, StoreSettings]]:
+    """A PostgreSQL schema of the test's own, reached through a proxy the test cuts; a new
+    connection waits a second at most (the service's three seconds would only slow the test)."""
+    with postgres_schema() as direct:
+        parts = urlsplit(direct.url)
+        with proxy_to(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
+            netloc = parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}"
+            url = urlunsplit(parts._replace(netloc=netloc))
+            yield proxy, StoreSettings.from_url(url).with_env(POSTGRES_CONNECT_TIMEOUT="1")
 
 
 class PrivateRedis:
