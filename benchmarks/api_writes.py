@@ -67,9 +67,9 @@ from consortium.aggregate import Consortium
 from consortium.members import MemberRole, Sector
 from events.bootstrap import open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.consortia import ConsortiumApplication
 from web.app import create_app
-from web.config import WebSettings
 
 TARGET_RATIO: Final = 0.5
 WARM_UP: Final = 10
@@ -173,7 +173,7 @@ def wsgi_rate(backend: Backend, token: str, admissions: int, profile: bool) -> R
     store = open_store(backend.settings)
     try:
         app = create_app(
-            store=store, settings=WebSettings(secret_key=SECRET_KEY, base_url="http://bench")
+            store=store, settings=Settings.given(secret_key=SECRET_KEY, base_url="http://bench")
         )
         headers = {"Authorization": f"Bearer {token}"}
         client = app.test_client()

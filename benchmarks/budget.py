@@ -66,10 +66,10 @@ from consortium.ledger import ContributionKind
 from consortium.money import Money
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.consortia import ConsortiumApplication
 from events.readmodel import records
 from web.app import create_app
-from web.config import WebSettings
 
 TARGET_VIEW_RATIO: Final = 2.0
 API_WRITES_TARGET: Final = 0.5  # the target benchmarks/api_writes sets for writes, for comparison
@@ -328,7 +328,7 @@ def in_process(store: Store) -> tuple[FlaskClient, dict[str, str]]:
     """The Flask app on the store (its follower then runs in the background), a test client and
     an administrator's headers."""
     app = create_app(
-        store=store, settings=WebSettings(secret_key=SECRET_KEY, base_url="http://bench")
+        store=store, settings=Settings.given(secret_key=SECRET_KEY, base_url="http://bench")
     )
     return app.test_client(), {"Authorization": f"Bearer {admin_token(store)}"}
 

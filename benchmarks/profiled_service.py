@@ -19,6 +19,7 @@ import time
 from typing import Any, Final
 
 from events.bootstrap import migrate
+from events.configuration import load_settings
 from web.server import Server
 from web.serving import ProblemWorker
 
@@ -66,8 +67,9 @@ class ProfiledServer(Server):
 
 def main(argv: list[str]) -> None:
     bind, workers = argv
-    migrate()
-    ProfiledServer(bind, int(workers)).run()
+    settings = load_settings()
+    migrate(settings.store_settings())
+    ProfiledServer(settings, bind, int(workers)).run()
 
 
 if __name__ == "__main__":

@@ -31,8 +31,9 @@ from benchmarks.common import (
 from consortium.members import MemberRole, Sector
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.reminders import Due
-from workers.celery_app import app as celery_app
+from workers.celery_app import make_celery
 from workers.delivery import deliver
 from workers.mail import OutboxMailer
 from workers.tasks import deliver_reminder
@@ -199,7 +200,7 @@ def measure_delivery(backend: Backend, reminders: int) -> tuple[float, float] | 
             stderr=subprocess.DEVNULL,
         )
         # This process sends through the same broker as the worker reads.
-        celery_app.conf.broker_url = REDIS_URL
+        make_celery(Settings.given(broker_url=REDIS_URL, queue=queue)).set_current()
         # The worker's first task warms it up; the rate counts the rest.
         send(deliver_reminder, by_celery[:1], queue)
         wait_for_files(workdir / "celery", 1, timeout=60)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from events.accounts import AccountsApplication
 from events.caller import Clock, utc_now
@@ -25,7 +26,12 @@ from events.postgres import connect, one_pool
 from events.readmodel.side import ReadSide
 from events.readmodel.tables import ACTIVE, SCHEMA_VERSION, TABLES, generation_prefix
 from events.reminders import ReminderService
+from events.secret_key import service_secret
 from events.settings import StoreSettings
+from events.webhook_addresses import WebhookAddresses
+
+if TYPE_CHECKING:
+    from events.configuration import Settings
 
 
 class StoreNotMigrated(RuntimeError):
@@ -73,12 +79,11 @@ def tables_lock(settings: StoreSettings) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
 
-def migrate(settings: StoreSettings | None = None) -> None:
+def migrate(settings: StoreSettings) -> None:
     """Make every table of the store that is missing: the event store's and the read model's.
 
     Safe to run while other processes use the store: it only adds what is missing, and the
     read model's tables are made one statement at a time (see ``PostgresReadModel``)."""
-    settings = settings or StoreSettings.from_environ()
     with tables_lock(settings):
         store = _build(settings.with_env(CREATE_TABLE="yes"), utc_now, may_lead=False)
         try:
@@ -92,14 +97,26 @@ def migrate(settings: StoreSettings | None = None) -> None:
 
 
 def open_store(
-    settings: StoreSettings | None = None, clock: Clock = utc_now, *, may_lead: bool = True
+    settings: StoreSettings,
+    clock: Clock = utc_now,
+    *,
+    may_lead: bool = True,
+    secret: str = "",
+    webhook_addresses: WebhookAddresses | None = None,
 ) -> Store:
     """Build the store on tables :func:`migrate` made (it never makes them itself).
 
     ``may_lead=False``: this process never applies events to the read model itself, but waits
-    for the projection process (``consortium projections run``)."""
-    settings = settings or StoreSettings.from_environ()
-    store = _build(settings.with_env(CREATE_TABLE="no"), clock, may_lead=may_lead)
+    for the projection process (``consortium projections run``). ``secret``: the service's
+    secret key (empty: the one kept in var/); ``webhook_addresses``: where webhooks may point
+    (None: public https addresses only)."""
+    store = _build(
+        settings.with_env(CREATE_TABLE="no"),
+        clock,
+        may_lead=may_lead,
+        secret=secret,
+        webhook_addresses=webhook_addresses,
+    )
     try:
         missing = missing_tables(store)
     except BaseException:
@@ -135,7 +152,25 @@ def missing_tables(store: Store) -> list[str]:
     return missing + [named + table for table in TABLES if named + table not in present]
 
 
-def _build(settings: StoreSettings, clock: Clock, *, may_lead: bool) -> Store:
+def open_configured(settings: Settings, *, may_lead: bool | None = None) -> Store:
+    """The store as the service's settings describe it; ``may_lead`` None: unless a projection
+    process of its own follows the log (CONSORTIUM_READ_MODEL=external)."""
+    return open_store(
+        settings.store_settings(),
+        may_lead=not settings.follows_elsewhere if may_lead is None else may_lead,
+        secret=settings.service_secret(),
+        webhook_addresses=settings.webhook_addresses(),
+    )
+
+
+def _build(
+    settings: StoreSettings,
+    clock: Clock,
+    *,
+    may_lead: bool,
+    secret: str = "",
+    webhook_addresses: WebhookAddresses | None = None,
+) -> Store:
     built: list[ConsortiumApplication | AccountsApplication] = []
     try:
         with one_pool():  # the applications and the read model share one connection pool
@@ -154,6 +189,8 @@ def _build(settings: StoreSettings, clock: Clock, *, may_lead: bool) -> Store:
         consortia=consortia,
         accounts=accounts,
         read=read,
-        reminders=ReminderService(consortia, accounts, read),
-        invitations=InvitationService(consortia, accounts),
+        reminders=ReminderService(consortia, accounts, read, webhook_addresses, secret),
+        invitations=InvitationService(
+            consortia, accounts, secret=(lambda: secret) if secret else service_secret
+        ),
     )

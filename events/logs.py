@@ -2,7 +2,8 @@
 
 Every process of the service (web workers, the projection process, Celery workers, the embedded
 scanner) writes its log this way when ``CONSORTIUM_LOG_FORMAT`` is ``json`` (the default;
-``text`` gives readable lines for a terminal). A line has ``time``, ``level``, ``logger`` and
+``text`` gives readable lines for a terminal): the process's start calls :func:`choose` with its
+settings before it configures logging. A line has ``time``, ``level``, ``logger`` and
 ``message``, and what the code that logged it knew: a request's ``request_id``, ``actor``,
 ``consortium_id``, ``route``, ``method``, ``status`` and ``duration_ms`` (passed as
 ``extra={"fields": {...}}``).
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 from collections.abc import Mapping
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 REDACTED: Final = "***"
-FORMAT_VARIABLE: Final = "CONSORTIUM_LOG_FORMAT"
+_chosen = {"json": True}  # this process's choice, made once at start (``choose``)
 
 # Secrets that are (part of) an address's path; a route template's "<name>" is none.
 _PATH_SCRUBBERS: Final = (
@@ -99,24 +99,25 @@ def _loggable(value: Any) -> Any:
     return scrub(value) if isinstance(value, str) else value
 
 
-def wants_json(environ: Mapping[str, str] | None = None) -> bool:
-    environ = os.environ if environ is None else environ
-    chosen = environ.get(FORMAT_VARIABLE, "json").strip().lower() or "json"
-    if chosen not in ("json", "text"):
-        raise ValueError(f"{FORMAT_VARIABLE}={chosen!r}: choose json or text.")
-    return chosen == "json"
+def choose(*, json: bool) -> None:
+    """This process logs JSON lines (True) or readable text (the settings' ``log_format``)."""
+    _chosen["json"] = json
 
 
-def formatter(environ: Mapping[str, str] | None = None) -> logging.Formatter:
-    if wants_json(environ):
+def wants_json() -> bool:
+    return _chosen["json"]
+
+
+def formatter() -> logging.Formatter:
+    if wants_json():
         return JsonFormatter()
     return ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
-def configure(level: int = logging.INFO, environ: Mapping[str, str] | None = None) -> None:
+def configure(level: int = logging.INFO) -> None:
     """Send every logger's records to stderr in the chosen format (once per process)."""
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(formatter(environ))
+    handler.setFormatter(formatter())
     root.handlers = [handler]
     root.setLevel(level)

@@ -36,7 +36,7 @@ from events.readmodel import financing, queries, records
 from events.readmodel.queries import CheckpointRow
 from events.readmodel.recorders import Tx
 from events.readmodel.side import ReadSide
-from events.secret_key import webhook_signing_key
+from events.secret_key import service_secret, webhook_signing_key
 from events.webhook_addresses import WebhookAddresses
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,14 @@ class ReminderService:
         accounts: AccountsApplication,
         read: ReadSide,
         webhook_addresses: WebhookAddresses | None = None,
+        secret: str = "",
     ) -> None:
         self.consortia = consortia
         self.accounts = accounts
         self.read = read
         # Where webhooks may point; the workers check every delivery against the same rules.
-        self.webhook_addresses = (
-            WebhookAddresses.from_environ() if webhook_addresses is None else webhook_addresses
-        )
+        self.webhook_addresses = webhook_addresses or WebhookAddresses()
+        self._secret = secret or service_secret()
         # Warnings that a consortium's financing is at risk go out as reminders do.
         self.financing = FinancingWarnings(consortia, read, self._language)
 
@@ -218,7 +218,11 @@ class ReminderService:
         webhook = self.consortia.act_on(
             consortium_id, caller, may_manage, lambda c, cause: c.set_webhook(checked, cause=cause)
         )
-        return webhook, webhook_signing_key(consortium_id, webhook.key_version)
+        return webhook, self.signing_key(consortium_id, webhook.key_version)
+
+    def signing_key(self, consortium_id: UUID, key_version: int) -> str:
+        """The key this version of a consortium's webhook signs its calls with."""
+        return webhook_signing_key(consortium_id, key_version, self._secret)
 
     def remove_webhook(self, consortium_id: UUID, *, caller: Caller) -> None:
         self.consortia.act_on(

@@ -1,4 +1,5 @@
-"""The service's own secret: CONSORTIUM_SECRET_KEY, or a random key made once and kept in var/.
+"""The service's own secret: CONSORTIUM_SECRET_KEY (as the settings hold it), or a random key
+made once and kept in var/.
 
 Web sessions are signed with it, and the keys that sign a consortium's webhook calls are derived
 from it, so those keys are never stored anywhere.
@@ -10,7 +11,6 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping
 from pathlib import Path
 from uuid import UUID
 
@@ -19,15 +19,15 @@ from events.files import private_directory
 SECRET_KEY_FILE = Path("var") / "secret_key"
 
 
-def service_secret(environ: Mapping[str, str] | None = None) -> str:
-    environ = os.environ if environ is None else environ
-    return environ.get("CONSORTIUM_SECRET_KEY") or _kept_secret_key()
+def service_secret(configured: str = "") -> str:
+    """The configured secret key, or (none configured) the one kept in var/."""
+    return configured or _kept_secret_key()
 
 
-def webhook_signing_key(consortium_id: UUID, key_version: int, secret: str | None = None) -> str:
+def webhook_signing_key(consortium_id: UUID, key_version: int, secret: str) -> str:
     """The key a consortium's webhook calls are signed with; a new version for every change."""
     message = f"webhook:{consortium_id}:{key_version}".encode()
-    key = (secret or service_secret()).encode()
+    key = secret.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 

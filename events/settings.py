@@ -1,4 +1,4 @@
-"""Where events are kept, read from ``CONSORTIUM_DATABASE_URL``.
+"""Where events are kept: ``CONSORTIUM_DATABASE_URL`` (as events/configuration.py read it).
 
 Unset: a SQLite file under ``var/`` in the working directory (the embedded default).
 ``sqlite:///path/to/file.sqlite3``: that SQLite file.
@@ -12,7 +12,6 @@ directory is made 0700 and the file 0600 (SQLite gives its -wal and -shm files t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,30 @@ class SettingsError(ValueError):
     """The configuration cannot be used; the message says which variable and why."""
 
 
+def check_database_url(url: str) -> None:
+    """SettingsError unless ``url`` is empty or a SQLite or PostgreSQL address the store can use.
+    The message never quotes the address (it may hold a password)."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise SettingsError(f"{DATABASE_URL_VARIABLE}: sqlite:///path needs a file path.")
+        return
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SettingsError(f"{DATABASE_URL_VARIABLE} must start with sqlite:/// or postgresql://.")
+    if not parts.hostname or not unquote(parts.path.lstrip("/")):
+        raise SettingsError(
+            f"{DATABASE_URL_VARIABLE}: use postgresql://user@host:5432/dbname (a host and a "
+            "database name)."
+        )
+    try:
+        parts.port  # noqa: B018 - a port that is no number raises here
+    except ValueError:
+        raise SettingsError(f"{DATABASE_URL_VARIABLE}: the port must be a number.") from None
+
+
 @dataclass(frozen=True)
 class StoreSettings:
     """Persistence settings as the ``eventsourcing`` library reads them."""
@@ -54,27 +77,16 @@ class StoreSettings:
         return StoreSettings(url=self.url, env={**self.env, **values})
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> StoreSettings:
-        environ = os.environ if environ is None else environ
-        return cls.from_url(environ.get(DATABASE_URL_VARIABLE, "").strip())
-
-    @classmethod
     def from_url(cls, url: str) -> StoreSettings:
+        """From CONSORTIUM_DATABASE_URL's value (empty: the default SQLite file)."""
         if not url:
             # The default directory is the service's own (0700): nobody else needs to look in.
             private_directory(DEFAULT_SQLITE_FILE.parent.absolute())
             return cls._sqlite(DEFAULT_SQLITE_FILE.absolute(), "(default)")
-        parts = urlsplit(url)
-        if parts.scheme == "sqlite":
-            path = unquote(parts.path)
-            if not path or path == "/":
-                raise SettingsError(f"{DATABASE_URL_VARIABLE}: sqlite:///path needs a file path.")
-            return cls._sqlite(Path(path).absolute(), url)
-        if parts.scheme in ("postgres", "postgresql"):
-            return cls._postgres(url)
-        raise SettingsError(
-            f"{DATABASE_URL_VARIABLE} must start with sqlite:/// or postgresql://, not {url!r}."
-        )
+        check_database_url(url)
+        if urlsplit(url).scheme == "sqlite":
+            return cls._sqlite(Path(unquote(urlsplit(url).path)).absolute(), url)
+        return cls._postgres(url)
 
     @classmethod
     def _sqlite(cls, path: Path, url: str) -> StoreSettings:
@@ -91,21 +103,12 @@ class StoreSettings:
     def _postgres(cls, url: str) -> StoreSettings:
         parts = urlsplit(url)
         dbname = unquote(parts.path.lstrip("/"))
-        if not parts.hostname or not dbname:
-            raise SettingsError(
-                f"{DATABASE_URL_VARIABLE}: use postgresql://user@host:5432/dbname, not {url!r}."
-            )
-        try:
-            port = parts.port or 5432
-        except ValueError:
-            raise SettingsError(
-                f"{DATABASE_URL_VARIABLE}: the port must be a number, in {url!r}."
-            ) from None
+        port = parts.port or 5432
         query = parse_qs(parts.query)
         env = {
             "PERSISTENCE_MODULE": POSTGRES_FACTORY,
             "POSTGRES_DBNAME": dbname,
-            "POSTGRES_HOST": parts.hostname,
+            "POSTGRES_HOST": parts.hostname or "",
             "POSTGRES_PORT": str(port),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),

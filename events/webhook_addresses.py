@@ -12,10 +12,9 @@ on public addresses.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Final
@@ -136,12 +135,6 @@ class WebhookAddresses:
     allow_http_hosts: frozenset[str] = frozenset()
     resolver: Resolver | None = None
     allow_networks: tuple[IPNetwork, ...] = ()
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> WebhookAddresses:
-        environ = os.environ if environ is None else environ
-        hosts = environ.get(ALLOW_HTTP_VARIABLE, "").split(",")
-        return cls(frozenset(_host_name(h) for h in hosts if h.strip()))
 
     def check(self, url: str) -> str:
         """``url`` if a webhook may be set to it now; InvalidValue (field ``url``) if not."""

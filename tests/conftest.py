@@ -15,12 +15,12 @@ from consortium.accounts import Language
 from events import webhook_addresses
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, sqlite_file
 from tests.clock import StepClock
 from tests.dns import TEST_NAMES, FakeDns
 from web.app import create_app
-from web.config import WebSettings
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -61,7 +61,7 @@ def caller() -> Caller:
 @pytest.fixture
 def app(store: Store) -> Flask:
     return create_app(
-        store=store, settings=WebSettings(secret_key="test", base_url="http://testserver")
+        store=store, settings=Settings.given(secret_key="test", base_url="http://testserver")
     )
 
 

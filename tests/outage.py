@@ -1,13 +1,29 @@
-"""A TCP proxy the test controls, in front of a real server: cutting it drops every open
-connection and refuses new ones, as a database going away does; restoring it lets them in."""
+"""Servers that go away because the test says so, never the machine's shared ones: a TCP proxy
+the test controls, in front of a real server (cutting it drops every open connection and refuses
+new ones, as a database going away does; restoring it lets them in), and a private redis-server
+on a free port that the test stops and starts."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+
+from events.settings import StoreSettings
+from tests.backends import in_ci, postgres_schema
+from tests.service import free_port
+from tests.workers.support import wait_until
+
+REDIS_SERVER = shutil.which("redis-server")
 
 
 class Proxy:
@@ -83,3 +99,67 @@ def proxy_to(host: str, port: int) -> Iterator[Proxy]:
         yield proxy
     finally:
         proxy.close()
+
+
+@contextmanager
+def postgres_behind_proxy() -> Iterator[tuple[Proxy, StoreSettings]]:
+    """A PostgreSQL schema of the test's own, reached through a proxy the test cuts; a new
+    connection waits a second at most (the service's three seconds would only slow the test)."""
+    with postgres_schema() as direct:
+        parts = urlsplit(direct.url)
+        with proxy_to(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
+            netloc = parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}"
+            url = urlunsplit(parts._replace(netloc=netloc))
+            yield proxy, StoreSettings.from_url(url).with_env(POSTGRES_CONNECT_TIMEOUT="1")
+
+
+class PrivateRedis:
+    """A redis-server of the test's own (no persistence: what it held is gone once stopped)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        assert REDIS_SERVER is not None
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert wait_until(self.answers, timeout=10), "the private redis-server did not start"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def answers(self) -> bool:
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+
+@contextmanager
+def private_redis(directory: Path) -> Iterator[PrivateRedis]:
+    """A started private redis-server, stopped afterwards; without redis-server installed the
+    test is skipped (under CI=true it fails)."""
+    if REDIS_SERVER is None:
+        message = "redis-server is not installed"
+        if in_ci():
+            pytest.fail(f"{message} (CI=true: a missing server is a failure, not a skip)")
+        pytest.skip(message)
+    private = PrivateRedis(directory)
+    private.start()
+    try:
+        yield private
+    finally:
+        private.stop()

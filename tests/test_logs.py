@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
-from events.logs import JsonFormatter, loggable_path, scrub, wants_json
+from events.configuration import Settings, load_settings
+from events.logs import JsonFormatter, loggable_path, scrub
+from events.settings import SettingsError
 
 TOKEN = "cst_Zx81Q0wVbq3nYl0sA9d2f4k5"
 
@@ -74,8 +76,11 @@ def test_an_exceptions_text_is_scrubbed_too() -> None:
     assert "ValueError" in json.loads(line)["exception"]
 
 
-def test_json_is_the_default_and_a_format_unknown_is_refused() -> None:
-    assert wants_json({}) is True
-    assert wants_json({"CONSORTIUM_LOG_FORMAT": "text"}) is False
-    with pytest.raises(ValueError, match="CONSORTIUM_LOG_FORMAT"):
-        wants_json({"CONSORTIUM_LOG_FORMAT": "xml"})
+def test_json_is_the_default_and_a_format_unknown_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings.given().log_format == "json"
+    assert Settings.given(log_format="TEXT").log_format == "text"
+    monkeypatch.setenv("CONSORTIUM_LOG_FORMAT", "xml")
+    with pytest.raises(SettingsError, match="CONSORTIUM_LOG_FORMAT"):
+        load_settings()

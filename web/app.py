@@ -10,13 +10,12 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
-from events.bootstrap import Store, open_store
-from events.readmodel.side import follows_elsewhere
+from events.bootstrap import Store, open_configured
+from events.configuration import Settings, load_settings
 from web.api import register_blueprints
 from web.auth import init_auth
 from web.body import init_body_rules
 from web.calendar_feed import init_calendar_feed
-from web.config import WebSettings
 from web.docs import docs_config, init_docs
 from web.health import init_health
 from web.i18n import init_i18n
@@ -50,15 +49,22 @@ class ProblemApi(Api):  # type: ignore[misc]
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
 
+# The largest legitimate request (a consortium with a long description) is far below this.
+MAX_BODY_BYTES = 256 * 1024
+
+
 def create_app(
     store: Store | None = None,
-    settings: WebSettings | None = None,
+    settings: Settings | None = None,
     config: dict[str, Any] | None = None,
 ) -> Flask:
-    settings = settings or WebSettings.from_environ()
-    external = follows_elsewhere()
+    """The web service, configured by ``settings`` (built once at start: ``load_settings``);
+    ``store`` None: the store the settings name. ``config``: Flask settings over ours (tests).
+    With no settings given (``gunicorn 'web.app:create_app()'``), they are read now."""
+    settings = settings or load_settings()
+    external = settings.follows_elsewhere
     if store is None:
-        store = open_store(may_lead=not external)
+        store = open_configured(settings)
         atexit.register(store.close)
     if not external:
         # The embedded default: one of the web processes follows the log for the read model.
@@ -66,20 +72,20 @@ def create_app(
 
     app = Flask(__name__)
     app.config.update(docs_config())
-    app.config.update(SECRET_KEY=settings.secret_key, BASE_URL=settings.base_url)
+    app.config.update(SECRET_KEY=settings.service_secret(), BASE_URL=settings.base_url)
     app.config.update(PAGE_CONFIG)
     app.config.update(config or {})
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
     # First, so that every answer is counted, also those refused by what follows.
-    init_metrics(app, store, token=settings.metrics_token, broker_url=settings.broker_url)
+    init_metrics(app, store, token=settings.metrics_token_value, broker_url=settings.broker_url)
     init_request_log(app)
     init_outage(app, store)
     # Authentication counts its failures against these limits (web/ratelimit.py).
-    init_rate_limits(app)
+    init_rate_limits(app, broker_url=settings.broker_url)
     init_auth(app)
-    init_body_rules(app, settings.max_body_bytes)
+    init_body_rules(app, app.config.get("MAX_BODY_BYTES", MAX_BODY_BYTES))
     api = ProblemApi(app)
     api.register_field(MoneyField, "string", "decimal")
     api.register_field(Instant, "string", "date-time")

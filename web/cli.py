@@ -1,7 +1,10 @@
-"""The `consortium` command: serve, migrate, demo data, and API tokens.
+"""The `consortium` command: serve, migrate, demo data, API tokens, and the settings.
 
-Every command that may be the first to touch a new database makes the tables first (migrate is
-quick when they exist); the processes ``serve`` starts only open the store.
+The settings are read from the environment once, when the command starts
+(events/configuration.py), and handed to what it runs; a variable the service cannot use ends
+it with one line saying which and why. Every command that may be the first to touch a new
+database makes the tables first (migrate is quick when they exist); the processes ``serve``
+starts only open the store.
 """
 
 from __future__ import annotations
@@ -23,20 +26,26 @@ from consortium.accounts import Account
 from events import logs
 from events.accounts import AccountsApplication, IssuedToken
 from events.backup import BackupError, backup, restore
-from events.bootstrap import Store, migrate, open_store
+from events.bootstrap import Store, migrate, open_configured
 from events.caller import Caller
+from events.configuration import Settings, load_settings
 from events.demo import load_demo
 from events.demo_accounts import demo_accounts
 from events.readmodel.follower import RebuildUnderWay
-from events.settings import StoreSettings
+from events.settings import SettingsError
 from web.server import default_workers
 from web.server import serve as run_server
 
 
+def _settings() -> Settings:
+    """The settings the command started with (built by ``main``)."""
+    return click.get_current_context().find_object(Settings) or load_settings()
+
+
 def _migrated_store() -> Store:
-    settings = StoreSettings.from_environ()
-    migrate(settings)
-    return open_store(settings)
+    settings = _settings()
+    migrate(settings.store_settings())
+    return open_configured(settings, may_lead=True)
 
 
 def _private_files() -> None:
@@ -72,8 +81,23 @@ def _plugins() -> list[metadata.EntryPoint]:
 
 
 @click.group(cls=PluginGroup)
-def main() -> None:
-    """Consortium: the shared ledger, calendar and memory of joint innovation initiatives."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Consortium: the shared ledger, calendar and memory of joint innovation initiatives.
+
+    Configured by CONSORTIUM_* environment variables (`consortium config` shows them)."""
+    try:
+        ctx.obj = load_settings()
+    except SettingsError as error:
+        raise click.ClickException(f"The configuration cannot be used: {error}") from None
+    logs.choose(json=ctx.obj.log_format == "json")
+
+
+@main.command("config")
+def config_command() -> None:
+    """Print the effective settings (secrets and passwords masked), one variable a line."""
+    for name, value, given in _settings().shown():
+        click.echo(f"{name}={value}" + ("" if given else "  (default)"))
 
 
 @main.command("migrate")
@@ -83,22 +107,23 @@ def migrate_command() -> None:
     Run once before the service starts (`consortium serve` does it itself); safe to run again,
     and while the service runs. When the read model's shape changed (SCHEMA_VERSION), its new
     tables are built from the event log beside the old ones, which keep answering until then."""
-    settings = StoreSettings.from_environ()
-    migrate(settings)
+    migrate(_settings().store_settings())
     click.echo("The tables of the store are in place.", err=True)
 
 
 @main.command()
-@click.option("--bind", default="127.0.0.1:8000", show_default=True, envvar="CONSORTIUM_BIND")
+@click.option("--bind", default=None, help="host:port  [default: CONSORTIUM_BIND, 127.0.0.1:8000]")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes.")
-def serve(bind: str, workers: int | None) -> None:
+def serve(bind: str | None, workers: int | None) -> None:
     """Run the web service with several worker processes (gunicorn)."""
+    settings = _settings()
+    bind = bind or settings.bind
     host, _, port = bind.rpartition(":")
     click.echo(f"Consortium service on http://{host or '0.0.0.0'}:{port}", err=True)  # noqa: S104
     click.echo(f"  API:        http://{host or '127.0.0.1'}:{port}/api/v1", err=True)
     click.echo(f"  Reference:  http://{host or '127.0.0.1'}:{port}/api/docs", err=True)
     _private_files()
-    run_server(bind, workers or default_workers())
+    run_server(settings, bind, workers or default_workers())
 
 
 @main.command()
@@ -183,7 +208,7 @@ def projections_rebuild() -> None:
 def projections_retry() -> None:
     """Apply again the events the read model skipped as failed (after a fix); each consortium
     concerned is replayed. Exits 1 while some still fail."""
-    store = open_store()
+    store = open_configured(_settings(), may_lead=True)
     try:
         follower = store.read.follower
         if not follower.leadership.try_lead():
@@ -214,7 +239,7 @@ def backup_command(path: Path) -> None:
     """Copy the whole store (events and read model) into a new file at PATH, while the service
     runs: SQLite's online backup, or pg_dump on PostgreSQL."""
     try:
-        copied = backup(StoreSettings.from_environ(), path)
+        copied = backup(_settings().store_settings(), path)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backed up {copied.events} events to {copied.path}.")
@@ -229,7 +254,7 @@ def restore_command(path: Path, replace: bool) -> None:
     """Restore a backup made by `consortium backup` into the configured store (an empty one,
     unless --replace)."""
     try:
-        copied = restore(StoreSettings.from_environ(), path, replace=replace)
+        copied = restore(_settings().store_settings(), path, replace=replace)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {copied.events} events from {path}.")

@@ -20,7 +20,6 @@ import hashlib
 import ipaddress
 import logging
 import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -243,11 +242,10 @@ def too_many_failed_logins(address: str | None, account: str) -> Response | None
     return _too_many(counts.note_login_failure(address, account))
 
 
-def init_rate_limits(app: Flask) -> FailedAuthentications:
+def init_rate_limits(app: Flask, *, broker_url: str = "") -> FailedAuthentications:
+    """Counts in Redis when a broker is configured (``broker_url``), else beside the store."""
     store: Store = app.extensions["consortium.store"]
-    uri = app.config.get("RATELIMIT_STORAGE_URI") or counters_uri(
-        store, os.environ.get("CONSORTIUM_BROKER_URL", "")
-    )
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or counters_uri(store, broker_url)
     counts = FailedAuthentications(
         parse(app.config.get("FAILED_AUTH_LIMIT", FAILED_AUTH_LIMIT)),
         open_counters(uri),

@@ -16,6 +16,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from events.bootstrap import migrate
+from events.configuration import Settings
 from web.app import create_app
 from web.metrics import MULTIPROCESS_DIR, mark_process_dead
 
@@ -25,7 +26,8 @@ def default_workers() -> int:
 
 
 class Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, bind: str, workers: int, threads: int = 4) -> None:
+    def __init__(self, settings: Settings, bind: str, workers: int, threads: int = 4) -> None:
+        self.settings = settings
         self.options = {
             "bind": bind,
             "workers": workers,
@@ -49,23 +51,27 @@ class Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        # Called in each worker after fork, so each has its own database connections.
-        return create_app()
+        # Called in each worker after fork, so each has its own database connections; the
+        # settings are those the command built at start, before the fork.
+        return create_app(settings=self.settings)
 
 
-def serve(bind: str, workers: int) -> None:
-    migrate()  # before the workers start: they only open the store
+def serve(settings: Settings, bind: str, workers: int) -> None:
+    migrate(settings.store_settings())  # before the workers start: they only open the store
     # Each worker counts its requests in files here; a scrape sums them (web/metrics.py).
     metrics_dir = None
+    # (PROMETHEUS_MULTIPROC_DIR is the library's own variable, read by prometheus_client in each
+    # worker: the one way to tell it where the files are.)
     if not os.environ.get(MULTIPROCESS_DIR):
         metrics_dir = tempfile.mkdtemp(prefix="consortium-metrics-")
         os.environ[MULTIPROCESS_DIR] = metrics_dir
     scanner = None
-    if not os.environ.get("CONSORTIUM_BROKER_URL"):
-        # No broker: the reminder scanner runs as a process of its own beside the web.
+    if not settings.broker_url:
+        # No broker: the reminder scanner runs as a process of its own beside the web (it
+        # builds the same settings from the same environment, which it inherits).
         scanner = subprocess.Popen([sys.executable, "-m", "workers", "embedded"])
     try:
-        Server(bind, workers).run()
+        Server(settings, bind, workers).run()
     finally:
         if scanner is not None:
             scanner.terminate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from events.configuration import Settings
 from workers import runtime
 from workers.embedded import send_due
 
@@ -14,9 +15,11 @@ def reminders() -> None:
 
 
 @reminders.command("send-due")
-def send_due_command() -> None:
+@click.pass_obj
+def send_due_command(settings: Settings) -> None:
     """Run one scan now (the code the beat task runs) and deliver what is due."""
-    results = send_due(runtime.store(), runtime.mailer())
+    runtime.use(settings)  # those the `consortium` command started with
+    results = send_due(runtime.store(), runtime.mailer(), runtime.letterhead())
     for due, sent in results:
         click.echo(f"{'sent' if sent else 'already sent'}  {due.key}")
     click.echo(f"{sum(sent for _, sent in results)} reminder(s) sent.")

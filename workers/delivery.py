@@ -10,32 +10,32 @@ refused (451)"), which is what readers of the reminders see; its details go to t
 from __future__ import annotations
 
 import logging
-import os
 from email.message import EmailMessage
 
 from consortium.aggregate import Consortium
 from consortium.reminders import FINANCING_WARNING, WEBHOOK, ClaimedElsewhere, Reminder
 from events.bootstrap import Store
 from events.reminders import Due
-from events.secret_key import webhook_signing_key
 from workers import financing_mail, mail, webhook
 from workers.mail import Mailer
-from workers.messages import compose, message_id, webhook_payload
+from workers.messages import Letterhead, compose, message_id, webhook_payload
 from workers.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
 
 
-def base_url() -> str:
-    return os.environ.get("CONSORTIUM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
 def deliver(
-    store: Store, mailer: Mailer, due: Due, claim: str, webhooks: WebhookClient | None = None
+    store: Store,
+    mailer: Mailer,
+    due: Due,
+    claim: str,
+    webhooks: WebhookClient | None = None,
+    letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
 ) -> bool:
     """Deliver a reminder; False when it had been delivered already. Errors propagate (after
     being recorded) so that the caller can retry. ``webhooks`` None: posts within the
-    store's webhook address rules, trusting the system's certificates."""
+    store's webhook address rules, trusting the system's certificates. ``letterhead``: the
+    service's address and sender, from its settings."""
     try:
         claimed = store.reminders.claim(due.consortium_id, due.key, claim)
     except ClaimedElsewhere:
@@ -52,12 +52,12 @@ def deliver(
             client = webhooks or WebhookClient(store.reminders.webhook_addresses)
             client.post(
                 hook.url,
-                _payload(store, consortium, reminder),
-                webhook_signing_key(consortium.id, hook.key_version),
+                _payload(store, consortium, reminder, letterhead),
+                store.reminders.signing_key(consortium.id, hook.key_version),
                 delivery=message_id(due.key).strip("<>"),
             )
         else:
-            mailer.send(_mail(store, consortium, reminder))
+            mailer.send(_mail(store, consortium, reminder, letterhead))
     except Exception as error:
         kind = webhook.failure_class(error) if hook else mail.failure_class(error)
         log.warning("reminder %s not delivered: %s", due.key, kind, exc_info=error)
@@ -68,19 +68,24 @@ def deliver(
     return True
 
 
-def _mail(store: Store, consortium: Consortium, reminder: Reminder) -> EmailMessage:
+def _mail(
+    store: Store, consortium: Consortium, reminder: Reminder, letterhead: Letterhead
+) -> EmailMessage:
     """The mail of a checkpoint's reminder, or of a warning that the financing is at risk."""
     now = store.consortia.clock()
+    base_url, sender = letterhead.base_url, letterhead.sender
     if reminder.kind == FINANCING_WARNING:
         fact = store.consortia.at_risk_fact(consortium.id, reminder.step)
-        return financing_mail.compose(consortium, fact, reminder, base_url(), now)
+        return financing_mail.compose(consortium, fact, reminder, base_url, now, sender)
     milestone = consortium.milestone(reminder.milestone_id)
-    return compose(consortium, milestone, reminder, base_url(), now)
+    return compose(consortium, milestone, reminder, base_url, now, sender)
 
 
-def _payload(store: Store, consortium: Consortium, reminder: Reminder) -> dict[str, object]:
+def _payload(
+    store: Store, consortium: Consortium, reminder: Reminder, letterhead: Letterhead
+) -> dict[str, object]:
     if reminder.kind == FINANCING_WARNING:
         fact = store.consortia.at_risk_fact(consortium.id, reminder.step)
-        return financing_mail.webhook_payload(consortium, fact, reminder, base_url())
+        return financing_mail.webhook_payload(consortium, fact, reminder, letterhead.base_url)
     milestone = consortium.milestone(reminder.milestone_id)
-    return webhook_payload(consortium, milestone, reminder, base_url())
+    return webhook_payload(consortium, milestone, reminder, letterhead.base_url)

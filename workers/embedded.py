@@ -17,21 +17,27 @@ import uuid
 from events.bootstrap import Store
 from events.reminders import Due
 from workers import runtime
-from workers.celery_app import INVITATION_SCAN_SECONDS, SCAN_INTERVAL_SECONDS
+from workers.celery_app import invitation_scan_seconds
 from workers.delivery import deliver
 from workers.invitation_delivery import send_invitations
 from workers.mail import Mailer
+from workers.messages import Letterhead
 from workers.welcome_delivery import send_welcomes
 
 log = logging.getLogger(__name__)
 
 
-def send_due(store: Store, mailer: Mailer) -> list[tuple[Due, bool]]:
+def send_due(
+    store: Store,
+    mailer: Mailer,
+    letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
+) -> list[tuple[Due, bool]]:
     """One scan, with every delivery done now: (reminder, whether it was sent now)."""
     results = []
     for due in store.reminders.scan():
         try:
-            sent = deliver(store, mailer, due, claim=f"embedded-{uuid.uuid4().hex}")
+            claim = f"embedded-{uuid.uuid4().hex}"
+            sent = deliver(store, mailer, due, claim=claim, letterhead=letterhead)
         except Exception:
             log.exception("delivering %s failed; the next scan tries again", due.key)
             sent = False
@@ -39,9 +45,12 @@ def send_due(store: Store, mailer: Mailer) -> list[tuple[Due, bool]]:
     return results
 
 
-def run_forever(
-    interval: float = SCAN_INTERVAL_SECONDS, invitations_every: float = INVITATION_SCAN_SECONDS
-) -> None:
+def run_forever() -> None:
+    """Scan at the settings' intervals until stopped (SIGINT/SIGTERM)."""
+    settings = runtime.settings()
+    interval = settings.scan_interval
+    invitations_every = invitation_scan_seconds(settings)
+    letterhead = runtime.letterhead()
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
@@ -53,17 +62,17 @@ def run_forever(
     next_reminders = time.monotonic()
     while not stopped.is_set():
         try:
-            send_invitations(runtime.store(), runtime.mailer())
+            send_invitations(runtime.store(), runtime.mailer(), letterhead)
         except Exception:
             log.exception("invitation scan failed; trying again at the next interval")
         try:
-            send_welcomes(runtime.store(), runtime.mailer())
+            send_welcomes(runtime.store(), runtime.mailer(), letterhead)
         except Exception:
             log.exception("welcome mail scan failed; trying again at the next interval")
         if time.monotonic() >= next_reminders:
             next_reminders = time.monotonic() + interval
             try:
-                send_due(runtime.store(), runtime.mailer())
+                send_due(runtime.store(), runtime.mailer(), letterhead)
             except Exception:
                 log.exception("reminder scan failed; trying again at the next interval")
         stopped.wait(min(interval, invitations_every))

@@ -7,7 +7,6 @@ address)."""
 from __future__ import annotations
 
 import html
-import os
 from datetime import datetime
 from decimal import Decimal
 from email.message import EmailMessage
@@ -78,6 +77,7 @@ def compose(
     warning: Reminder,
     base_url: str,
     at: datetime,
+    sender: str = FROM_DEFAULT,
 ) -> EmailMessage:
     """The warning mail for one recipient, sent ``at`` that instant (its Date)."""
     language = warning.language if warning.language in TEXT else "nl"
@@ -96,7 +96,7 @@ def compose(
 
     message = EmailMessage()
     message["Subject"] = words["subject"].format(**values)
-    message["From"] = os.environ.get("CONSORTIUM_MAIL_FROM", FROM_DEFAULT)
+    message["From"] = sender
     message["To"] = formataddr(("", warning.recipient))
     message["Date"] = format_datetime(at.astimezone(AMSTERDAM))
     message["Message-ID"] = message_id(warning.key)

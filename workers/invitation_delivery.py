@@ -15,14 +15,20 @@ from uuid import UUID
 from consortium.invitations import MailClaimedElsewhere
 from events.bootstrap import Store
 from workers import mail
-from workers.delivery import base_url
 from workers.invitation_mail import compose, invitation_message_id
 from workers.mail import Mailer
+from workers.messages import Letterhead
 
 log = logging.getLogger(__name__)
 
 
-def deliver_invitation(store: Store, mailer: Mailer, invitation_id: UUID, claim: str) -> bool:
+def deliver_invitation(
+    store: Store,
+    mailer: Mailer,
+    invitation_id: UUID,
+    claim: str,
+    letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
+) -> bool:
     """Send an invitation's mail; False when there was nothing to send (sent already, used,
     expired, withdrawn, or being sent by another worker). Errors propagate (after being
     recorded) so that the caller can retry."""
@@ -35,7 +41,9 @@ def deliver_invitation(store: Store, mailer: Mailer, invitation_id: UUID, claim:
         return False
     if claimed is None:
         return False
-    message = compose(claimed, base_url(), store.consortia.clock())
+    message = compose(
+        claimed, letterhead.base_url, store.consortia.clock(), sender=letterhead.sender
+    )
     try:
         mailer.send(message)
     except Exception as error:
@@ -48,13 +56,17 @@ def deliver_invitation(store: Store, mailer: Mailer, invitation_id: UUID, claim:
     return True
 
 
-def send_invitations(store: Store, mailer: Mailer) -> list[tuple[UUID, bool]]:
+def send_invitations(
+    store: Store,
+    mailer: Mailer,
+    letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
+) -> list[tuple[UUID, bool]]:
     """One scan, with every mail sent now: (invitation, whether its mail was sent now)."""
     results = []
     for invitation_id in store.invitations.mails_to_send():
         try:
             sent = deliver_invitation(
-                store, mailer, invitation_id, claim=f"embedded-{uuid.uuid4().hex}"
+                store, mailer, invitation_id, f"embedded-{uuid.uuid4().hex}", letterhead
             )
         except Exception:
             log.exception("sending invitation %s failed; a later scan tries again", invitation_id)

@@ -7,7 +7,6 @@ how to make an API token after, each as a curl line.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -64,7 +63,9 @@ def invitation_message_id(mail: InvitationMail) -> str:
     return message_id(f"invitation/{mail.invitation_id}")
 
 
-def compose(mail: InvitationMail, base_url: str, now: datetime) -> EmailMessage:
+def compose(
+    mail: InvitationMail, base_url: str, now: datetime, sender: str = FROM_DEFAULT
+) -> EmailMessage:
     """The mail that brings the invitation's one-time address, written at ``now``."""
     language = "en" if mail.language is Language.EN else "nl"
     words = TEXT[language]
@@ -88,7 +89,7 @@ def compose(mail: InvitationMail, base_url: str, now: datetime) -> EmailMessage:
 
     message = EmailMessage()
     message["Subject"] = words["subject"].format(**values)
-    message["From"] = os.environ.get("CONSORTIUM_MAIL_FROM", FROM_DEFAULT)
+    message["From"] = sender
     message["To"] = formataddr(("", view.email))
     message["Date"] = format_datetime(now)
     message["Message-ID"] = invitation_message_id(mail)

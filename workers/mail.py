@@ -8,17 +8,16 @@ nothing is lost when there is no mail server at all.
 from __future__ import annotations
 
 import errno
-import os
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Final, Protocol
 from urllib.parse import unquote, urlsplit
 
-DEFAULT_OUTBOX: Final = Path("var") / "outbox"
+from events.configuration import DEFAULT_OUTBOX, Settings
+
 _UNREACHABLE: Final = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN})
 
 
@@ -71,12 +70,11 @@ class SmtpMailer:
             client.send_message(message)
 
 
-def mailer_from_environ(environ: Mapping[str, str] | None = None) -> Mailer:
-    environ = os.environ if environ is None else environ
-    url = environ.get("CONSORTIUM_SMTP_URL", "").strip()
-    if url:
-        return SmtpMailer(url)
-    return OutboxMailer(Path(environ.get("CONSORTIUM_OUTBOX", str(DEFAULT_OUTBOX))))
+def mailer_for(settings: Settings) -> Mailer:
+    """SMTP when CONSORTIUM_SMTP_URL is set, else the outbox folder (CONSORTIUM_OUTBOX)."""
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url)
+    return OutboxMailer(settings.outbox)
 
 
 def failure_class(error: BaseException) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -17,8 +17,23 @@ from consortium.aggregate import Consortium
 from consortium.cause import AMSTERDAM
 from consortium.milestones import Milestone
 from consortium.reminders import Reminder
+from events.configuration import DEFAULT_BASE_URL, DEFAULT_MAIL_FROM, Settings
 
-FROM_DEFAULT: Final = "Consortium <noreply@consortium.localhost>"
+FROM_DEFAULT: Final = DEFAULT_MAIL_FROM
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What every outgoing message says of the service: its public address (for links) and
+    the sender (CONSORTIUM_BASE_URL and CONSORTIUM_MAIL_FROM)."""
+
+    base_url: str = DEFAULT_BASE_URL
+    sender: str = FROM_DEFAULT
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Letterhead:
+        return cls(base_url=settings.base_url, sender=settings.mail_from)
+
 
 DUTCH_QUESTIONS: Final = {
     "works": "Werkt de oplossing echt?",
@@ -62,7 +77,12 @@ def message_id(key: str) -> str:
 
 
 def compose(
-    consortium: Consortium, milestone: Milestone, reminder: Reminder, base_url: str, at: datetime
+    consortium: Consortium,
+    milestone: Milestone,
+    reminder: Reminder,
+    base_url: str,
+    at: datetime,
+    sender: str = FROM_DEFAULT,
 ) -> EmailMessage:
     """The mail for a reminder, sent ``at`` that instant (its Date; a late reminder counts the
     days left then)."""
@@ -91,7 +111,7 @@ def compose(
 
     message = EmailMessage()
     message["Subject"] = subject.format(**values)
-    message["From"] = os.environ.get("CONSORTIUM_MAIL_FROM", FROM_DEFAULT)
+    message["From"] = sender
     message["To"] = formataddr(("", reminder.recipient))
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = message_id(reminder.key)

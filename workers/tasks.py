@@ -1,5 +1,8 @@
 """Celery tasks: thin, idempotent wrappers around the reminder, invitation and welcome mail
-use cases."""
+use cases.
+
+A delivery's longest wait between retries (``retry_backoff_max``) follows the settings' visibility
+timeout: the app sets it on these tasks (``task_annotations`` in workers/celery_app.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from events.application import StoreBusy
 from events.readmodel.side import StaleReadModel
 from events.reminders import Due
 from workers import runtime
-from workers.celery_app import RETRY_BACKOFF_MAX
 from workers.delivery import deliver
 from workers.invitation_delivery import deliver_invitation
 from workers.welcome_delivery import deliver_welcome
@@ -41,14 +43,19 @@ def scan_due_reminders() -> int:
     name="workers.tasks.deliver_reminder",
     autoretry_for=TRANSIENT,
     retry_backoff=2,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=12,
 )
 def deliver_reminder(self: Any, consortium_id: str, key: str) -> bool:
     # The task id is the claim: a retry or a redelivery of this task may take over its claim.
     due = Due(UUID(consortium_id), key)
-    return deliver(runtime.store(), runtime.mailer(), due, claim=self.request.id or key)
+    return deliver(
+        runtime.store(),
+        runtime.mailer(),
+        due,
+        claim=self.request.id or key,
+        letterhead=runtime.letterhead(),
+    )
 
 
 @shared_task(name="workers.tasks.scan_invitation_mails")
@@ -66,7 +73,6 @@ def scan_invitation_mails() -> int:
     name="workers.tasks.deliver_invitation_mail",
     autoretry_for=TRANSIENT,
     retry_backoff=2,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=12,
 )
@@ -77,6 +83,7 @@ def deliver_invitation_mail(self: Any, invitation_id: str) -> bool:
         runtime.mailer(),
         UUID(invitation_id),
         claim=self.request.id or invitation_id,
+        letterhead=runtime.letterhead(),
     )
 
 
@@ -95,11 +102,14 @@ def scan_welcome_mails() -> int:
     name="workers.tasks.deliver_welcome_mail",
     autoretry_for=TRANSIENT,
     retry_backoff=2,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=12,
 )
 def deliver_welcome_mail(self: Any, request_id: str) -> bool:
     return deliver_welcome(
-        runtime.store(), runtime.mailer(), UUID(request_id), claim=self.request.id or request_id
+        runtime.store(),
+        runtime.mailer(),
+        UUID(request_id),
+        claim=self.request.id or request_id,
+        letterhead=runtime.letterhead(),
     )

@@ -14,14 +14,20 @@ from uuid import UUID
 from consortium.invitations import MailClaimedElsewhere
 from events.bootstrap import Store
 from workers import mail
-from workers.delivery import base_url
 from workers.mail import Mailer
+from workers.messages import Letterhead
 from workers.welcome_mail import compose, welcome_message_id
 
 log = logging.getLogger(__name__)
 
 
-def deliver_welcome(store: Store, mailer: Mailer, request_id: UUID, claim: str) -> bool:
+def deliver_welcome(
+    store: Store,
+    mailer: Mailer,
+    request_id: UUID,
+    claim: str,
+    letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
+) -> bool:
     """Send one welcome mail; False when there was nothing to send (sent already, or being
     sent by another worker). Errors propagate (after being recorded) for the caller to retry."""
     consortia = store.consortia
@@ -32,7 +38,7 @@ def deliver_welcome(store: Store, mailer: Mailer, request_id: UUID, claim: str) 
         return False
     if claimed is None:
         return False
-    message = compose(claimed, base_url(), consortia.clock())
+    message = compose(claimed, letterhead.base_url, consortia.clock(), letterhead.sender)
     try:
         mailer.send(message)
     except Exception as error:
@@ -45,12 +51,18 @@ def deliver_welcome(store: Store, mailer: Mailer, request_id: UUID, claim: str) 
     return True
 
 
-def send_welcomes(store: Store, mailer: Mailer) -> list[tuple[UUID, bool]]:
+def send_welcomes(
+    store: Store,
+    mailer: Mailer,
+    letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
+) -> list[tuple[UUID, bool]]:
     """One scan, with every welcome sent now: (request, whether its mail was sent now)."""
     results = []
     for request_id in store.consortia.welcomes_to_send():
         try:
-            sent = deliver_welcome(store, mailer, request_id, claim=f"embedded-{uuid.uuid4().hex}")
+            sent = deliver_welcome(
+                store, mailer, request_id, f"embedded-{uuid.uuid4().hex}", letterhead
+            )
         except Exception:
             log.exception("sending the welcome of %s failed; a later scan tries again", request_id)
             sent = False

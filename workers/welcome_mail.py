@@ -4,7 +4,6 @@ solution's page is, the first checkpoint and the first year the adopter shares i
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -62,13 +61,15 @@ def _paragraph(language: str, mail: WelcomeMail, link: str) -> list[str]:
     return [*lines, words["link"], link]
 
 
-def compose(mail: WelcomeMail, base_url: str, now: datetime) -> EmailMessage:
+def compose(
+    mail: WelcomeMail, base_url: str, now: datetime, sender: str = FROM_DEFAULT
+) -> EmailMessage:
     """The welcome mail, written at ``now``."""
     link = f"{base_url}/consortia/{mail.consortium_id}"
     message = EmailMessage()
     values = {"consortium": mail.consortium_name}
     message["Subject"] = TEXT["nl"]["subject"].format(**values)
-    message["From"] = os.environ.get("CONSORTIUM_MAIL_FROM", FROM_DEFAULT)
+    message["From"] = sender
     message["To"] = ", ".join(formataddr(("", address)) for address in mail.to)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = welcome_message_id(mail)

@@ -8,8 +8,7 @@ cannot apply counts as handled (it is noted as failed), so the reads never wait 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -32,13 +31,6 @@ from events.settings import StoreSettings
 T = TypeVar("T")
 
 FRESHNESS_TIMEOUT: Final = 3.0
-
-
-def follows_elsewhere(environ: Mapping[str, str] | None = None) -> bool:
-    """CONSORTIUM_READ_MODEL=external: a projection process of its own follows the log, so this
-    process must never take that over (it only reads, and waits for that process)."""
-    environ = os.environ if environ is None else environ
-    return environ.get("CONSORTIUM_READ_MODEL", "").strip().lower() == "external"
 
 
 class StaleReadModel(Exception):

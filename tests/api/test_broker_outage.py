@@ -4,77 +4,29 @@ and is ready again once Redis answers, without a restart."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
-from tests.backends import in_ci
+from events.configuration import Settings
 from tests.conftest import Api, issue_token
-from tests.service import free_port
+from tests.outage import PrivateRedis, private_redis
 from tests.workers.support import wait_until
 from web.app import create_app
-from web.config import WebSettings
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-class PrivateRedis:
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        assert REDIS_SERVER is not None
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert wait_until(self.answers, timeout=10), "the private redis-server did not start"
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def answers(self) -> bool:
-        try:
-            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
-        except redis.RedisError:
-            return False
 
 
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[PrivateRedis]:
-    if REDIS_SERVER is None:
-        message = "redis-server is not installed"
-        if in_ci():
-            pytest.fail(f"{message} (CI=true: a missing server is a failure, not a skip)")
-        pytest.skip(message)
-    private = PrivateRedis(tmp_path)
-    private.start()
-    try:
+    with private_redis(tmp_path) as private:
         yield private
-    finally:
-        private.stop()
 
 
 @pytest.fixture
 def served(store: Store, broker: PrivateRedis) -> FlaskClient:
-    settings = WebSettings(secret_key="t", base_url="http://t", broker_url=broker.url)
+    settings = Settings.given(secret_key="t", base_url="http://t", broker_url=broker.url)
     return create_app(store, settings, {"RATELIMIT_STORAGE_URI": broker.url}).test_client()
 
 

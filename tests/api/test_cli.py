@@ -15,12 +15,12 @@ from flask.testing import FlaskClient
 
 from consortium.accounts import ApiToken
 from events.bootstrap import migrate, open_store
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.api.support import CONSORTIA, all_pages
 from tests.conftest import Api
 from web.app import create_app
 from web.cli import main
-from web.config import WebSettings
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def app_client(database_url: str) -> Iterator[FlaskClient]:
     """A client of an app on the same database as the commands."""
     store = open_store(StoreSettings.from_url(database_url))
     try:
-        yield create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+        yield create_app(store, Settings.given(secret_key="t", base_url="http://t")).test_client()
     finally:
         store.close()
 
@@ -245,7 +245,9 @@ def test_demo_with_accounts_prints_accounts_that_log_in_on_the_pages(database_ur
     email, password = accounts["member_representative"]
     store = open_store(StoreSettings.from_url(database_url))
     try:
-        client = create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+        client = create_app(
+            store, Settings.given(secret_key="t", base_url="http://t")
+        ).test_client()
         login = client.get("/login").get_data(as_text=True)
         token = login.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
         answer = client.post(

@@ -17,12 +17,12 @@ from typing import Final, TypeVar
 from flask import Flask
 
 from events.bootstrap import Store, open_store
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.api.support import CONSORTIA, all_pages
 from tests.clock import StepClock
 from tests.conftest import Api
 from web.app import create_app
-from web.config import WebSettings
 
 T = TypeVar("T")
 
@@ -62,7 +62,7 @@ def worker_app(settings: StoreSettings, clock: StepClock) -> Iterator[Flask]:
     small_pools = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "1"}
     store = open_store(StoreSettings(settings.url, {**settings.env, **small_pools}), clock)
     try:
-        yield create_app(store=store, settings=WebSettings(secret_key="t", base_url="http://t"))
+        yield create_app(store=store, settings=Settings.given(secret_key="t", base_url="http://t"))
     finally:
         store.close()
 

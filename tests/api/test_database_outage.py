@@ -7,19 +7,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store, open_store
+from events.configuration import Settings
 from events.settings import StoreSettings
-from tests.backends import postgres_schema
 from tests.conftest import Api, issue_token
-from tests.outage import Proxy, proxy_to
+from tests.outage import Proxy, postgres_behind_proxy
 from tests.workers.support import wait_until
 from web.app import create_app
-from web.config import WebSettings
 
 pytestmark = pytest.mark.postgres
 
@@ -28,20 +26,15 @@ CONSORTIA = "/api/v1/consortia"
 
 @pytest.fixture
 def proxy() -> Iterator[tuple[Proxy, StoreSettings]]:
-    with postgres_schema() as direct:
-        parts = urlsplit(direct.url)
-        with proxy_to(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
-            netloc = parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}"
-            url = urlunsplit(parts._replace(netloc=netloc))
-            settings = StoreSettings.from_url(url).with_env(POSTGRES_CONNECT_TIMEOUT="1")
-            yield proxy, settings
+    with postgres_behind_proxy() as cut_off:
+        yield cut_off
 
 
 @pytest.fixture
 def served(proxy: tuple[Proxy, StoreSettings]) -> Iterator[tuple[Proxy, Store, FlaskClient]]:
     cutter, settings = proxy
     store = open_store(settings)
-    client = create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+    client = create_app(store, Settings.given(secret_key="t", base_url="http://t")).test_client()
     try:
         yield cutter, store, client
     finally:

@@ -10,10 +10,11 @@ from flask.testing import FlaskClient
 
 from events.bootstrap import Store
 from events.caller import Caller
+from events.configuration import Settings, load_settings
+from events.settings import SettingsError
 from tests.clock import StepClock
 from tests.conftest import Api
 from web.app import create_app
-from web.config import InvalidSetting, WebSettings
 
 METRICS_TOKEN = "scraper-secret"
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
@@ -22,7 +23,7 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 def app_with(store: Store, **settings: object) -> Flask:
     return create_app(
         store=store,
-        settings=WebSettings(secret_key="t", base_url="http://testserver", **settings),  # type: ignore[arg-type]
+        settings=Settings.given(secret_key="t", base_url="http://testserver", **settings),
     )
 
 
@@ -32,13 +33,10 @@ def metered(store: Store) -> FlaskClient:
 
 
 @pytest.fixture
-def behind(
-    store: Store, clock: StepClock, monkeypatch: pytest.MonkeyPatch, caller: Caller
-) -> FlaskClient:
+def behind(store: Store, clock: StepClock, caller: Caller) -> FlaskClient:
     """An app whose read model is followed elsewhere, and nobody follows: one event behind,
     recorded two minutes ago."""
-    monkeypatch.setenv("CONSORTIUM_READ_MODEL", "external")
-    client = app_with(store).test_client()
+    client = app_with(store, read_model="external").test_client()
     store.consortia.found(name="Achter", challenge="Achterstand", description=None, caller=caller)
     clock.advance(timedelta(minutes=2))
     return client
@@ -131,16 +129,16 @@ def test_metrics_give_the_events_recorded_and_the_read_model_lag(
     assert 'consortium_reminders{state="delivered"} 0.0' in text
 
 
-def test_a_lag_bound_that_is_no_number_is_refused_naming_the_variable() -> None:
-    with pytest.raises(InvalidSetting, match="CONSORTIUM_READY_MAX_LAG_SECONDS"):
-        WebSettings.from_environ(
-            {"CONSORTIUM_READY_MAX_LAG_SECONDS": "soon", "CONSORTIUM_SECRET_KEY": "k" * 40}
-        )
+def test_a_lag_bound_that_is_no_number_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONSORTIUM_READY_MAX_LAG_SECONDS", "soon")
+
+    with pytest.raises(SettingsError, match="CONSORTIUM_READY_MAX_LAG_SECONDS"):
+        load_settings()
 
 
-def test_the_lag_bound_is_read_from_the_environment() -> None:
-    settings = WebSettings.from_environ(
-        {"CONSORTIUM_READY_MAX_LAG_SECONDS": "5", "CONSORTIUM_SECRET_KEY": "k" * 40}
-    )
+def test_the_lag_bound_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSORTIUM_READY_MAX_LAG_SECONDS", "5")
 
-    assert settings.ready_max_lag_seconds == 5.0
+    assert load_settings().ready_max_lag_seconds == 5.0

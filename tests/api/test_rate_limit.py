@@ -16,10 +16,10 @@ from werkzeug.test import TestResponse
 
 from events.accounts import token_prefix
 from events.bootstrap import Store, migrate, open_store
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.api.support import OPENAPI, problem_of
 from web.app import create_app
-from web.config import WebSettings
 
 LIMIT: Final = 3
 ME: Final = "/api/v1/me"
@@ -29,7 +29,7 @@ BAD: Final = "cst_abcdefnot-a-real-token"
 def limited_app(store: Store, **config: Any) -> Flask:
     return create_app(
         store=store,
-        settings=WebSettings(secret_key="test", base_url="http://testserver"),
+        settings=Settings.given(secret_key="test", base_url="http://testserver"),
         config={"FAILED_AUTH_LIMIT": f"{LIMIT} per minute", **config},
     )
 
@@ -153,7 +153,7 @@ def _hammer(settings: StoreSettings, ready: Any, results: Any) -> None:
     try:
         app = create_app(
             store=store,
-            settings=WebSettings(secret_key="test", base_url="http://testserver"),
+            settings=Settings.given(secret_key="test", base_url="http://testserver"),
             config={"FAILED_AUTH_LIMIT": f"{PROCESS_LIMIT} per minute"},
         )
         client = app.test_client()

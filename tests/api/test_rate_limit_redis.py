@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from events.bootstrap import Store
+from events.configuration import Settings
 from tests.backends import require_server
 from web.app import create_app
-from web.config import WebSettings
 
 REDIS_URL: Final = os.environ.get("CONSORTIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 LIMIT: Final = 3
@@ -51,7 +51,7 @@ def closed_port() -> int:
 def limited_app(store: Store, counters: str, **config: object) -> Flask:
     return create_app(
         store=store,
-        settings=WebSettings(secret_key="test", base_url="http://testserver"),
+        settings=Settings.given(secret_key="test", base_url="http://testserver"),
         config={
             "FAILED_AUTH_LIMIT": f"{LIMIT} per minute",
             "RATELIMIT_STORAGE_URI": counters,

@@ -41,12 +41,12 @@ from schemathesis.specs.openapi.checks import (
 from consortium.members import MemberRole, Sector
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from tests.api.support import OPENAPI, PROBLEM_JSON, PROBLEM_MEMBERS
 from tests.authorization.world import build_world, email
 from tests.backends import postgres_schema, sqlite_file
 from tests.clock import StepClock
 from web.app import create_app
-from web.config import WebSettings
 
 # schemathesis's Case is generic in its operation, which holds four types of its own.
 ApiCase = Case[Any]
@@ -70,7 +70,7 @@ def make_app(store: Store) -> Flask:
     # is: with a limit no run can reach, a 429 never hides what the operation answers.
     return create_app(
         store=store,
-        settings=WebSettings(secret_key="test", base_url="http://testserver"),
+        settings=Settings.given(secret_key="test", base_url="http://testserver"),
         config={"FAILED_AUTH_LIMIT": "1000000 per second", "RATELIMIT_STORAGE_URI": "memory://"},
     )
 

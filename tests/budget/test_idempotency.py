@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 from consortium.access import Role
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.budget.support import (
     IDEMPOTENCY_KEY,
@@ -34,7 +35,6 @@ from tests.clock import StepClock
 from tests.conftest import Api, issue_token
 from tests.http import json_of
 from web.app import create_app
-from web.config import WebSettings
 
 UTRECHT: Final = "Gemeente Utrecht"
 
@@ -46,7 +46,7 @@ def keyed(key: str) -> dict[str, dict[str, str]]:
 
 
 def new_app(store: Store) -> Flask:
-    return create_app(store=store, settings=WebSettings(secret_key="test", base_url="http://t"))
+    return create_app(store=store, settings=Settings.given(secret_key="test", base_url="http://t"))
 
 
 @pytest.fixture

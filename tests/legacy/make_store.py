@@ -25,11 +25,11 @@ from uuid import UUID
 
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.clock import StepClock
 from tests.conftest import Api, issue_token
 from web.app import create_app
-from web.config import WebSettings
 from workers.delivery import deliver
 
 HERE: Final = Path(__file__).parent
@@ -453,7 +453,7 @@ def main() -> None:
         clock = StepClock(START)
         store = open_store(settings, clock)
         app = create_app(
-            store=store, settings=WebSettings(secret_key="fixture", base_url="http://testserver")
+            store=store, settings=Settings.given(secret_key="fixture", base_url="http://testserver")
         )
         admin_token = issue_token(store, ADMIN, admin=True)
         api = Api(app.test_client(), admin_token)

@@ -34,6 +34,7 @@ from consortium.money import Money
 from consortium.trace import Selection
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.exports import ledger_rows
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, sqlite_file
@@ -42,7 +43,6 @@ from tests.clock import StepClock
 from tests.conftest import Api
 from web.api.history import origin_only
 from web.app import create_app
-from web.config import WebSettings
 from web.i18n import translate
 
 HERE: Final = Path(__file__).parent
@@ -117,7 +117,7 @@ def upgraded(upgraded_settings: StoreSettings) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def admin(upgraded: Store) -> Api:
     app = create_app(
-        store=upgraded, settings=WebSettings(secret_key="fixture", base_url="http://testserver")
+        store=upgraded, settings=Settings.given(secret_key="fixture", base_url="http://testserver")
     )
     return Api(app.test_client(), FIXTURE["admin_token"])
 
@@ -288,7 +288,8 @@ def test_the_budget_as_of_a_moment_before_the_upgrade_reads_as_it_did_after_new_
         )
     admin = Api(
         create_app(
-            store=legacy, settings=WebSettings(secret_key="fixture", base_url="http://testserver")
+            store=legacy,
+            settings=Settings.given(secret_key="fixture", base_url="http://testserver"),
         ).test_client(),
         FIXTURE["admin_token"],
     )

@@ -16,11 +16,11 @@ from werkzeug.test import TestResponse
 
 from events import accounts
 from events.bootstrap import Store
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.backends import sqlite_file
 from tests.pages.world import PASSWORD, World, build_world
 from web.app import create_app
-from web.config import WebSettings
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
@@ -53,7 +53,7 @@ def world(store: Store) -> World:
 def app(store: Store) -> Flask:
     return create_app(
         store=store,
-        settings=WebSettings(secret_key="test", base_url="http://testserver"),
+        settings=Settings.given(secret_key="test", base_url="http://testserver"),
         config={"TESTING": True},
     )
 

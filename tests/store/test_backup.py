@@ -21,13 +21,13 @@ from consortium.money import Money
 from events.backup import BackupError, backup, restore
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.backends import POSTGRES_URL
 from tests.clock import StepClock
 from tests.conftest import issue_token
 from web.app import create_app
 from web.cli import main
-from web.config import WebSettings
 
 ON = date(2026, 3, 1)
 
@@ -68,7 +68,7 @@ def contribute(store: Store, consortium_id: UUID, member_id: UUID, caller: Calle
 
 def answers(store: Store, consortium_id: UUID) -> tuple[Any, ...]:
     """What the API says of the consortium: its budget, its history (events) and the portfolio."""
-    client = create_app(store, WebSettings(secret_key="t", base_url="http://t")).test_client()
+    client = create_app(store, Settings.given(secret_key="t", base_url="http://t")).test_client()
     headers = {
         "Authorization": f"Bearer {issue_token(store, 'audit@provincie.example', admin=True)}"
     }

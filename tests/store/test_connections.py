@@ -19,12 +19,12 @@ import pytest
 from flask import Flask
 
 from events.bootstrap import Store, open_store
+from events.configuration import Settings
 from events.settings import CONNECTIONS_PER_PROCESS, StoreSettings
 from tests.backends import POSTGRES_URL, postgres_schema
 from tests.conftest import Api, issue_token
 from tests.workers.support import wait_until
 from web.app import create_app
-from web.config import WebSettings
 
 pytestmark = pytest.mark.postgres
 
@@ -44,7 +44,7 @@ def connections(settings: StoreSettings) -> int:
 def web_worker(settings: StoreSettings) -> tuple[Store, Flask]:
     """A store and app as a web worker opens them: following the log for the read model."""
     store = open_store(settings)
-    return store, create_app(store, WebSettings(secret_key="t", base_url="http://t"))
+    return store, create_app(store, Settings.given(secret_key="t", base_url="http://t"))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from events.bootstrap import migrate, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.secret_key import _kept_secret_key
 from events.settings import StoreSettings
 from tests.store.support import found
@@ -38,7 +39,7 @@ def mode(path: Path) -> int:
 
 
 def test_the_default_var_directory_is_made_private(workdir: Path) -> None:
-    StoreSettings.from_environ({})
+    Settings.given().store_settings()
 
     assert mode(workdir / "var") == 0o700
 
@@ -46,13 +47,13 @@ def test_the_default_var_directory_is_made_private(workdir: Path) -> None:
 def test_a_var_directory_an_earlier_start_made_readable_is_made_private(workdir: Path) -> None:
     (workdir / "var").mkdir(mode=0o755)
 
-    StoreSettings.from_environ({})
+    Settings.given().store_settings()
 
     assert mode(workdir / "var") == 0o700
 
 
 def test_the_database_and_its_wal_and_shm_files_are_private(workdir: Path) -> None:
-    settings = StoreSettings.from_environ({})
+    settings = Settings.given().store_settings()
     migrate(settings)
     store = open_store(settings)
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from events.configuration import Settings, load_settings
 from events.settings import DATABASE_URL_VARIABLE, SettingsError, StoreSettings
 
 SQLITE_MODULE = "events.sqlite_store:SQLiteStoreFactory"
@@ -23,29 +24,29 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_unset_means_a_sqlite_file_under_var_in_the_working_directory(workdir: Path) -> None:
-    settings = StoreSettings.from_environ({})
+    settings = Settings.given().store_settings()
 
     assert settings.env["SQLITE_DBNAME"] == str(workdir / "var" / "consortium.sqlite3")
 
 
 def test_unset_uses_our_sqlite_factory(workdir: Path) -> None:
-    assert StoreSettings.from_environ({}).env["PERSISTENCE_MODULE"] == SQLITE_MODULE
+    assert Settings.given().store_settings().env["PERSISTENCE_MODULE"] == SQLITE_MODULE
 
 
 def test_unset_makes_the_var_directory(workdir: Path) -> None:
-    StoreSettings.from_environ({})
+    Settings.given().store_settings()
 
     assert (workdir / "var").is_dir()
 
 
 def test_blank_counts_as_unset(workdir: Path) -> None:
-    settings = StoreSettings.from_environ({DATABASE_URL_VARIABLE: "   "})
+    settings = Settings.given(database_url="   ").store_settings()
 
     assert settings.env["SQLITE_DBNAME"] == str(workdir / "var" / "consortium.sqlite3")
 
 
 def test_sqlite_is_not_postgres(workdir: Path) -> None:
-    assert not StoreSettings.from_environ({}).is_postgres
+    assert not Settings.given().store_settings().is_postgres
 
 
 # -- sqlite:///path --------------------------------------------------------------------------------
@@ -72,10 +73,10 @@ def test_a_sqlite_url_with_escaped_characters_names_the_unescaped_file(tmp_path:
     assert settings.env["SQLITE_DBNAME"] == str(tmp_path / "my events.sqlite3")
 
 
-def test_the_environment_variable_is_read(tmp_path: Path) -> None:
-    url = f"sqlite://{tmp_path / 'x.sqlite3'}"
+def test_the_environment_variable_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, f"sqlite://{tmp_path / 'x.sqlite3'}")
 
-    settings = StoreSettings.from_environ({DATABASE_URL_VARIABLE: url})
+    settings = load_settings().store_settings()
 
     assert settings.env["SQLITE_DBNAME"] == str(tmp_path / "x.sqlite3")
 

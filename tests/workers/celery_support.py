@@ -1,5 +1,5 @@
-"""Real Celery workers for the tests: subprocesses on a queue of the test's own in the Redis
-server, and the clean-up of everything the test left in Redis under that queue's name."""
+"""Real Celery workers (and beat) for the tests: subprocesses on a queue of the test's own in the
+Redis server, and the clean-up of everything the test left in Redis under that queue's name."""
 
 from __future__ import annotations
 
@@ -24,17 +24,19 @@ PROJECT: Final = Path(__file__).resolve().parents[2]
 
 @dataclass
 class WorkerProcess:
-    """One ``celery worker`` subprocess; its output is read in the background."""
+    """One ``celery worker`` (or ``celery beat``) subprocess; its output is read in the
+    background, and it is ready once it printed ``ready_line``."""
 
     process: subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
     ready: threading.Event = field(default_factory=threading.Event)
+    ready_line: str = " ready."
 
     def read_output(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.output.append(line)
-            if " ready." in line:
+            if self.ready_line in line:
                 self.ready.set()
 
     @property
@@ -82,6 +84,15 @@ class Workers:
             "--without-mingle",
             "--without-heartbeat",
         ]
+        return self._run(command, " ready.")
+
+    def start_beat(self, schedule: Path) -> WorkerProcess:
+        """``celery beat`` sending the app's schedule (into the settings' queue); ``schedule``
+        is the file where it keeps when each entry last ran."""
+        command = [str(CELERY), "-A", self.app, "beat", "-l", "INFO", f"--schedule={schedule}"]
+        return self._run(command, "beat: Starting")
+
+    def _run(self, command: list[str], ready_line: str) -> WorkerProcess:
         process = subprocess.Popen(
             command,
             env=self.env,
@@ -91,12 +102,12 @@ class Workers:
             stdin=subprocess.DEVNULL,
             text=True,
         )
-        worker = WorkerProcess(process)
+        worker = WorkerProcess(process, ready_line=ready_line)
         self.started.append(worker)
         threading.Thread(target=worker.read_output, daemon=True).start()
         if not worker.ready.wait(WAIT_SECONDS):
             worker.stop()
-            raise AssertionError(f"the worker did not become ready:\n{worker.log}")
+            raise AssertionError(f"{command[3]} did not become ready:\n{worker.log}")
         return worker
 
     def stop_all(self) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from events.bootstrap import Store, open_store
 from events.caller import Caller
+from events.configuration import Settings
 from events.settings import StoreSettings
 from tests.store.support import found
 from workers import runtime
@@ -18,8 +19,7 @@ from workers import runtime
 @pytest.fixture
 def worker_store(settings: StoreSettings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     """The store ``workers.runtime`` opens in a worker process, on the test's database."""
-    monkeypatch.setenv("CONSORTIUM_DATABASE_URL", settings.url)
-    monkeypatch.delenv("CONSORTIUM_READ_MODEL", raising=False)
+    monkeypatch.setattr(runtime, "_settings", Settings.given(database_url=settings.url))
     monkeypatch.setattr(runtime, "_store", None)
     store = runtime.store()
     yield store

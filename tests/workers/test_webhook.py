@@ -17,8 +17,8 @@ import pytest
 
 from consortium.errors import InvalidValue
 from consortium.reminders import WEBHOOK
+from events.configuration import Settings
 from events.reminders import Due
-from events.webhook_addresses import ALLOW_HTTP_VARIABLE, WebhookAddresses
 from tests.dns import PUBLIC_ADDRESS, FakeDns
 from tests.workers.receiver import (
     LOOPBACK,
@@ -187,7 +187,7 @@ def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_though_http_is_
     world: World, receiver: Receiver, port: int, answers_now: list[str]
 ) -> None:
     dns = FakeDns({"rebound.example": [PUBLIC_ADDRESS]})  # public when the webhook is set
-    allowed = WebhookAddresses.from_environ({ALLOW_HTTP_VARIABLE: "rebound.example"})
+    allowed = Settings.given(webhook_allow_http_hosts="rebound.example").webhook_addresses()
     world.store.reminders.webhook_addresses = replace(allowed, resolver=dns)
     due, _ = webhook_due(world, f"http://rebound.example:{port}/hooks")
     dns.names["rebound.example"] = answers_now  # and then it points at the service's own host

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from consortium.errors import InvalidValue
+from events.configuration import Settings
 from events.webhook_addresses import (
-    ALLOW_HTTP_VARIABLE,
     AddressNotAllowed,
     WebhookAddresses,
     is_internal,
@@ -168,9 +168,9 @@ def test_http_is_refused_unless_the_host_is_allowed() -> None:
 
 
 def test_the_setting_allows_http_to_the_hosts_it_lists_whatever_their_case() -> None:
-    listed = WebhookAddresses.from_environ(
-        {ALLOW_HTTP_VARIABLE: " Hooks.Example.org , other.example"}
-    )
+    listed = Settings.given(
+        webhook_allow_http_hosts=" Hooks.Example.org , other.example"
+    ).webhook_addresses()
     rules = WebhookAddresses(listed.allow_http_hosts, resolver=DNS)
 
     assert rules.check("http://HOOKS.example.org/hook") == "http://HOOKS.example.org/hook"
@@ -178,7 +178,7 @@ def test_the_setting_allows_http_to_the_hosts_it_lists_whatever_their_case() -> 
 
 
 def test_without_the_setting_no_host_may_use_http() -> None:
-    assert WebhookAddresses.from_environ({}).allow_http_hosts == frozenset()
+    assert Settings.given().webhook_addresses().allow_http_hosts == frozenset()
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from flask.views import MethodView
 
 from consortium.errors import NotFound
 from consortium.reminders import ReminderPolicy, Webhook
-from events.secret_key import webhook_signing_key
 from web.arguments import Blueprint
 from web.auth import current_caller, store
 from web.problems import PROBLEM_JSON as PROBLEM
@@ -97,5 +96,5 @@ def _shown(consortium_id: UUID, webhook: Webhook) -> dict[str, Any]:
     return {
         "url": webhook.url,
         "key_version": webhook.key_version,
-        "signing_key": webhook_signing_key(consortium_id, webhook.key_version),
+        "signing_key": store().reminders.signing_key(consortium_id, webhook.key_version),
     }
