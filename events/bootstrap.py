@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from events.accounts import AccountsApplication
+from events.audit.service import Audit
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
 from events.files import open_private
@@ -40,6 +41,7 @@ class Store:
     read: ReadSide
     reminders: ReminderService
     invitations: InvitationService
+    audit: Audit
 
     def close(self) -> None:
         self.read.close()
@@ -156,4 +158,5 @@ def _build(settings: StoreSettings, clock: Clock, *, may_lead: bool) -> Store:
         read=read,
         reminders=ReminderService(consortia, accounts, read),
         invitations=InvitationService(consortia, accounts),
+        audit=Audit({"consortia": consortia, "accounts": accounts}, clock),
     )
