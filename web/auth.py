@@ -19,13 +19,16 @@ log = logging.getLogger(__name__)
 
 API_PREFIX: Final = "/api/v1/"
 # Endpoints without a bearer token: the API's own description; an invitation, whose address
-# is its secret; and a new token for an e-mail address and password (HTTP Basic).
+# is its secret; a new token for an e-mail address and password (HTTP Basic); and the audit
+# chain's public key and offline verifier (public by nature).
 PUBLIC_ENDPOINTS: Final = frozenset(
     {
         "api-docs.openapi_json",
         "invitations.InvitationByToken",
         "invitations.InvitationAccept",
         "accounts.PasswordTokens",
+        "audit.PublicKey",
+        "audit.Verifier",
     }
 )
 _REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")

@@ -29,6 +29,7 @@ from events.demo import load_demo
 from events.demo_accounts import demo_accounts
 from events.readmodel.follower import RebuildUnderWay
 from events.settings import StoreSettings
+from web.audit_cli import audit
 from web.server import default_workers
 from web.server import serve as run_server
 
@@ -74,6 +75,9 @@ def _plugins() -> list[metadata.EntryPoint]:
 @click.group(cls=PluginGroup)
 def main() -> None:
     """Consortium: the shared ledger, calendar and memory of joint innovation initiatives."""
+
+
+main.add_command(audit)
 
 
 @main.command("migrate")

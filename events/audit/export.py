@@ -7,7 +7,9 @@ The file, one JSON object a line (``kind`` says which):
   (``state`` as recorded: UTF-8 text when it is, else base64, per ``state_encoding``), the link
   of the event before it in the application's log (``previous_link``) and its own ``link``;
 - ``elided``: the digests of other streams' events between two of the consortium's, in order,
-  so that the chain can be followed without their content (at most 1,000 a line);
+  so that the chain can be followed without their content (at most 1,000 a line); events of
+  the consortium that may hold a secret (``private_topics``: a webhook's address) are given so
+  too;
 - ``checkpoint``: the signed link the chain must reach, last.
 
 The export starts at the consortium's first event and ends at the checkpoint; it is written as
@@ -36,6 +38,8 @@ def export_lines(
     consortium_id: UUID,
     checkpoint: Checkpoint | None,
     exported_at: datetime,
+    *,
+    private_topics: frozenset[str] = frozenset(),
 ) -> Iterator[str]:
     """The lines of the export (each ending in a newline)."""
     yield _line(
@@ -51,7 +55,7 @@ def export_lines(
     first = recorder.first_notification_of(consortium_id)
     if first is not None and (checkpoint is None or first <= checkpoint.notification_id):
         upto = None if checkpoint is None else checkpoint.notification_id
-        yield from _events(recorder, consortium_id.hex, first, upto)
+        yield from _events(recorder, consortium_id.hex, first, upto, private_topics)
     if checkpoint is not None:
         yield _line(
             {
@@ -66,18 +70,26 @@ def export_lines(
         )
 
 
-def _events(recorder: ChainedRecorder, stream: str, first: int, upto: int | None) -> Iterator[str]:
+def _events(
+    recorder: ChainedRecorder,
+    stream: str,
+    first: int,
+    upto: int | None,
+    private_topics: frozenset[str],
+) -> Iterator[str]:
     previous = recorder.link_before(first)
     elided: list[str] = []
     elided_from = elided_to = 0
     for nid, event, link in recorder.chain(after=first - 1, upto=upto):
-        if event is None:
-            continue  # deleted: the next line's previous link will not follow
-        if event.originator_id != stream:
+        if event is None:  # deleted: the next line's previous link will not follow on
+            previous = previous if link is None else link.link
+            continue
+        if event.originator_id != stream or event.topic in private_topics:
             if not elided:
                 elided_from = nid
             elided.append(_digest(event).hex())
             elided_to = nid
+            previous = previous if link is None else link.link
             if len(elided) == ELIDED_PER_LINE:
                 yield _elided(elided_from, elided_to, elided)
                 elided = []

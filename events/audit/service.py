@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from typing import cast
+from typing import Final, cast
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from eventsourcing.utils import resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
+from consortium.access import Role
 from consortium.aggregate import Consortium
+from consortium.errors import NotAllowed
 from consortium.recording import RecordingAggregate
 from events.application import StoreApplication
 from events.audit.chain import GENESIS, ChainedRecorder, Checkpoint
@@ -25,10 +27,14 @@ from events.audit.export import export_lines
 from events.audit.keys import audit_signing_key, public_key_text
 from events.audit.verify import ChainReport, verify_chain
 from events.audit.verify_export import checkpoint_message
-from events.caller import Clock
+from events.caller import Caller, Clock
+from events.consortia import ConsortiumApplication
 
 log = logging.getLogger(__name__)
 CONSORTIA = "consortia"
+# Events that may hold a secret (a webhook's address carries the receiver's token): exported as
+# their digest only, like other streams' events, so the chain still checks.
+PRIVATE_TOPICS: Final = frozenset({get_topic(Consortium.WebhookSet)})
 
 
 class Audit:
@@ -103,12 +109,24 @@ class Audit:
         recorder.insert_checkpoint(checkpoint)
         return checkpoint
 
-    def export_consortium(self, consortium_id: UUID) -> Iterator[str]:
-        """The consortium's events as JSON Lines (the caller's right to read it is checked
-        before); a checkpoint is signed first, so the export reaches the present."""
+    def export_consortium(self, consortium_id: UUID, caller: Caller) -> Iterator[str]:
+        """The consortium's events as JSON Lines, for its funders and programme managers; a
+        checkpoint is signed first, so the export reaches the present. Rights are checked
+        now, the lines are read as they are consumed."""
+        consortia = self.applications[CONSORTIA]
+        assert isinstance(consortia, ConsortiumApplication)  # noqa: S101 - as built
+        consortium = consortia.consortium(consortium_id, caller)
+        roles = consortium.roles_of(caller.principal.email)
+        if not (caller.is_admin or roles & {Role.FUNDER, Role.PROGRAMME_MANAGER}):
+            raise NotAllowed("Only the consortium's funders and programme managers export it.")
         checkpoint = self.sign_checkpoint(CONSORTIA)
         return export_lines(
-            CONSORTIA, self.recorder(CONSORTIA), consortium_id, checkpoint, self.clock()
+            CONSORTIA,
+            self.recorder(CONSORTIA),
+            consortium_id,
+            checkpoint,
+            self.clock(),
+            private_topics=PRIVATE_TOPICS,
         )
 
     def _naming(self, application: str) -> Callable[[UUID], UUID | None]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from web.api import (
+    account_history,
     accounts,
+    audit,
     budget,
     checkpoints,
     commitments,
@@ -46,6 +48,8 @@ def register_blueprints(api: Api) -> None:
         roles,
         invitations,
         accounts,
+        account_history,
         read_model,
+        audit,
     ):
         api.register_blueprint(module.blp)
