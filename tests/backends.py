@@ -90,8 +90,10 @@ def run_sql(settings: StoreSettings, statement: str, params: Sequence[object] = 
     could (``?`` placeholders on both backends); answers the rows it returns."""
     if settings.is_postgres:
         with postgres_connect(settings) as conn:
-            conn.execute(SQL("SET search_path TO {}").format(Identifier(settings.env["POSTGRES_SCHEMA"])))
-            cursor = conn.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
+            conn.execute(
+                SQL("SET search_path TO {}").format(Identifier(settings.env["POSTGRES_SCHEMA"]))
+            )
+            cursor = conn.execute(statement.replace("?", "%s"), params)
             return cursor.fetchall() if cursor.description else []
     connection = sqlite3.connect(settings.env["SQLITE_DBNAME"])
     try:

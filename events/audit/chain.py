@@ -8,7 +8,7 @@ Each application's events table (``consortia_events``) has two tables beside it:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple, Protocol
 from uuid import UUID
 
@@ -81,16 +81,32 @@ def merge(events: Iterator[EventRow], links: Iterator[LinkRow]) -> Iterator[Chai
     event = next(events, None)
     link = next(links, None)
     while event is not None or link is not None:
-        if link is None or (event is not None and event.notification_id < link.notification_id):
-            assert event is not None
+        if event is not None and (link is None or event.notification_id < link.notification_id):
             yield ChainRow(event.notification_id, event, None)
             event = next(events, None)
-        elif event is None or link.notification_id < event.notification_id:
+        elif link is not None and (event is None or link.notification_id < event.notification_id):
             yield ChainRow(link.notification_id, None, link)
             link = next(links, None)
-        else:
+        elif event is not None and link is not None:
             yield ChainRow(event.notification_id, event, link)
             event, link = next(events, None), next(links, None)
+
+
+Batch = Callable[[int, "int | None", int], tuple[list[EventRow], list[LinkRow]]]
+
+
+def in_batches(read: Batch, after: int, upto: int | None, limit: int) -> Iterator[ChainRow]:
+    """The chain a batch at a time: ``read(after, upto, limit)`` answers, in one short
+    transaction, the first ``limit`` events after ``after`` and the links up to the last of
+    them (up to ``upto`` in the last batch). Events and their links are committed together, so
+    each batch is consistent, and no transaction stays open while a slow reader (a download)
+    takes its time."""
+    while True:
+        events, links = read(after, upto, limit)
+        yield from merge(iter(events), iter(links))
+        if len(events) < limit:
+            return
+        after = events[-1].notification_id
 
 
 class ChainedRecorder(Protocol):
@@ -101,7 +117,7 @@ class ChainedRecorder(Protocol):
     checkpoints_table_name: str
 
     def chain(self, *, after: int = 0, upto: int | None = None) -> Iterator[ChainRow]:
-        """Events and links with notification ids in (after, upto], read in one snapshot."""
+        """Events and links with notification ids in (after, upto], a batch at a time."""
         ...
 
     def head(self) -> LinkRow | None:

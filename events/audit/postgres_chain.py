@@ -30,8 +30,8 @@ from events.audit.chain import (
     LinkRow,
     chain_table_names,
     id_hex,
+    in_batches,
     link_rows,
-    merge,
 )
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         # Runs in the insert's transaction, after the table lock and the insert.
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        assert ids is not None
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or ()
         curs.execute(
             self._sql("SELECT link FROM {chain} ORDER BY notification_id DESC LIMIT 1"),
             prepare=True,
@@ -123,32 +122,28 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     # -- reading ------------------------------------------------------------------------------
 
     def chain(self, *, after: int = 0, upto: int | None = None) -> Iterator[ChainRow]:
-        bounds = (after, _LAST if upto is None else upto)
+        return in_batches(self._batch, after, upto, BATCH)
+
+    def _batch(
+        self, after: int, upto: int | None, limit: int
+    ) -> tuple[list[EventRow], list[LinkRow]]:
         with self.datastore.get_connection() as conn, conn.transaction():
-            # Both cursors read one snapshot of the tables.
+            # One snapshot for both reads (each read is short: no transaction stays open
+            # while a download takes its time, past the library's idle-in-transaction timeout).
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            events = conn.cursor(name="audit_events", row_factory=tuple_row)
-            links = conn.cursor(name="audit_links", row_factory=tuple_row)
-            events.itersize = links.itersize = BATCH
-            events.execute(
-                self._sql(
-                    "SELECT notification_id, originator_id, originator_version, topic, state "
-                    "FROM {events} WHERE notification_id > %s AND notification_id <= %s "
-                    "ORDER BY notification_id"
-                ),
-                bounds,
-            )
-            links.execute(
-                self._sql(
-                    "SELECT * FROM {chain} WHERE notification_id > %s AND notification_id <= %s "
-                    "ORDER BY notification_id"
-                ),
-                bounds,
-            )
-            yield from merge(
-                (_event_row(row) for row in events),
-                (LinkRow(r[0], r[1], r[2], bytes(r[3])) for r in links),
-            )
+            with conn.cursor(row_factory=tuple_row) as c:
+                events = self._event_rows(c, after, _LAST if upto is None else upto, limit)
+                end = events[-1].notification_id if len(events) == limit else upto
+                c.execute(
+                    self._sql(
+                        "SELECT * FROM {chain} WHERE notification_id > %s "
+                        "AND notification_id <= %s ORDER BY notification_id"
+                    ),
+                    (after, _LAST if end is None else end),
+                    prepare=True,
+                )
+                links = [LinkRow(r[0], r[1], r[2], r[3]) for r in c.fetchall()]
+        return events, links
 
     def _one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as c:
@@ -196,4 +191,4 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 def _event_row(row: Any) -> EventRow:
     if isinstance(row, dict):
         row = tuple(row.values())
-    return EventRow(row[0], id_hex(row[1]), row[2], row[3], bytes(row[4]))
+    return EventRow(row[0], id_hex(row[1]), row[2], row[3], row[4])

@@ -144,13 +144,17 @@ def consortium_of(app: StoreApplication, originator_id: UUID) -> UUID | None:
     module, _, qualname = stored[0].topic.partition(":")
     try:
         owner = resolve_topic(f"{module}:{qualname.split('.')[0]}")
-    except Exception:  # noqa: BLE001 - an unknown (perhaps altered) topic names nothing
+    except Exception:
         return None
-    if isinstance(owner, type) and owner is not RecordingAggregate and issubclass(Consortium, owner):
+    if (
+        isinstance(owner, type)
+        and owner is not RecordingAggregate
+        and issubclass(Consortium, owner)
+    ):
         return originator_id
     try:
         event = app.mapper.to_domain_event(stored[0])
-    except Exception:  # noqa: BLE001 - an altered state need not decode
+    except Exception:
         return None
     found = getattr(event, "consortium_id", None)
     return found if isinstance(found, UUID) else None

@@ -24,12 +24,13 @@ from events.audit.chain import (
     LinkRow,
     chain_table_names,
     id_hex,
+    in_batches,
     link_rows,
-    merge,
 )
 
 log = logging.getLogger(__name__)
 BATCH: Final = 10_000
+_LAST: Final = 2**63 - 1
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -90,40 +91,35 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _event_rows(self, c: sqlite3.Cursor, after: int, upto: int | None, limit: int) -> list[EventRow]:
+    def _event_rows(
+        self, c: sqlite3.Cursor, after: int, upto: int | None, limit: int
+    ) -> list[EventRow]:
+        c.row_factory = None  # tuples
         c.execute(
             "SELECT rowid, originator_id, originator_version, topic, state "  # noqa: S608
             f"FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ? "
             "ORDER BY rowid LIMIT ?",
-            (after, 2**63 - 1 if upto is None else upto, limit),
+            (after, _LAST if upto is None else upto, limit),
         )
-        return [EventRow(r[0], id_hex(r[1]), r[2], r[3], r[4]) for r in c.fetchall()]
+        # The library writes ids as 32 hex digits already (``UUID.hex``).
+        return [EventRow._make(row) for row in c.fetchall()]
 
     def chain(self, *, after: int = 0, upto: int | None = None) -> Iterator[ChainRow]:
-        with (
-            self.datastore.get_connection(commit=False) as conn,
-            conn.transaction(commit=False) as c,
-        ):
-            # One read transaction: both cursors see the same snapshot.
-            events = c.sqlite_cursor
-            links = events.connection.cursor()
-            yield from merge(self._events(events, after, upto), self._links(links, after, upto))
+        return in_batches(self._batch, after, upto, BATCH)
 
-    def _events(self, c: sqlite3.Cursor, after: int, upto: int | None) -> Iterator[EventRow]:
-        while rows := self._event_rows(c, after, upto, BATCH):
-            yield from rows
-            after = rows[-1].notification_id
-
-    def _links(self, c: sqlite3.Cursor, after: int, upto: int | None) -> Iterator[LinkRow]:
-        c.row_factory = None  # tuples
-        c.execute(
-            f"SELECT * FROM {self.chain_table_name} "  # noqa: S608
-            "WHERE notification_id > ? AND notification_id <= ? ORDER BY notification_id",
-            (after, 2**63 - 1 if upto is None else upto),
-        )
-        while rows := c.fetchmany(BATCH):
-            for r in rows:
-                yield LinkRow(r[0], r[1], r[2], r[3])
+    def _batch(
+        self, after: int, upto: int | None, limit: int
+    ) -> tuple[list[EventRow], list[LinkRow]]:
+        with self.datastore.transaction(commit=False) as c:
+            cursor = c.sqlite_cursor
+            events = self._event_rows(cursor, after, upto, limit)
+            end = events[-1].notification_id if len(events) == limit else upto
+            cursor.execute(
+                f"SELECT * FROM {self.chain_table_name} "  # noqa: S608
+                "WHERE notification_id > ? AND notification_id <= ? ORDER BY notification_id",
+                (after, _LAST if end is None else end),
+            )
+            return events, list(map(LinkRow._make, cursor.fetchall()))
 
     def head(self) -> LinkRow | None:
         with self.datastore.transaction(commit=False) as c:

@@ -107,18 +107,17 @@ def verify_chain(
         )
         return ChainReport(application, count, last_id, previous, matched, found)
 
+    digest, follow = event_digest, next_link  # locals: this loop runs a million times
     for nid, event, link in recorder.chain(after=after):
         if event is None:
             return broken(nid, MISSING, "The event was deleted: its link remains.", link)
         if link is None:
             return broken(nid, UNLINKED, _UNLINKED, event)
-        if (event.originator_id, event.originator_version) != link[1:3]:
+        _, originator_id, version, topic, state = event
+        if originator_id != link[1] or version != link[2]:
             return broken(nid, MISPLACED, _MISPLACED, event)
-        recomputed = next_link(
-            previous,
-            event_digest(event.topic, event.originator_id, event.originator_version, event.state),
-        )
-        if recomputed != link.link:
+        recomputed = follow(previous, digest(topic, originator_id, version, state))
+        if recomputed != link[3]:
             return broken(nid, ALTERED, _ALTERED, event)
         checkpoint = checkpoints.pop(nid, None)
         if checkpoint is not None:

@@ -50,7 +50,8 @@ from typing import Any
 
 FORMAT = "consortium-audit-export/1"
 GENESIS = bytes(32)
-_LENGTH = struct.Struct(">I")
+_pack = struct.Struct(">I").pack
+_sha256 = hashlib.sha256
 
 
 # -- the chain -----------------------------------------------------------------------------
@@ -58,16 +59,18 @@ _LENGTH = struct.Struct(">I")
 
 def canonical_bytes(topic: str, originator_id: str, originator_version: int, state: bytes) -> bytes:
     """The bytes an event is chained by (see the module's docstring)."""
-    parts = (topic.encode(), originator_id.encode(), str(originator_version).encode(), state)
-    return b"".join(_LENGTH.pack(len(part)) + part for part in parts)
+    t, o, v = topic.encode(), originator_id.encode(), str(originator_version).encode()
+    return b"".join(
+        (_pack(len(t)), t, _pack(len(o)), o, _pack(len(v)), v, _pack(len(state)), state)
+    )
 
 
 def event_digest(topic: str, originator_id: str, originator_version: int, state: bytes) -> bytes:
-    return hashlib.sha256(canonical_bytes(topic, originator_id, originator_version, state)).digest()
+    return _sha256(canonical_bytes(topic, originator_id, originator_version, state)).digest()
 
 
 def next_link(previous: bytes, digest: bytes) -> bytes:
-    return hashlib.sha256(previous + digest).digest()
+    return _sha256(previous + digest).digest()
 
 
 def checkpoint_message(
@@ -276,11 +279,7 @@ def verify_lines(lines: Iterable[str], public_key: bytes) -> tuple[dict[str, Any
         elif kind == "event":
             previous, last_id = _check_event(line, number, previous, last_id, totals)
         elif kind == "elided":
-            if previous is None:
-                raise Broken(f"line {number}: elided events before the first event")
-            for digest in line["digests"]:
-                previous = next_link(previous, bytes.fromhex(digest))
-            last_id = max(last_id, int(line["last_notification_id"]))
+            previous, last_id = _follow_elided(line, number, previous, last_id)
         elif kind == "checkpoint":
             _check_checkpoint(line, number, previous, last_id, header, public_key)
             checkpoint = line
@@ -289,6 +288,16 @@ def verify_lines(lines: Iterable[str], public_key: bytes) -> tuple[dict[str, Any
     if checkpoint is None:
         raise Broken("the export ends without a signed checkpoint: it may have been cut short")
     return checkpoint, totals
+
+
+def _follow_elided(
+    line: dict[str, Any], number: int, previous: bytes | None, last_id: int
+) -> tuple[bytes, int]:
+    if previous is None:
+        raise Broken(f"line {number}: elided events before the first event")
+    for digest in line["digests"]:
+        previous = next_link(previous, bytes.fromhex(digest))
+    return previous, max(last_id, int(line["last_notification_id"]))
 
 
 def _name(line: dict[str, Any]) -> str:

@@ -22,7 +22,9 @@ CONSORTIA = "/api/v1/consortia"
 FUNDER = "funder@provincie.example"
 
 
-def grant(api: Api, consortium_id: str, email: str, role: str, member_id: str | None = None) -> None:
+def grant(
+    api: Api, consortium_id: str, email: str, role: str, member_id: str | None = None
+) -> None:
     body = {"account": email, "role": role, **({"member_id": member_id} if member_id else {})}
     response = api.post(f"{CONSORTIA}/{consortium_id}/roles", json=body)
     assert response.status_code == 201, response.get_data(as_text=True)
@@ -43,7 +45,7 @@ def test_the_public_key_is_published_without_a_token(client: FlaskClient, store:
     response = client.get("/api/v1/audit/public-key")
 
     assert response.status_code == 200
-    assert base64.b64decode(response.json["public_key"]) == store.audit.public_key
+    assert base64.b64decode(response.get_json()["public_key"]) == store.audit.public_key
 
 
 def test_the_verifier_is_downloadable_without_a_token(client: FlaskClient) -> None:
@@ -114,9 +116,7 @@ def test_a_member_representative_may_not_export(
     representative = as_account(client, store, "rep@utrecht.example")
     grant(api, consortium_id, "rep@utrecht.example", "member_representative", member["id"])
 
-    response = representative.get(
-        f"{CONSORTIA}/{consortium_id}/events.jsonl"
-    )
+    response = representative.get(f"{CONSORTIA}/{consortium_id}/events.jsonl")
 
     assert response.status_code == 403
     assert "funders" in problem_of(response)["detail"]

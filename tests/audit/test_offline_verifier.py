@@ -109,8 +109,15 @@ def run_verifier(tmp_path: Path, api: Api, store: Store, consortium_id: str) -> 
     (tmp_path / "export.jsonl").write_bytes(export.get_data())
     script = tmp_path / "verifier.py"
     script.write_bytes(api.get("/api/v1/audit/verifier.py").get_data())
-    return subprocess.run(  # noqa: S603 - our own script
-        [sys.executable, "-I", str(script), "export.jsonl", "--public-key", store.audit.public_key_text],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            str(script),
+            "export.jsonl",
+            "--public-key",
+            store.audit.public_key_text,
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -159,7 +166,9 @@ def test_the_verifier_names_an_event_edited_in_the_database(
     edited = bytes(state).replace(b"20000.00", b"2000.00")
     assert edited != bytes(state)
     run_sql(
-        settings, f"UPDATE consortia_events SET state = ? WHERE {column} = ?", (edited, nid)  # noqa: S608
+        settings,
+        f"UPDATE consortia_events SET state = ? WHERE {column} = ?",  # noqa: S608
+        (edited, nid),
     )
     shutil.rmtree(tmp_path)
     tmp_path.mkdir()

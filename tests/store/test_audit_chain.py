@@ -69,7 +69,9 @@ def consortium_id(store: Store, caller: Caller) -> UUID:
     return consortium_id
 
 
-def test_an_intact_store_verifies(store: Store, settings: StoreSettings, consortium_id: UUID) -> None:
+def test_an_intact_store_verifies(
+    store: Store, settings: StoreSettings, consortium_id: UUID
+) -> None:
     admin = Caller(actor="admin@consortium.example", request_id="req-admin", is_admin=True)
     store.accounts.open_account(email="funder@provincie.example", name="Funder", caller=admin)
 
@@ -149,12 +151,11 @@ def test_an_inserted_event_is_named(
 ) -> None:
     column = notification_id_column(settings)
     last, version = events_of(settings, consortium_id)[-1]
-    run_sql(
-        settings,
-        "INSERT INTO consortia_events (originator_id, originator_version, topic, state) "
-        f"SELECT originator_id, ?, topic, state FROM consortia_events WHERE {column} = ?",  # noqa: S608
-        (version + 1, last),
+    copy = (
+        "INSERT INTO consortia_events (originator_id, originator_version, topic, state) "  # noqa: S608
+        f"SELECT originator_id, ?, topic, state FROM consortia_events WHERE {column} = ?"
     )
+    run_sql(settings, copy, (version + 1, last))
 
     broken = consortia_report(store).broken
 
@@ -196,7 +197,9 @@ def _rewrite_links(settings: StoreSettings) -> None:
     for nid, oid, version, topic, state in rows:
         previous = next_link(previous, event_digest(topic, id_hex(oid), version, bytes(state)))
         run_sql(
-            settings, "UPDATE consortia_chain SET link = ? WHERE notification_id = ?", (previous, nid)
+            settings,
+            "UPDATE consortia_chain SET link = ? WHERE notification_id = ?",
+            (previous, nid),
         )
 
 
