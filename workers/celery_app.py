@@ -1,8 +1,9 @@
 """The Celery app: broker and result backend from CONSORTIUM_BROKER_URL (Redis).
 
     celery -A workers worker      runs deliveries
-    celery -A workers beat        schedules the reminder scan every few minutes, and the scan
-                                  for invitation mails every half minute
+    celery -A workers beat        schedules the reminder scan every few minutes, the scan
+                                  for invitation mails every half minute, and the audit
+                                  chain's signed checkpoints every hour
 
 Tasks are acknowledged only after they ran (acks_late). A task whose worker process dies is
 given back: at once when a pool child dies (reject_on_worker_lost), and when the whole worker
@@ -26,6 +27,8 @@ from events.bootstrap import migrate
 SCAN_INTERVAL_SECONDS: Final = float(os.environ.get("CONSORTIUM_SCAN_INTERVAL", "300"))
 # Someone waits for an invitation's mail: its scan (one indexed query) runs more often.
 INVITATION_SCAN_SECONDS: Final = min(30.0, SCAN_INTERVAL_SECONDS)
+# The audit chain's signed checkpoints (events/audit/service.py): hourly.
+AUDIT_CHECKPOINT_SECONDS: Final = 3600.0
 # Longer than any delivery takes, and than the longest retry wait (a task waiting for its retry
 # is held unacknowledged; were it given back meanwhile, it would run twice at once).
 VISIBILITY_TIMEOUT: Final = int(os.environ.get("CONSORTIUM_BROKER_VISIBILITY_TIMEOUT", "300"))
@@ -59,6 +62,10 @@ app.conf.update(
         "scan-invitation-mails": {
             "task": "workers.tasks.scan_invitation_mails",
             "schedule": INVITATION_SCAN_SECONDS,
+        },
+        "sign-audit-checkpoints": {
+            "task": "workers.tasks.sign_audit_checkpoints",
+            "schedule": AUDIT_CHECKPOINT_SECONDS,
         },
     },
 )

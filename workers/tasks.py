@@ -76,3 +76,13 @@ def deliver_invitation_mail(self: Any, invitation_id: str) -> bool:
         UUID(invitation_id),
         claim=self.request.id or invitation_id,
     )
+
+
+@shared_task(name="workers.tasks.sign_audit_checkpoints")
+def sign_audit_checkpoints() -> int:
+    """Sign a checkpoint at the head of every application's audit chain (when it moved)."""
+    signed = [c for c in runtime.store().audit.sign_checkpoints() if c is not None]
+    log.info(
+        "audit checkpoints at %s", ", ".join(f"{c.application} {c.notification_id}" for c in signed)
+    )
+    return len(signed)
