@@ -27,6 +27,10 @@ blp = Blueprint(
 JSON_LINES: Final = "application/jsonl"
 _NO_TOKEN: dict[str, Any] = {"security": []}
 VERIFIER: Final = "/api/v1/audit/verifier.py"
+_EXPORT_DESCRIPTION: Final = (
+    "JSON Lines: a header, the consortium's events with their links, digests of other "
+    "streams' events in between, and a signed checkpoint last."
+)
 # One line of the export (docs/audit.md describes each kind and its fields).
 _EXPORT_LINE: Final[dict[str, Any]] = {
     "type": "object",
@@ -102,15 +106,17 @@ def _report(report: ChainReport) -> dict[str, Any]:
 
 @blp.route("/consortia/<uuid:consortium_id>/events.jsonl")
 class EventExport(MethodView):
-    @blp.response(
-        200,
-        content_type=JSON_LINES,
-        description="JSON Lines: a header, the consortium's events with their links, digests "
-        "of other streams' events in between, and a signed checkpoint last.",
-    )
+    @blp.response(200, content_type=JSON_LINES, description=_EXPORT_DESCRIPTION)
     @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
-    @blp.doc(responses={"200": {"content": {JSON_LINES: {"schema": _EXPORT_LINE}}}})
+    @blp.doc(
+        responses={
+            "200": {
+                "description": _EXPORT_DESCRIPTION,
+                "content": {JSON_LINES: {"schema": _EXPORT_LINE}},
+            }
+        }
+    )
     def get(self, consortium_id: UUID) -> Response:
         """The consortium's events as recorded, with their chain links and a checkpoint signed
         now (funders and programme managers); check it offline with the verifier
