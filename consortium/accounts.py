@@ -82,6 +82,7 @@ class Account(RecordingAggregate):
     class Deactivated(ConsortiumEvent):
         def apply(self, account: Account) -> None:
             account.is_active = False
+            account.session_generation += 1
 
     class Reactivated(ConsortiumEvent):
         def apply(self, account: Account) -> None:
@@ -92,6 +93,7 @@ class Account(RecordingAggregate):
 
         def apply(self, account: Account) -> None:
             account.password_hash = self.password_hash
+            account.session_generation += 1
 
     class TokenIssued(ConsortiumEvent):
         token_id: UUID
@@ -114,6 +116,9 @@ class Account(RecordingAggregate):
     # nonce is a new address and the old one answers nothing. A class default: accounts
     # snapshotted before feeds existed have none.
     calendar_nonce: str | None = None
+    # Moves on when the password is set or the account deactivated: every page session started
+    # under an earlier generation ends (consortium/page_sessions.py). A class default, as above.
+    session_generation: int = 0
 
     def __init__(
         self, email: str, name: str, language: Language, is_admin: bool, may_found: bool

@@ -82,10 +82,11 @@ class Budget:
         kind: ContributionKind = ContributionKind.CASH
         pledged_on: date | None = None
 
+        def changes(self) -> list[figures.Change]:
+            return [figures.pledged(self.member_id, self.year, self.amount, self.kind)]
+
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.changed(
-                [figures.pledged(self.member_id, self.year, self.amount, self.kind)]
-            )
+            consortium._ledger = consortium._ledger.changed(self.changes())
 
     class CostSharesPledged(ConsortiumEvent):
         """An amount divided by a key, each share pledged by its member for the year."""
@@ -96,10 +97,11 @@ class Budget:
         shares: tuple[Share, ...]
         reason: str
 
+        def changes(self) -> list[figures.Change]:
+            return [figures.pledged(s.member_id, self.year, s.amount) for s in self.shares]
+
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.changed(
-                figures.pledged(s.member_id, self.year, s.amount) for s in self.shares
-            )
+            consortium._ledger = consortium._ledger.changed(self.changes())
 
     class ContributionLogged(ConsortiumEvent):
         contribution_id: UUID
@@ -112,10 +114,11 @@ class Budget:
         hours: Decimal | None
         rate: Money | None
 
+        def changes(self) -> list[figures.Change]:
+            return [figures.received(self.member_id, self.year, self.kind, self.amount)]
+
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.changed(
-                [figures.received(self.member_id, self.year, self.kind, self.amount)]
-            )
+            consortium._ledger = consortium._ledger.changed(self.changes())
 
     class ContributionReversed(ConsortiumEvent):
         """A contribution reversed; it names what the contribution was booked as, so that
@@ -135,13 +138,14 @@ class Budget:
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 lacks the four figures: they read as None (see the defaults)."""
 
-        def apply(self, consortium: Budget) -> None:
+        def changes(self) -> list[figures.Change]:
             if self.member_id is None or self.year is None or self.kind is None:
                 raise LegacyReversal(self.contribution_id)
             assert self.amount is not None  # noqa: S101 - given with the other three
-            consortium._ledger = consortium._ledger.changed(
-                [figures.reversed_(self.member_id, self.year, self.kind, self.amount)]
-            )
+            return [figures.reversed_(self.member_id, self.year, self.kind, self.amount)]
+
+        def apply(self, consortium: Budget) -> None:
+            consortium._ledger = consortium._ledger.changed(self.changes())
 
         def with_original(self, original: Contribution) -> Budget.ContributionReversed:
             """This event naming the contribution it reverses (for events of version 1)."""
@@ -163,8 +167,11 @@ class Budget:
         description: str
         milestone_id: UUID | None
 
+        def changes(self) -> list[figures.Change]:
+            return [figures.spent(self.year, self.amount)]
+
         def apply(self, consortium: Budget) -> None:
-            consortium._ledger = consortium._ledger.changed([figures.spent(self.year, self.amount)])
+            consortium._ledger = consortium._ledger.changed(self.changes())
             if self.milestone_id is not None:
                 consortium._spend_against(self.milestone_id, self.amount)
 
@@ -364,8 +371,10 @@ class Budget:
         member_ids: Sequence[UUID] | None = None,
         weights: Mapping[UUID, Decimal] | None = None,
         cause: Cause,
+        reason: str | None = None,
     ) -> list[Share]:
-        """Divide an amount by a key and record each share as its member's pledge for a year."""
+        """Divide an amount by a key and record each share as its member's pledge for a year;
+        ``reason`` says which key made them (by default the key's kind and the amount)."""
         check_finished(self._phase)
         self._check_year(year, cause, field="commit_year")
         shares = self.share_costs(amount=amount, key=key, member_ids=member_ids, weights=weights)
@@ -376,7 +385,7 @@ class Budget:
             key=key,
             year=year,
             shares=tuple(shares),
-            reason=f"Verdeelsleutel ({key.value}) over {amount} euro",
+            reason=reason or f"Verdeelsleutel ({key.value}) over {amount} euro",
         )
         return shares
 

@@ -134,10 +134,11 @@ class Financing:
         revision: int
         reason: str | None
 
+        def changes(self) -> list[figures.Change]:
+            return [figures.needed(self.year, self.category, self.amount)]
+
         def apply(self, consortium: Financing) -> None:
-            consortium._ledger = consortium._ledger.changed(
-                [figures.needed(self.year, self.category, self.amount)]
-            )
+            consortium._ledger = consortium._ledger.changed(self.changes())
 
     class FinancingWatchChanged(ConsortiumEvent):
         years_ahead: int

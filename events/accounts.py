@@ -26,9 +26,9 @@ from consortium.accounts import (
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, NotFound, RuleViolation
 from events import calendar_feeds
-from events.application import StoreApplication
 from events.caller import Caller, Clock, utc_now
 from events.consortia import Page
+from events.page_sessions import PageSessionUseCases
 from events.settings import StoreSettings
 
 TOKEN_PREFIX: Final = "cst_"  # noqa: S105 - a marker, not a secret
@@ -83,7 +83,7 @@ class IssuedToken:
     token: ApiToken
 
 
-class AccountsApplication(StoreApplication):
+class AccountsApplication(PageSessionUseCases):
     name = "Accounts"
 
     def __init__(self, settings: StoreSettings, clock: Clock = utc_now) -> None:

@@ -16,7 +16,13 @@ from consortium.budget import contribution_of
 from consortium.budget_view import BudgetView, budget_of, budget_view, tranche_lines
 from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share
-from consortium.errors import ContributionNotFound, NotFound
+from consortium.errors import (
+    ContributionNotFound,
+    DomainError,
+    InvalidValue,
+    NotFound,
+    RuleViolation,
+)
 from consortium.financing import financing_status
 from consortium.ledger import (
     Commitment,
@@ -42,6 +48,19 @@ def _acts_for(member_id: UUID) -> Callable[[Consortium, Principal], None]:
     return lambda consortium, who: consortium.check_can_act_for(who, member_id)
 
 
+# One cell of a pledge grid: the year, the kind, and the amount pledged (or revised to).
+PledgeCell = tuple[int, ContributionKind, Money]
+
+
+class PledgesRefused(RuleViolation):
+    """Some pledges of a grid were refused, so none was recorded; ``refusals`` says why, per
+    (year, kind)."""
+
+    def __init__(self, refusals: Mapping[tuple[int, ContributionKind], DomainError]) -> None:
+        super().__init__("None of the pledges was recorded: some were refused.")
+        self.refusals = dict(refusals)
+
+
 class BudgetUseCases(ConsortiumBase):
     """Budget use cases of :class:`~events.consortia.ConsortiumApplication`."""
 
@@ -62,13 +81,7 @@ class BudgetUseCases(ConsortiumBase):
         def pledge(c: Consortium, cause: Cause) -> Commitment:
             # A revision is not about a day before the pledge it revises: that day is an
             # entry of the ledger (a first pledge needs no look-up).
-            in_force = (
-                None
-                if c.ledger.pledge(member_id, year, kind) is None
-                else self.records(
-                    lambda tx: records.pledge_in_force(tx, consortium_id, member_id, year, kind)
-                )
-            )
+            in_force = self._in_force_since(c, member_id, year, kind)
             return c.pledge(
                 member_id=member_id,
                 year=year,
@@ -76,11 +89,58 @@ class BudgetUseCases(ConsortiumBase):
                 reason=reason,
                 kind=kind,
                 pledged_on=pledged_on,
-                in_force_since=None if in_force is None else in_force.pledged_on,
+                in_force_since=in_force,
                 cause=cause,
             )
 
         return self.act_on(consortium_id, caller, _acts_for(member_id), pledge, claim)
+
+    def pledge_years(
+        self,
+        consortium_id: UUID,
+        *,
+        member_id: UUID,
+        cells: Sequence[PledgeCell],
+        reason: str | None,
+        caller: Caller,
+    ) -> list[Commitment]:
+        """A member pledges for several years (and kinds) at once, or revises those pledges
+        (one reason for every revision): all are recorded in one transaction, or, when any is
+        refused, none is and :class:`PledgesRefused` says why for each cell refused."""
+
+        def pledge_all(c: Consortium, cause: Cause) -> list[Commitment]:
+            made: list[Commitment] = []
+            refused: dict[tuple[int, ContributionKind], DomainError] = {}
+            for year, kind, amount in cells:
+                in_force = self._in_force_since(c, member_id, year, kind)
+                try:
+                    made.append(
+                        c.pledge(
+                            member_id=member_id,
+                            year=year,
+                            amount=amount,
+                            reason=reason,
+                            kind=kind,
+                            in_force_since=in_force,
+                            cause=cause,
+                        )
+                    )
+                except (InvalidValue, RuleViolation) as refusal:
+                    refused[year, kind] = refusal
+            if refused:
+                raise PledgesRefused(refused)
+            return made
+
+        return self.act_on(consortium_id, caller, _acts_for(member_id), pledge_all)
+
+    def _in_force_since(
+        self, c: Consortium, member_id: UUID, year: int, kind: ContributionKind
+    ) -> date | None:
+        """The day the pledge in force was made (an entry of the ledger), or None for none."""
+        if c.ledger.pledge(member_id, year, kind) is None:
+            return None
+        in_force = self.records(lambda tx: records.pledge_in_force(tx, c.id, member_id, year, kind))
+        return None if in_force is None else in_force.pledged_on
 
     def log_contribution(
         self,

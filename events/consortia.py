@@ -15,16 +15,24 @@ from consortium.phases import Phase
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
+from events.exports.use_cases import ExportUseCases
 from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
 from events.records import RecordUseCases
+from events.welcome_mail import WelcomeMailUseCases
 
 __all__ = ["ConsortiumApplication", "Page", "may_manage"]
 
 
 class ConsortiumApplication(
-    MilestoneUseCases, FinancingUseCases, RecordUseCases, DeliveryUseCases, InvitationUseCases
+    MilestoneUseCases,
+    FinancingUseCases,
+    ExportUseCases,
+    RecordUseCases,
+    DeliveryUseCases,
+    InvitationUseCases,
+    WelcomeMailUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 

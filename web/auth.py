@@ -19,14 +19,17 @@ log = logging.getLogger(__name__)
 
 API_PREFIX: Final = "/api/v1/"
 # Endpoints without a bearer token: the API's own description; an invitation, whose address
-# is its secret; a new token for an e-mail address and password (HTTP Basic); and the audit
-# chain's public key and offline verifier (public by nature).
+# is its secret; a new token for an e-mail address and password (HTTP Basic); the catalogue
+# of proven solutions, public by design; and the audit chain's public key and offline
+# verifier (public by nature).
 PUBLIC_ENDPOINTS: Final = frozenset(
     {
         "api-docs.openapi_json",
         "invitations.InvitationByToken",
         "invitations.InvitationAccept",
         "accounts.PasswordTokens",
+        "catalogue.Catalogue",
+        "catalogue.CatalogueEntry",
         "audit.PublicKey",
         "audit.Verifier",
     }

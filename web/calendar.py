@@ -2,7 +2,9 @@
 
 One all-day VEVENT per open checkpoint. Its UID is the milestone's id, so when a checkpoint is
 re-planned the calendar app updates the event instead of adding a second one; SEQUENCE counts the
-re-plans, as RFC 5545 asks of a changed event.
+re-plans, as RFC 5545 asks of a changed event. Its URL opens the milestone on the consortium's
+page (as the reminder mail's link does): a person follows it from the calendar app and logs in,
+where the API's address would answer 401 without a token.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ def checkpoint_calendar(
         event.add("sequence", checkpoint.replans)
         event.add("summary", f"Validatiemoment: {checkpoint.title} ({checkpoint.consortium_name})")
         event.add("description", "\n".join(f"- {q.text}" for q in checkpoint.questions))
-        event.add(
-            "url",
-            f"{base_url}/api/v1/consortia/{checkpoint.consortium_id}"
-            f"/milestones/{checkpoint.milestone_id}",
-        )
+        event.add("url", milestone_page(base_url, checkpoint))
         event.add("status", "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()  # type: ignore[no-any-return]
+
+
+def milestone_page(base_url: str, checkpoint: CheckpointRow) -> str:
+    """The milestone on its consortium's page (web/templates/pages/consortium.html)."""
+    return f"{base_url}/consortia/{checkpoint.consortium_id}#milestone-{checkpoint.milestone_id}"

@@ -129,6 +129,12 @@ def demo(accounts: bool) -> None:
     for account in opened:
         password = account.password or "(existed already; its password is unchanged)"
         click.echo(f"account {account.email}  {account.role.value}  {password}")
+    if not accounts:
+        click.echo(
+            "To try the web pages on the samples, `consortium demo --accounts` opens a programme "
+            "manager, a municipal officer and a funder, and prints their passwords.",
+            err=True,
+        )
 
 
 @main.group()

@@ -63,6 +63,10 @@ app.conf.update(
             "task": "workers.tasks.scan_invitation_mails",
             "schedule": INVITATION_SCAN_SECONDS,
         },
+        "scan-welcome-mails": {
+            "task": "workers.tasks.scan_welcome_mails",
+            "schedule": INVITATION_SCAN_SECONDS,
+        },
         "sign-audit-checkpoints": {
             "task": "workers.tasks.sign_audit_checkpoints",
             "schedule": AUDIT_CHECKPOINT_SECONDS,

@@ -25,6 +25,7 @@ from workers.celery_app import (
 from workers.delivery import deliver
 from workers.invitation_delivery import send_invitations
 from workers.mail import Mailer
+from workers.welcome_delivery import send_welcomes
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,10 @@ def run_forever(
             send_invitations(runtime.store(), runtime.mailer())
         except Exception:
             log.exception("invitation scan failed; trying again at the next interval")
+        try:
+            send_welcomes(runtime.store(), runtime.mailer())
+        except Exception:
+            log.exception("welcome mail scan failed; trying again at the next interval")
         if time.monotonic() >= next_reminders:
             next_reminders = time.monotonic() + interval
             try:

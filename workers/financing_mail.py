@@ -1,7 +1,8 @@
 """The warning that a consortium's financing is at risk: Dutch by default, English for those who
 chose it; plain text and HTML, with the reasons as the fact records them (the years pledged
 ahead against those the watch asks, next year's gap against its threshold) and a link to the
-financing plan. A webhook receives the same facts as JSON."""
+financing horizon on the budget page. A webhook receives the same facts as JSON (with the API's
+address)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,9 @@ def compose(
         "judged_on": fact.judged_on.strftime("%d-%m-%Y"),
         "docs": f"{base_url}/api/docs",
     }
-    link = f"{base_url}/api/v1/consortia/{consortium.id}/financing"
+    # The budget page's financing horizon (web/templates/pages/budget.html): a person logs in
+    # there, where the API's address would answer 401 without a token.
+    link = f"{base_url}/consortia/{consortium.id}/budget#chart-horizon-heading"
     intro = words["intro"].format(**values)
     why = reasons(fact, language)
     token = REMINDER_TEXT[language]["token"].format(**values)

@@ -1,6 +1,7 @@
 """The reminder mail: Dutch by default, English for those who chose it; plain text and HTML,
-with the checkpoint's questions and a link to it. Until the service has pages for people, the
-link is the checkpoint's API address: the mail says how to open it with a token."""
+with the checkpoint's questions and a link to the milestone on its consortium's page (where the
+reader logs in with e-mail address and password). A webhook's payload, for machines, carries the
+milestone's API address instead."""
 
 from __future__ import annotations
 

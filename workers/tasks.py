@@ -1,4 +1,5 @@
-"""Celery tasks: thin, idempotent wrappers around the reminder and invitation use cases."""
+"""Celery tasks: thin, idempotent wrappers around the reminder, invitation and welcome mail
+use cases."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from workers import runtime
 from workers.celery_app import RETRY_BACKOFF_MAX
 from workers.delivery import deliver
 from workers.invitation_delivery import deliver_invitation
+from workers.welcome_delivery import deliver_welcome
 
 log = get_task_logger(__name__)
 
@@ -75,6 +77,31 @@ def deliver_invitation_mail(self: Any, invitation_id: str) -> bool:
         runtime.mailer(),
         UUID(invitation_id),
         claim=self.request.id or invitation_id,
+    )
+
+
+@shared_task(name="workers.tasks.scan_welcome_mails")
+def scan_welcome_mails() -> int:
+    """Hand each approved adopter's welcome mail still to be sent to a worker."""
+    found = runtime.store().consortia.welcomes_to_send()
+    for request_id in found:
+        deliver_welcome_mail.delay(str(request_id))
+    log.info("scan: %d welcome mails to send", len(found))
+    return len(found)
+
+
+@shared_task(
+    bind=True,
+    name="workers.tasks.deliver_welcome_mail",
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=12,
+)
+def deliver_welcome_mail(self: Any, request_id: str) -> bool:
+    return deliver_welcome(
+        runtime.store(), runtime.mailer(), UUID(request_id), claim=self.request.id or request_id
     )
 
 

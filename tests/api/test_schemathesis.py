@@ -144,6 +144,7 @@ def build_site(store: Store) -> Site:
         "account_id": world.accounts["rep"],  # not the caller's own: it may be deactivated
         "token_id": world.spare_token,
         "party": "Gemeente Utrecht",
+        "adoption_id": world.adoption_request,
     }
     return Site(
         app=make_app(store),

@@ -18,7 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
-from tests.authorization.test_route_matrix import READ, Expect, for_own_member, manage
+from events.caller import Caller
+from tests.authorization.test_route_matrix import READ, Expect, fixed, for_own_member, manage
 from tests.authorization.world import ROLES, World, build_world, email
 
 EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
@@ -42,6 +43,11 @@ def c(w: World) -> str:
     return f"/consortia/{w.consortium}"
 
 
+def in_consortium(suffix: str) -> Callable[[World], str]:
+    """The page of the world's consortium with that suffix."""
+    return lambda w: f"{c(w)}/{suffix}"
+
+
 def contribution(w: World) -> dict[str, str]:
     return {
         "member_id": str(w.member),
@@ -62,6 +68,20 @@ CASES = [
     ),
     Case("GET", "/consortia/<uuid:consortium_id>", c, READ),
     Case("GET", "/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    *(
+        Case("GET", f"/consortia/<uuid:consortium_id>/{name}", in_consortium(name), READ)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    *(
+        Case("GET", f"/{name}", fixed(f"/{name}"), EVERYONE)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    Case(
+        "GET",
+        "/consortia/<uuid:consortium_id>/budget/trace",
+        lambda w: f"{c(w)}/budget/trace?figure=committed",
+        READ,
+    ),
     Case(
         "GET",
         "/consortia/<uuid:consortium_id>/contributions",
@@ -92,7 +112,7 @@ CASES = [
         "/consortia/<uuid:consortium_id>/commitments/new",
         lambda w: f"{c(w)}/commitments/new",
         for_own_member(302),
-        form=lambda w: {"member_id": str(w.member), "year": "2027", "amount": "2.500,00"},
+        form=lambda w: {"member_id": str(w.member), "pledge_2027_cash": "2.500,00"},
     ),
     Case(
         "GET",
@@ -166,6 +186,10 @@ CASES += [
          manage(200)),
     Case("POST", "/consortia/<uuid:consortium_id>/roles/new", lambda w: f"{c(w)}/roles/new",
          manage(302), form=lambda w: {"account": email("outsider"), "role": "funder"}),
+    Case("GET", "/consortia/<uuid:consortium_id>/roles/<uuid:grant_id>/revoke",
+         lambda w: f"{c(w)}/roles/{w.grant}/revoke", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/roles/<uuid:grant_id>/revoke",
+         lambda w: f"{c(w)}/roles/{w.grant}/revoke", manage(302)),
     Case("GET", "/consortia/<uuid:consortium_id>/reminder-policy",
          lambda w: f"{c(w)}/reminder-policy", manage(200)),
     Case("POST", "/consortia/<uuid:consortium_id>/reminder-policy",
@@ -178,6 +202,13 @@ CASES += [
 RULE_CASES = [
     Case(
         "POST",
+        "/consortia/<uuid:consortium_id>/commitments/new",
+        lambda w: f"{c(w)}/commitments/new",
+        {**for_own_member(302), "rep": 422},
+        form=lambda w: {"member_id": str(w.other_member), "pledge_2027_cash": "2.500,00"},
+    ),
+    Case(
+        "POST",
         "/consortia/<uuid:consortium_id>/contributions/new",
         lambda w: f"{c(w)}/contributions/new",
         {**for_own_member(302), "rep": 422},
@@ -186,7 +217,15 @@ RULE_CASES = [
 ]
 
 # Pages anyone may open, and what is no page (the API, static files, the API reference).
-PUBLIC_RULES = {"GET /login", "POST /login", "POST /logout", "POST /language"}
+PUBLIC_RULES = {
+    "GET /login",
+    "POST /login",
+    "POST /logout",
+    "POST /language",
+    # the catalogue of proven solutions (tests/adoption/test_pages.py)
+    "GET /catalogus",
+    "GET /catalogus/<uuid:consortium_id>",
+}
 
 
 def page_routes(app: Flask) -> set[str]:
@@ -202,11 +241,14 @@ def test_every_page_route_has_an_entry_in_the_matrix(app: Flask) -> None:
     assert page_routes(app) == {case.name for case in CASES} | PUBLIC_RULES
 
 
-def _logged_in(client: FlaskClient, world: World, role: str) -> str:
-    """Log the client in as that role (a session of the account) and answer a CSRF token."""
+def _logged_in(client: FlaskClient, store: Store, world: World, role: str) -> str:
+    """Log the client in as that role (a page session of the account, started in the store as
+    the login page does) and answer a CSRF token."""
     if role != "anonymous":
+        account = store.accounts.account(world.accounts[role])
+        started = store.accounts.start_session(account, caller=Caller.system("test", "login"))
         with client.session_transaction() as session:
-            session["account_id"] = str(world.accounts[role])
+            session["session_id"] = str(started.id)
     page = client.get("/me" if role != "anonymous" else "/login")
     found = _TOKEN.search(page.get_data(as_text=True))
     assert found is not None
@@ -220,7 +262,7 @@ def test_page_answers_each_role_as_the_rules_say(
 ) -> None:
     world = build_world(store)
     client = app.test_client()
-    token = _logged_in(client, world, role)
+    token = _logged_in(client, store, world, role)
     form = {**(case.form(world) if case.form else {}), "csrf_token": token}
     if case.method == "GET":
         status = client.get(case.path(world)).status_code
@@ -232,7 +274,7 @@ def test_page_answers_each_role_as_the_rules_say(
 def test_a_second_reversal_is_refused_in_the_form(app: Flask, store: Store) -> None:
     world = build_world(store)
     client = app.test_client()
-    token = _logged_in(client, world, "pm")
+    token = _logged_in(client, store, world, "pm")
     answer = client.post(
         f"{c(world)}/contributions/{world.reversed_contribution}/reversal",
         data={"reason": "Nog eens", "csrf_token": token},

@@ -74,6 +74,15 @@ def c(w: World) -> str:
     return f"/api/v1/consortia/{w.consortium}"
 
 
+def in_consortium(suffix: str) -> Callable[[World], str]:
+    """The path of the world's consortium with that suffix."""
+    return lambda w: f"{c(w)}/{suffix}"
+
+
+def fixed(path: str) -> Callable[[World], str]:
+    return lambda w: path
+
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -210,6 +219,25 @@ CASES = [
         body=lambda w: {"amount": "1000.00", "key": "population"},
     ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/budget", lambda w: f"{c(w)}/budget", READ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/consortia/<uuid:consortium_id>/{name}",
+            in_consortium(name),
+            READ,
+        )
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    *(
+        Case("GET", f"/api/v1/consortia/{name}", fixed(f"/api/v1/consortia/{name}"), EVERYONE)
+        for name in ("budget.csv", "budget.xlsx", "ledger.csv", "ledger.xlsx")
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/budget/trace",
+        lambda w: f"{c(w)}/budget/trace?figure=received",
+        READ,
+    ),
     Case("GET", "/api/v1/consortia/<uuid:consortium_id>/needs", lambda w: f"{c(w)}/needs", READ),
     Case(
         "POST",
@@ -465,6 +493,85 @@ CASES = [
         lambda w: f"/api/v1/accounts/{w.accounts['rep']}/tokens",
         own_account(201),
         body=lambda w: {"name": "laptop", "expires_in_days": 30},
+    ),
+    # -- adoption (issue 17): the catalogue is public; asking is for accounts without a role
+    Case("GET", "/api/v1/catalogue", lambda w: "/api/v1/catalogue", EVERYONE, public=200),
+    Case(
+        "GET",
+        "/api/v1/catalogue/<uuid:consortium_id>",
+        lambda w: f"/api/v1/catalogue/{w.consortium}",
+        EVERYONE,
+        public=200,
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/publication",
+        lambda w: f"{c(w)}/publication",
+        READ,
+    ),
+    Case(
+        "PUT",
+        "/api/v1/consortia/<uuid:consortium_id>/publication",
+        lambda w: f"{c(w)}/publication",
+        manage(200),
+        body=lambda w: {"parts": ["challenge", "results"]},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/adoption-requests",
+        lambda w: f"{c(w)}/adoption-requests",
+        manage(200),
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/adoption-requests",
+        lambda w: f"{c(w)}/adoption-requests",
+        # Anyone without a role in C may ask; those with one are refused.
+        {"admin": 201, "pm": 403, "rep": 403, "funder": 403, "other_pm": 201, "outsider": 201},
+        body=lambda w: {
+            "party": "Gemeente Houten",
+            "population": 50_000,
+            "contact_email": "officer@houten.example",
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/adoption-requests/<uuid:adoption_id>",
+        lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}",
+        manage(200),
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/adoption-requests/<uuid:adoption_id>/approval",
+        lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}/approval",
+        manage(200),
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/adoption-requests/<uuid:adoption_id>/decline",
+        lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}/decline",
+        manage(200),
+        body=lambda w: {"reason": "Eerst de aanbesteding afronden"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/cost-sharing",
+        lambda w: f"{c(w)}/cost-sharing?candidate_population=50000",
+        READ,
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/cost-sharing/versions",
+        lambda w: f"{c(w)}/cost-sharing/versions",
+        manage(201),
+        body=lambda w: {"key": "equal", "reason": "Gelijk delen"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/consortia/<uuid:consortium_id>/cost-sharing/pledges",
+        lambda w: f"{c(w)}/cost-sharing/pledges",
+        manage(201),
+        body=lambda w: {"year": 2027, "amount": "1000.00"},
     ),
     Case(
         "GET",

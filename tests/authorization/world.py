@@ -1,6 +1,7 @@
 """A small world for authorization tests: one consortium C run by a programme manager, with a
 member representative, a funder, an outsider, a programme manager of another consortium and an
-administrator, each with a token; and an invitation to C not used yet."""
+administrator, each with a token; an invitation to C not used yet; and C in the catalogue, with
+a request to adopt it pending."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision
 from consortium.money import Money
+from consortium.publication import Part
 from events.bootstrap import Store
 from events.caller import Caller
 from events.invitations import invitation_token
 from events.secret_key import service_secret
 
+ASKER = "officer@bunnik.example"
 ROLES = ("anonymous", "admin", "pm", "rep", "funder", "other_pm", "outsider")
 
 
@@ -41,6 +44,7 @@ class World:
     redone_milestone: UUID  # evaluated once (redo), so open again
     invitation: UUID  # of someone without an account before, to be a funder; not used yet
     invitation_secret: str
+    adoption_request: UUID  # pending, asked by ASKER (an address without a role in C)
 
 
 def email(role: str) -> str:
@@ -166,6 +170,35 @@ def build_world(store: Store) -> World:
         clears_conditions_of=None,
         caller=pm,
     )
+    passed = app.plan_milestone(
+        c.id,
+        title="Eerste stap gezet",
+        due_date=date(2026, 3, 10),
+        description=None,
+        questions=None,
+        tranche=None,
+        closes_phase=None,
+        responsible_member_ids=None,
+        caller=pm,
+    )
+    app.evaluate_checkpoint(
+        c.id,
+        passed.id,
+        answers=[(key, AnswerValue.YES, None) for key in ("works", "next_step", "infrastructure")],
+        decision=Decision.GO,
+        conditions=None,
+        new_due_date=None,
+        clears_conditions_of=None,
+        caller=pm,
+    )
+    app.publish(c.id, list(Part), pm)  # in the catalogue: a gate passed, everything published
+    adoption = app.ask_to_adopt(
+        c.id,
+        party="Gemeente Bunnik",
+        population=15_000,
+        contact_email=ASKER,
+        caller=Caller(ASKER, "setup"),
+    )
     store.reminders.set_webhook(c.id, "https://hooks.example.org/consortium", caller=pm)
     invitation = store.invitations.invite(
         c.id, email="invited@consortium.example", role=Role.FUNDER, member_id=None, caller=pm
@@ -186,5 +219,6 @@ def build_world(store: Store) -> World:
         milestone=milestone.id,
         redone_milestone=redone.id,
         invitation=invitation.id,
+        adoption_request=adoption.id,
         invitation_secret=invitation_token(invitation.id, service_secret()),
     )

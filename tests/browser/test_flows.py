@@ -4,36 +4,25 @@ AA violation on any page, in Dutch and in English."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from consortium.cause import about_day
-from tests.browser.conftest import axe_violations, log_in, screenshot
+from tests.browser.conftest import (
+    axe_violations,
+    dutch_today,
+    focused_id,
+    screenshot,
+    tab_to,
+)
 from tests.pages.world import FUNDER, MANAGER, OFFICER, PASSWORD, World
 from tests.service import Service
 
 pytestmark = pytest.mark.slow
 
 Site = tuple[Service, World]
-
-
-def dutch_today() -> date:
-    return about_day(datetime.now(UTC))
-
-
-def focused_id(page: Any) -> str:
-    return str(page.evaluate("document.activeElement && document.activeElement.id"))
-
-
-def tab_to(page: Any, element_id: str, most: int = 40) -> None:
-    """Press Tab until the element has the focus (fails if Tab never gets there)."""
-    for _ in range(most):
-        if focused_id(page) == element_id:
-            return
-        page.keyboard.press("Tab")
-    assert focused_id(page) == element_id, f"Tab never reached #{element_id}"
 
 
 def test_an_officer_logs_work_in_kind_with_the_keyboard_alone(page: Any, site: Site) -> None:
@@ -63,10 +52,10 @@ def test_an_officer_logs_work_in_kind_with_the_keyboard_alone(page: Any, site: S
 
 
 def test_form_errors_take_the_keyboard_to_the_summary_and_on_to_the_field(
-    page: Any, site: Site
+    page_as: Callable[..., Any], site: Site
 ) -> None:
     _, world = site
-    log_in(page, OFFICER, PASSWORD)
+    page = page_as(OFFICER)
     page.goto(f"/consortia/{world.consortium_id}/contributions/new")
     page.fill("#amount", "veel")
     page.press("#amount", "Enter")
@@ -79,9 +68,10 @@ def test_form_errors_take_the_keyboard_to_the_summary_and_on_to_the_field(
     screenshot(page, "contribution-errors-nl")
 
 
-def test_a_funder_reads_the_budget_as_of_a_day_with_its_chart(page: Any, site: Site) -> None:
-    log_in(page, FUNDER, PASSWORD)
-    page.goto("/me")
+def test_a_funder_reads_the_budget_as_of_a_day_with_its_chart(
+    page_as: Callable[..., Any], site: Site
+) -> None:
+    page = page_as(FUNDER)
     page.click("text=Begroting lezen")
     page.fill("#as_of", "01-01-2000")
     page.click("main button[type=submit]")
@@ -94,22 +84,51 @@ def test_a_funder_reads_the_budget_as_of_a_day_with_its_chart(page: Any, site: S
     screenshot(page, "budget-funder-nl")
 
 
+def test_a_funder_is_led_to_the_booked_books_of_a_month_ago(
+    page_as: Callable[..., Any], site: Site
+) -> None:
+    """The world was entered today with its year begun: read as recorded a month ago it was not
+    there yet, and the page leads (by keyboard) to the books as booked for those days."""
+    today = dutch_today()
+    day = max(today - timedelta(days=30), date(today.year, 1, 1))
+    if day == today:
+        pytest.skip("on the first of January the consortium's year has no earlier day")
+    page = page_as(FUNDER)
+    page.click("text=Begroting lezen")
+    page.fill("#as_of", day.strftime("%d-%m-%Y"))
+    with page.expect_navigation():
+        page.press("#as_of", "Enter")
+    assert "met zijn eerdere jaren met terugwerkende kracht" in page.inner_text("main")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the summary's link: to the booked reading
+    assert focused_id(page) == "reading-booked"
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Zoals geboekt tot en met" in page.inner_text("main")
+    assert page.locator("svg[role=img]").count() >= 1
+    assert axe_violations(page) == []
+    screenshot(page, "budget-funder-month-ago-nl")
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
-    page: Any, site: Site, language: str
+    page: Any, page_as: Callable[..., Any], site: Site, language: str
 ) -> None:
     _, world = site
     page.goto("/login")
     if language == "en":
         page.click("button[name=language]")
     found: dict[str, list[dict[str, Any]]] = {"login": axe_violations(page)}
-    log_in(page, MANAGER, PASSWORD)
+    screenshot(page, f"login-{language}")
+    page = page_as(MANAGER, language)
     consortium = f"/consortia/{world.consortium_id}"
     pages = {
         "portfolio": "/",
         "portfolio-refused": "/?checkpoint_before=morgen",
         "consortium": consortium,
         "budget": f"{consortium}/budget",
+        "trace": f"{consortium}/budget/trace?figure=received&member_id={world.municipality_id}",
         "me": "/me",
         "contribution": f"{consortium}/contributions/new",
         "pledge": f"{consortium}/commitments/new",
@@ -121,6 +140,8 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         "replan": f"{consortium}/milestones/{world.milestone_id}/replan",
         "roles": f"{consortium}/roles/new",
         "reminder-policy": f"{consortium}/reminder-policy",
+        "catalogue": "/catalogus",
+        "catalogue-refused": "/catalogus?band=reusachtig",
     }
     for name, path in pages.items():
         page.goto(path)
@@ -132,9 +153,20 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
     page.press("#amount", "Enter")
     page.wait_for_load_state()
     found["contribution-refused"] = axe_violations(page)
+    page.goto(pages["pledge"])
+    cell = f"#pledge_{dutch_today().year + 1}_cash"
+    page.fill(cell, "veel")
+    page.press(cell, "Enter")
+    page.wait_for_load_state()
+    found["pledge-refused"] = axe_violations(page)
+    screenshot(page, f"pledge-refused-{language}")
     page.goto(pages["contributions"])
     page.click("main a:has-text('Terugdraaien'), main a:has-text('Reverse')")
     found["reversal"] = axe_violations(page)
+    page.goto(pages["roles"])
+    page.click("main a[href$='/revoke'] >> nth=0")
+    found["revoke-role"] = axe_violations(page)
+    screenshot(page, f"revoke-role-{language}")
     page.goto("/me")
     page.click("main form[action='/me/calendar'] button")
     found["me-calendar"] = axe_violations(page)

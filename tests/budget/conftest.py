@@ -9,6 +9,8 @@ founded by the programme manager of ``caller``, and its members in ``members``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -20,7 +22,17 @@ from consortium.members import MemberRole, Sector
 from events.bootstrap import Store
 from events.caller import Caller
 from events.settings import StoreSettings
-from tests.budget.support import MUNICIPALITIES, UNIVERSITY, found_with_members
+from tests.budget.support import (
+    CONSORTIA,
+    MUNICIPALITIES,
+    UNIVERSITY,
+    admit,
+    created,
+    found_with_members,
+    of,
+    pledge,
+    reverse,
+)
 from tests.clock import StepClock
 from tests.conftest import Api, issue_token
 
@@ -97,3 +109,59 @@ def members(store: Store, caller: Caller, consortium_id: str) -> dict[str, str]:
     )
     admitted[UNIVERSITY] = str(university.id)
     return admitted
+
+
+# -- books to audit -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def books(api: Api, clock: StepClock) -> dict[str, Any]:
+    """A consortium begun in 2024 and entered in March 2026 with its past (back-dated pledges,
+    contributions and spending), a revised pledge, a pledge in kind, shares pledged by a key, a
+    reversal, a need of the plan; ``before`` is an instant a day before the last entries
+    (a reversal, a contribution, a spending) were recorded."""
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return created(api.post(of(c, path), json=body))
+
+    founding = {"name": "Zorg op afstand", "challenge": "Thuiszorg", "start_year": 2024}
+    c = created(api.post(CONSORTIA, json=founding))["id"]
+    utrecht = admit(api, c, "Gemeente Utrecht", sector="municipality", joined_on="2024-01-10")
+    zeist = admit(api, c, "Gemeente Zeist", sector="municipality", joined_on="2024-01-10")
+    university = admit(api, c, UNIVERSITY, sector="academia")
+    created(pledge(api, c, utrecht, 2024, "50000.00", pledged_on="2024-01-20"))
+    created(
+        pledge(api, c, utrecht, 2024, "45000.00", pledged_on="2024-06-01", reason="Bezuiniging")
+    )
+    created(pledge(api, c, zeist, 2025, "10000.00", kind="in_kind", pledged_on="2025-01-05"))
+    shares = {"amount": "30000.00", "key": "equal", "commit_year": 2026}
+    shared = api.post(of(c, "cost-sharing"), json=shares)
+    assert shared.status_code in (200, 201), shared.get_data(as_text=True)
+    contributions = {
+        "first": (utrecht, "cash", "20000.00", "2024-03-01"),
+        "mistake": (utrecht, "cash", "5000.00", "2024-04-01"),
+        "hours": (zeist, "in_kind", None, "2025-02-01"),
+    }
+    ids = {}
+    for name, (member, kind, amount, day) in contributions.items():
+        body: dict[str, Any] = {"member_id": member, "kind": kind, "date": day}
+        body |= {"amount": amount} if amount else {"hours": "10", "rate": "80.00"}
+        ids[name] = post("contributions", body)["id"]
+    post("expenditures", {"amount": "3000.00", "date": "2024-05-01", "description": "Zaalhuur"})
+    post("needs", {"year": 2027, "category": "running_costs", "amount": "40000.00"})
+    before = clock.peek()
+    clock.advance(timedelta(days=1))
+    created(reverse(api, c, ids["mistake"], "Dubbel geboekt"))
+    post(
+        "contributions",
+        {"member_id": university, "kind": "cash", "amount": "1000.00", "date": "2026-03-03"},
+    )
+    post("expenditures", {"amount": "500.00", "date": "2026-03-03", "description": "Drukwerk"})
+    return {
+        "id": c,
+        "before": before.isoformat(),
+        "utrecht": utrecht,
+        "zeist": zeist,
+        "university": university,
+        "contributions": ids,
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -30,8 +31,10 @@ from consortium.aggregate import Consortium
 from consortium.errors import AlreadyReversed
 from consortium.figures import ContributionKind
 from consortium.money import Money
+from consortium.trace import Selection
 from events.bootstrap import Store, migrate, open_store
 from events.caller import Caller
+from events.exports import ledger_rows
 from events.settings import StoreSettings
 from tests.backends import postgres_schema, run_sql, sqlite_file
 from tests.budget.support import recompute_from_events, view_of
@@ -120,16 +123,26 @@ def admin(upgraded: Store) -> Api:
 
 
 def comparable(content_type: str, body: str) -> Any:
-    """A JSON body without the request id (new with every request); other bodies as text."""
+    """A JSON body without the request id (new with every request); an iCalendar body with its
+    lines unfolded (RFC 5545, 3.1: where a long line breaks depends on its content); other
+    bodies as text."""
+    if "calendar" in content_type:
+        return body.replace("\r\n ", "")
     if "json" not in content_type:
         return body
     return _without_request_ids(json.loads(body))
 
 
+# A calendar event's URL was the milestone's API address; it is the milestone on its
+# consortium's page now (web/calendar.py).
+_API_MILESTONE = re.compile(r"^URL:(\S+?)/api/v1/consortia/([\w-]+)/milestones/([\w-]+)", re.M)
+
+
 def as_shown_now(app: Flask, path: str, answer: Any) -> Any:
     """What the earlier release answered, with the changes made on purpose since: the history
-    shows a webhook's address without its path (it may hold the receiver's secret), and an
-    error is in the account's language (the earlier release's accounts read Dutch)."""
+    shows a webhook's address without its path (it may hold the receiver's secret), an error is
+    in the account's language (the earlier release's accounts read Dutch), and a calendar
+    event links to the milestone's page."""
     if isinstance(answer, dict) and "title" in answer and "detail" in answer:
         with app.test_request_context(headers={"Accept-Language": "nl"}):
             return {
@@ -137,6 +150,8 @@ def as_shown_now(app: Flask, path: str, answer: Any) -> Any:
                 "title": translate(answer["title"]),
                 "detail": translate(answer["detail"]),
             }
+    if isinstance(answer, str) and path.split("?", maxsplit=1)[0].endswith(".ics"):
+        return _API_MILESTONE.sub(r"URL:\1/consortia/\2#milestone-\3", answer)
     if not path.split("?", maxsplit=1)[0].endswith("/events"):
         return answer
     for item in answer["items"]:
@@ -299,4 +314,26 @@ def test_the_budget_as_of_a_moment_before_the_upgrade_reads_as_it_did_after_new_
     assert extends(
         comparable(recorded["content_type"], response.get_data(as_text=True)),
         comparable(recorded["content_type"], recorded["body"]),
+    )
+
+
+def test_the_earlier_releases_reversals_are_traced_and_exported_with_their_figures(
+    legacy: Store,
+) -> None:
+    consortia = legacy.consortia
+    budget = consortia.budget(CONSORTIUM, SYSTEM)
+
+    traced = consortia.trace(CONSORTIUM, SYSTEM, Selection("received_cash")).trace
+    ledger = list(consortia.ledger_table(CONSORTIUM, SYSTEM).rows)
+
+    assert traced.total == budget.totals.received_cash
+    reversals = [line for line in traced.lines if line.event == "ContributionReversed"]
+    assert reversals
+    assert all(line.counted.amount < 0 for line in reversals)
+    entry = [column.key for column in ledger_rows.COLUMNS]
+    exported = [dict(zip(entry, row, strict=True)) for row in ledger]
+    assert all(
+        r["amount"] is not None and r["member_id"] is not None
+        for r in exported
+        if r["entry"] == "reversal"
     )

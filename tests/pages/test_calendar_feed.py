@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from flask import Flask
+from icalendar import Calendar
 
 from events.bootstrap import Store
 from events.caller import Caller
@@ -47,6 +48,19 @@ def test_a_calendar_app_reads_the_feed_without_a_header_or_a_session(
     assert answer.status_code == 200
     assert answer.mimetype == "text/calendar"
     assert "Pilot in twee wijken" in text_of(answer)
+
+
+def test_a_feed_event_links_to_the_milestone_on_its_consortiums_page(
+    visitor: Visitor, world: World, app: Flask
+) -> None:
+    address = make_address(visitor, OFFICER)
+
+    feed = Calendar.from_ical(app.test_client().get(address).data)
+    (event,) = feed.walk("VEVENT")
+
+    page = f"/consortia/{world.consortium_id}"
+    assert str(event["url"]) == f"http://testserver{page}#milestone-{world.milestone_id}"
+    assert f'id="milestone-{world.milestone_id}"' in text_of(visitor.get(page))
 
 
 def test_the_feed_holds_only_the_consortia_its_account_may_see(

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from web.pages.dutch import amount_text, day_text, parse_amount, parse_day, parse_hours
+from web.pages.dutch import (
+    amount_text,
+    day_text,
+    number_text,
+    parse_amount,
+    parse_day,
+    parse_hours,
+    parse_whole_number,
+)
 
 CENTS = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
 
@@ -36,6 +44,23 @@ def test_amounts_are_read_as_people_type_them(typed: str, amount: str) -> None:
 @pytest.mark.parametrize("typed", ["", "veel", "1,2,3", "12,345", "-5", "1.2345"])
 def test_what_is_no_amount_is_refused(typed: str) -> None:
     assert parse_amount(typed) is None
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["nl", "en"]))
+def test_a_whole_number_as_the_pages_write_it_reads_back_as_itself(
+    number: int, language: str
+) -> None:
+    assert parse_whole_number(number_text(number, language)) == number
+
+
+@pytest.mark.parametrize("typed", ["65.000", "65000", "65 000", "65,000", "1.234.567"])
+def test_a_population_is_read_with_or_without_thousands_separators(typed: str) -> None:
+    assert parse_whole_number(typed) in (65_000, 1_234_567)
+
+
+@pytest.mark.parametrize("typed", ["", "veel", "65.00", "6.5000", "65.000,000", "1.234 567", "-5"])
+def test_what_is_no_whole_number_is_refused(typed: str) -> None:
+    assert parse_whole_number(typed) is None
 
 
 def test_hours_take_a_decimal_comma() -> None:

@@ -3,6 +3,8 @@ what the decision needs (a new date for a redo) is asked for at its field."""
 
 from __future__ import annotations
 
+import re
+
 from events.bootstrap import Store
 from events.caller import Caller
 from tests.pages.conftest import Visitor, text_of
@@ -49,6 +51,17 @@ def test_an_unanswered_question_is_named_in_the_summary(visitor: Visitor, world:
     answer = visitor.send(_path(world), {"answer_0": "yes", "decision": "go"})
     assert answer.status_code == 422
     assert 'href="#answer_1-0"' in text_of(answer)
+
+
+def test_the_summary_lists_the_errors_in_the_order_of_the_page(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(MANAGER)
+
+    page = text_of(visitor.send(_path(world), {}))
+
+    links = re.findall(r'<li><a class="utrecht-link" href="#([\w-]+)"', page)
+    assert links == ["answer_0-0", "answer_1-0", "answer_2-0", "decision-0"]
 
 
 def test_a_representative_may_not_evaluate(visitor: Visitor, world: World) -> None:

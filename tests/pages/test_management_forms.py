@@ -10,14 +10,14 @@ from tests.pages.world import MANAGER, OFFICER, World
 MANAGER_CALLER = Caller(actor=MANAGER, request_id="check")
 
 
-def test_a_programme_manager_admits_a_municipality_with_its_population(
+def test_a_programme_manager_admits_a_municipality_with_its_population_typed_the_dutch_way(
     visitor: Visitor, world: World, store: Store
 ) -> None:
     visitor.log_in(MANAGER)
     answer = visitor.send(
         f"/consortia/{world.consortium_id}/members/new",
         {"party": "Gemeente Zeist", "sector": "municipality", "role": "adopter",
-         "population": "66000", "joined_on": "02-03-2026"},
+         "population": "66.000", "joined_on": "02-03-2026"},
     )  # fmt: skip
     assert answer.status_code == 302
     members = store.consortia.members(world.consortium_id, MANAGER_CALLER)

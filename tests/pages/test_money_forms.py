@@ -1,4 +1,4 @@
-"""Pledging, recording an expenditure and reversing a contribution on their pages: amounts the
+"""Recording an expenditure and reversing a contribution on their pages: amounts the
 Dutch way, the domain's refusals at their fields, and each act only for those who may."""
 
 from __future__ import annotations
@@ -17,31 +17,6 @@ MANAGER_CALLER = Caller(actor=MANAGER, request_id="check")
 def _totals(store: Store, world: World) -> tuple[Decimal, Decimal, Decimal]:
     totals = store.consortia.budget(world.consortium_id, MANAGER_CALLER).totals
     return totals.committed.amount, totals.received.amount, totals.spent.amount
-
-
-def test_a_representative_pledges_for_their_member(
-    visitor: Visitor, world: World, store: Store
-) -> None:
-    visitor.log_in(OFFICER)
-    answer = visitor.send(
-        f"/consortia/{world.consortium_id}/commitments/new",
-        {"member_id": str(world.municipality_id), "year": "2027", "amount": "25.000,00"},
-    )
-    assert answer.status_code == 302
-    assert _totals(store, world)[0] == Decimal("75000.00")  # 50.000 for 2026 and this
-
-
-def test_revising_a_pledge_without_a_reason_is_refused_at_the_reason(
-    visitor: Visitor, world: World, store: Store
-) -> None:
-    visitor.log_in(OFFICER)
-    answer = visitor.send(
-        f"/consortia/{world.consortium_id}/commitments/new",
-        {"member_id": str(world.municipality_id), "year": "2026", "amount": "40.000,00"},
-    )
-    assert answer.status_code == 422
-    assert 'href="#reason"' in text_of(answer)
-    assert _totals(store, world)[0] == Decimal("50000.00")
 
 
 def test_a_programme_manager_records_an_expenditure(

@@ -96,14 +96,28 @@ def test_me_lists_ones_roles_with_the_member_one_acts_for(visitor: Visitor, worl
 
 def test_a_funder_reads_the_budget_as_it_stood_on_a_day(visitor: Visitor, world: World) -> None:
     visitor.log_in(FUNDER)
-    # The test clock started on 2 March 2026: the day before, nothing existed yet.
-    before = visitor.get(f"/consortia/{world.consortium_id}/budget?as_of=01-03-2026")
+    # The consortium's first year is 2026: the day before it, nothing existed yet.
+    before = visitor.get(f"/consortia/{world.consortium_id}/budget?as_of=31-12-2025")
     assert before.status_code == 422
     assert "bestond op die dag nog niet" in text_of(before)
     now = text_of(visitor.get(f"/consortia/{world.consortium_id}/budget?as_of=02-03-2026"))
     assert "Zoals vastgelegd tot en met 2 maart 2026" in now
     assert "€\xa012.500,00" in now
     assert "<svg" in now
+
+
+def test_a_day_of_its_years_before_it_was_entered_points_to_the_booked_reading(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+
+    # Entered on 2 March 2026 (the test clock's start), its first year 2026: on 1 March the
+    # books as recorded held nothing, those booked for its days do.
+    answer = visitor.get(f"/consortia/{world.consortium_id}/budget?as_of=01-03-2026")
+
+    assert answer.status_code == 422
+    assert "is op 2 maart 2026 ingevoerd" in text_of(answer)
+    assert 'href="#reading-booked"' in text_of(answer)
 
 
 def test_a_funder_reads_what_was_booked_for_the_days_up_to_a_day(

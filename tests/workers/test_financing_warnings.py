@@ -147,7 +147,8 @@ def test_the_warning_says_why_in_the_readers_language(
         f"De toezeggingen dekken 1 jaar vanaf {THIS_YEAR}; er zijn er 2 nodig."
         in (text_parts(dutch)["text/plain"])
     )
-    assert f"/api/v1/consortia/{world.consortium_id}/financing" in text_parts(dutch)["text/html"]
+    page = f"/consortia/{world.consortium_id}/budget#chart-horizon-heading"
+    assert page in text_parts(dutch)["text/html"]
 
 
 def test_at_risk_then_secured_then_at_risk_again_sends_two_warnings(

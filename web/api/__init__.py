@@ -7,22 +7,27 @@ from flask_smorest import Api
 from web.api import (
     account_history,
     accounts,
+    adoption,
     audit,
     budget,
+    catalogue,
     checkpoints,
     commitments,
     consortia,
     contributions,
     cost_sharing,
     expenditures,
+    exports,
     financing,
     history,
     invitations,
+    key_versions,
     members,
     milestones,
     read_model,
     reminders,
     roles,
+    trace,
 )
 from web.schemas.money import CONTRIBUTION_IN_RULES, ContributionIn
 
@@ -39,7 +44,10 @@ def register_blueprints(api: Api) -> None:
         contributions,
         expenditures,
         cost_sharing,
+        key_versions,
         budget,
+        trace,
+        exports,
         financing,
         milestones,
         checkpoints,
@@ -50,6 +58,8 @@ def register_blueprints(api: Api) -> None:
         accounts,
         account_history,
         read_model,
+        catalogue,
+        adoption,
         audit,
     ):
         api.register_blueprint(module.blp)

@@ -8,14 +8,17 @@ from typing import Any
 from uuid import UUID
 
 import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 
 from consortium.budget_view import Figures, YearFigures
 from consortium.party_names import same_party, unknown_party
 from events.caller import Caller
 from events.readmodel.queries import Membership, PartyLine, visible_parties
+from web.api.exports import budget_download
 from web.arguments import Blueprint
 from web.auth import current_caller, store
+from web.exports import FILE_CONTENT, asked_format
 from web.problems import PROBLEM_JSON as PROBLEM
 from web.schemas.budget import (
     BudgetArgs,
@@ -40,11 +43,30 @@ blp = Blueprint(
 class Budget(MethodView):
     @blp.arguments(BudgetArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, BudgetOut)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The budget; as CSV or XLSX when `Accept` asks for them.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/BudgetOut"}},
+                    **FILE_CONTENT,
+                },
+            }
+        }
+    )
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
-    def get(self, args: dict[str, Any], consortium_id: UUID) -> dict[str, Any]:
+    def get(
+        self, args: dict[str, Any], consortium_id: UUID
+    ) -> tuple[dict[str, Any], dict[str, str]] | Response:
         """Committed, received (cash and in kind), spent and available: in total, per year and
         per member; with `?as_of=` every figure as the books said then (as recorded by that
-        instant); with `?on=` as booked for the days up to that date (as known now)."""
+        instant); with `?on=` as booked for the days up to that date (as known now). With
+        `Accept: text/csv` or the XLSX media type, the file of `budget.csv` / `budget.xlsx`."""
+        extension = asked_format()
+        if extension is not None:
+            download = budget_download(consortium_id, args, extension)
+            download.vary.add("Accept")
+            return download
         if args["on"] is not None:
             view = store().consortia.budget_on(consortium_id, current_caller(), args["on"])
         else:
@@ -66,7 +88,7 @@ class Budget(MethodView):
                 "reasons": list(view.financing.reasons) if view.financing else [],
             },
             "tranches": view,
-        }
+        }, {"Vary": "Accept"}  # the answer depends on Accept
 
 
 @blp.route("/members/<string:party>/money")

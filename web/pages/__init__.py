@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Flask
 
 from web.pages import (
+    catalogue,
     consortium_page,
     contribution,
+    downloads,
     evaluation,
     expenditure,
     ledger,
@@ -19,6 +21,7 @@ from web.pages import (
     reminder_policy,
     replan,
     roles,
+    trace,
 )
 from web.pages.blueprint import bp
 from web.pages.security import CSRF_CONFIG, init_csrf
@@ -26,8 +29,10 @@ from web.pages.session import SESSION_CONFIG, init_sessions
 
 __all__ = [
     "PAGE_CONFIG",
+    "catalogue",
     "consortium_page",
     "contribution",
+    "downloads",
     "evaluation",
     "expenditure",
     "init_pages",
@@ -40,6 +45,7 @@ __all__ = [
     "reminder_policy",
     "replan",
     "roles",
+    "trace",
 ]
 
 PAGE_CONFIG = {**SESSION_CONFIG, **CSRF_CONFIG}

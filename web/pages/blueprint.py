@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__, template_folder="../templates")
 
 # Pages anyone may open; every other page sends a visitor to the login page first.
-PUBLIC: Final = frozenset({"pages.login", "pages.choose_language_view"})
+PUBLIC: Final = frozenset(
+    {"pages.login", "pages.choose_language_view", "pages.catalogue", "pages.catalogue_entry"}
+)
 DEFAULT_LANGUAGE: Final = "nl"
 # Dutch first: a browser that accepts any language ("*") gets Dutch.
 _PREFERENCE: Final = (DEFAULT_LANGUAGE, *(o for o in LANGUAGES if o != DEFAULT_LANGUAGE))

@@ -4,22 +4,19 @@ as-of date (what a funder reads)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Final
 from uuid import UUID
 
-from flask import render_template, request
+from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
 from consortium.access import Role
-from consortium.aggregate import Consortium
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
-from web.pages.books import axis_label, chart_of, end_of_day, year_rows
-from web.pages.dutch import parse_day
+from web.pages.books import axis_label, chart_of, year_rows
 from web.pages.history_text import event_line
 from web.pages.horizon import horizon_of
+from web.pages.reading import reading_asked
 
 HISTORY_SHOWN: Final = 15
 
@@ -57,41 +54,31 @@ def consortium_page(consortium_id: UUID) -> ResponseReturnValue:
     )
 
 
-def _existed(consortium: Consortium, day: date, booked: bool) -> bool:
-    """Booked books go back to the consortium's first year (its back-dated past); recorded
-    books to the moment it was entered."""
-    if booked:
-        return day.year >= consortium.start_year
-    return end_of_day(day) >= consortium.created_on
-
-
 @bp.route("/consortia/<uuid:consortium_id>/budget")
 def budget_page(consortium_id: UUID) -> ResponseReturnValue:
     caller = current_caller()
     consortia = store().consortia
     consortium = consortia.consortium(consortium_id, caller)
-    typed = request.args.get("as_of", "").strip()
-    # "recorded": what the books said by the end of that day (the API's as_of); "booked": what
-    # was booked for the days up to it, as known now (the API's on), for back-dated books.
-    booked = request.args.get("reading") == "booked"
-    day = parse_day(typed) if typed else None
-    error = None
-    if typed and day is None:
-        error = _("Enter a date as day-month-year, such as 31-12-2026.")
-    elif day is not None and day > consortia.today():
-        error = _("Choose today or a day in the past.")
-    elif day is not None and not _existed(consortium, day, booked):
-        error = _("The consortium did not exist yet on that day.")
-    read_on = day if day is not None and error is None else None
-    as_of = end_of_day(read_on) if read_on is not None and not booked else None
-    if read_on is not None and booked:
-        view = consortia.budget_on(consortium_id, caller, read_on)
+    reading = reading_asked(consortium, consortia.today())
+    if reading.on is not None:
+        view = consortia.budget_on(consortium_id, caller, reading.on)
     else:
         # The financing's use case (as GET /financing): the budget with the horizon judged on
         # the day read (today, or the as-of day).
-        view = consortia.financing(consortium_id, caller, as_of).budget
+        view = consortia.financing(consortium_id, caller, reading.as_of).budget
     rows = year_rows(view)
-    judged_on = read_on or consortia.today()
+    judged_on = reading.day or consortia.today()
+
+    def trace(figure: str, member_id: UUID | None = None, year: int | None = None) -> str:
+        return url_for(
+            "pages.trace_page",
+            consortium_id=consortium_id,
+            figure=figure,
+            member_id=member_id,
+            year=year,
+            **reading.query,
+        )
+
     return render_template(
         "pages/budget.html",
         consortium=consortium,
@@ -99,9 +86,12 @@ def budget_page(consortium_id: UUID) -> ResponseReturnValue:
         rows=rows,
         chart=chart_of(rows),
         horizon=horizon_of(view, judged_on.year, axis_label),
-        as_of_day=read_on if not booked else None,
-        booked_day=read_on if booked else None,
-        booked=booked,
-        typed=typed,
-        error=error,
-    ), (422 if error else 200)
+        as_of_day=reading.day if not reading.booked else None,
+        booked_day=reading.on,
+        booked=reading.booked,
+        typed=reading.typed,
+        error=reading.error,
+        error_field=reading.error_field,
+        trace=trace,
+        downloads=reading.query,
+    ), (422 if reading.error else 200)

@@ -44,6 +44,15 @@ def parse_hours(text: str) -> Decimal | None:
     return Decimal(cleaned)
 
 
+def parse_whole_number(text: str) -> int | None:
+    """A whole number typed with or without thousands separators (``65.000``, ``65 000``,
+    ``65,000``); None when it is none."""
+    cleaned = text.strip().replace("\u00a0", " ")
+    if re.fullmatch(r"\d{1,3}(?:([. ,])\d{3})?(?:\1\d{3})*|\d+", cleaned) is None:
+        return None
+    return int(re.sub(r"[. ,]", "", cleaned))
+
+
 def parse_day(text: str) -> date | None:
     """The day typed as ``31-12-2026`` (also with / or .) or ``2026-12-31``; None otherwise."""
     cleaned = text.strip()

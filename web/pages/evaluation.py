@@ -60,6 +60,11 @@ def evaluation_form(questions: tuple[Question, ...]) -> Any:
                 validators=[Optional(), Length(max=2000)],
             ),
         )
+    # Made again after the questions, so that they follow them (WTForms orders fields as they
+    # were made): the summary of errors then lists them in the order of the page.
+    for name in ("decision", "conditions", "new_due_date"):
+        unbound = getattr(EvaluationForm, name)
+        setattr(Form, name, unbound.field_class(*unbound.args, **unbound.kwargs))
     return Form()
 
 

@@ -10,7 +10,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
-from web.pages.dutch import day_field_text, parse_amount, parse_day, parse_hours
+from web.pages.dutch import (
+    day_field_text,
+    parse_amount,
+    parse_day,
+    parse_hours,
+    parse_whole_number,
+)
 
 
 class AmountField(StringField):  # type: ignore[misc]
@@ -38,6 +44,21 @@ class HoursField(StringField):  # type: ignore[misc]
             self.data = parse_hours(self.raw)
             if self.data is None:
                 raise ValueError(_l("Enter a number of hours, such as 12,5."))
+
+    def _value(self) -> str:
+        return getattr(self, "raw", "") or ""
+
+
+class WholeNumberField(StringField):  # type: ignore[misc]
+    """A whole number, such as a population: ``65.000`` or ``65000``."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data: int | None = None
+        if self.raw:
+            self.data = parse_whole_number(self.raw)
+            if self.data is None:
+                raise ValueError(_l("Enter a whole number, such as 65.000."))
 
     def _value(self) -> str:
         return getattr(self, "raw", "") or ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -13,7 +13,7 @@ from consortium.errors import DomainError
 from consortium.members import MemberRole, Sector
 from consortium.phases import Phase
 from web.i18n import translate
-from web.pages.fields import AmountField, DayField, HoursField
+from web.pages.fields import AmountField, DayField, HoursField, WholeNumberField
 from web.pages.once import once_field
 from web.pages.words import LABELS
 
@@ -74,25 +74,6 @@ class ContributionForm(FlaskForm):  # type: ignore[misc]
         return valid
 
 
-class PledgeForm(FlaskForm):  # type: ignore[misc]
-    """A member's pledge for a year, or its revision (which needs a reason)."""
-
-    member_id = SelectField(
-        _l("Member"), validators=[InputRequired(_l("Choose the member who pledges."))]
-    )
-    year = IntegerField(
-        _l("Year"),
-        validators=[
-            InputRequired(_l("Enter the year, such as 2027.")),
-            NumberRange(2000, 2100, _l("Enter a year from 2000 to 2100.")),
-        ],
-    )
-    amount = AmountField(
-        _l("Amount in euro"), validators=[InputRequired(_l("Enter the amount pledged."))]
-    )
-    reason = StringField(_l("Reason for a revision"), validators=[Optional(), Length(max=2000)])
-
-
 class ExpenditureForm(FlaskForm):  # type: ignore[misc]
     """Money spent from the pool, possibly against a milestone."""
 
@@ -133,7 +114,7 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
     contact_email = StringField(
         _l("Contact e-mail address"), validators=[Optional(), Length(max=320)]
     )
-    population = IntegerField(
+    population = WholeNumberField(
         _l("Population (municipalities)"),
         validators=[Optional(), NumberRange(1, 100_000_000, _l("Enter a number of residents."))],
     )

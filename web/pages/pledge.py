@@ -1,57 +1,184 @@
-"""Pledging money for a year (or revising a pledge, with its reason), for a member one may act
-for."""
+"""Pledging for several years at once: a grid of years (rows) by kinds of pledge (columns) for
+one member one may act for, each cell showing the pledge in force. Amounts are typed the Dutch
+way; a cell left as it was (or empty) records nothing, a changed cell records a pledge or its
+revision (one reason for all revisions). Every cell is checked first, and all are recorded in
+one transaction or none: a refusal is shown at its cell and summarised at the top."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
 from uuid import UUID
 
-from flask import flash, redirect, render_template, url_for
+from babel.numbers import format_decimal
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, StringField
+from wtforms.validators import Length, Optional
 
+from consortium.aggregate import Consortium
+from consortium.budget import MAX_YEARS_AHEAD
 from consortium.errors import InvalidValue, RuleViolation
+from consortium.figures import is_need
+from consortium.ledger import ContributionKind
 from consortium.money import Money
+from events.budget import PledgeCell, PledgesRefused
 from web.auth import current_caller, store
-from web.i18n import language
+from web.i18n import language, translate
 from web.pages.blueprint import bp
 from web.pages.contribution import members_to_act_for
 from web.pages.dutch import amount_text
-from web.pages.forms import PledgeForm, show_refusal
+from web.pages.fields import AmountField
+from web.pages.words import LABELS
+
+# Years shown ahead of this one at least (more when the plan or the pledges reach further).
+YEARS_AHEAD = 3
+
+
+@dataclass(frozen=True)
+class Cell:
+    year: int
+    kind: ContributionKind
+    current: Decimal | None
+
+    @property
+    def name(self) -> str:
+        return f"pledge_{self.year}_{self.kind.value}"
+
+
+def grid_years(consortium: Consortium, member_id: UUID, this_year: int) -> range:
+    """From the consortium's first year to the furthest of: a few years ahead, the plan's last
+    year, the member's last pledge; never past the last year the domain accepts."""
+    last = this_year + YEARS_AHEAD
+    for member, year, figure, _amount in consortium.ledger.rows():
+        if member == member_id or (member is None and is_need(figure)):
+            last = max(last, year)
+    return range(consortium.start_year, min(last, this_year + MAX_YEARS_AHEAD) + 1)
+
+
+class PledgeGridForm(FlaskForm):  # type: ignore[misc]
+    """The member and the reason; the cells are added per member (``grid_form``)."""
+
+    member_id = HiddenField()
+    cells: list[Cell]
+
+    def cell_fields(self) -> Iterator[tuple[Cell, Field]]:
+        for cell in self.cells:
+            yield cell, self[cell.name]
+
+
+def grid_form(cells: list[Cell]) -> PledgeGridForm:
+    fields: dict[str, Any] = {
+        cell.name: AmountField(f"{cell.year}, {_(LABELS[cell.kind.value])}", [Optional()])
+        for cell in cells
+    }
+    fields["reason"] = StringField(
+        _l("Reason for the revisions"), validators=[Optional(), Length(max=2000)]
+    )
+    form = cast(PledgeGridForm, type("PledgeGrid", (PledgeGridForm,), fields)())
+    form.cells = cells
+    return form
+
+
+def amount_typed(amount: Decimal) -> str:
+    """An amount as typed in this page's language: ``1.250,00`` (or ``1,250.00``)."""
+    return str(format_decimal(amount, format="#,##0.00", locale=language()))
 
 
 @bp.route("/consortia/<uuid:consortium_id>/commitments/new", methods=["GET", "POST"])
 def pledge(consortium_id: UUID) -> ResponseReturnValue:
-    caller = current_caller()
     consortia = store().consortia
-    consortium = consortia.consortium(consortium_id, caller)
+    consortium = consortia.consortium(consortium_id, current_caller())
     choices = members_to_act_for(consortium)
-    form = PledgeForm()
-    form.member_id.choices = choices
+    if not choices:
+        return render_template("pages/pledge.html", consortium=consortium, no_members=True)
+    values = [c.value for c in choices]
+    asked = request.form.get("member_id") or request.args.get("member_id")
+    member = asked if asked in values else values[0]
+    member_id = UUID(member)
+    cells = [
+        Cell(year, kind, None if current is None else current.amount)
+        for year in grid_years(consortium, member_id, consortia.today().year)
+        for kind in ContributionKind
+        for current in [consortium.ledger.pledge(member_id, year, kind)]
+    ]
+    form = grid_form(cells)
+    status = 200
     if not form.is_submitted():
-        form.year.data = consortia.today().year
-    if form.validate_on_submit() and form.amount.data is not None:
-        try:
-            pledged = consortia.pledge(
-                consortium_id,
-                member_id=UUID(form.member_id.data),
-                year=form.year.data,
-                amount=Money(form.amount.data),
-                reason=form.reason.data or None,
-                caller=caller,
-            )
-        except (InvalidValue, RuleViolation) as refusal:
-            show_refusal(form, refusal)
-        else:
-            flash(
-                _(
-                    "Pledge of %(amount)s recorded for %(year)s.",
-                    amount=amount_text(pledged.amount, language()),
-                    year=pledged.year,
-                ),
-                "ok",
-            )
-            return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
-    status = 422 if form.is_submitted() else 200
+        form.member_id.data = member
+        for cell, field in form.cell_fields():
+            field.raw = "" if cell.current is None else amount_typed(cell.current)
+    elif asked != member:
+        form.form_errors.append(_("Choose the member who pledges."))
+        status = 422
+    elif form.validate_on_submit() and _record(consortium_id, member_id, form):
+        return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
+    else:
+        status = 422
+    _name_cells_in_errors(form)
     return render_template(
-        "pages/pledge.html", consortium=consortium, form=form, no_members=not choices
+        "pages/pledge.html",
+        consortium=consortium,
+        form=form,
+        choices=choices,
+        member=member,
+        party=next(c.label for c in choices if c.value == member),
+        years=sorted({cell.year for cell in cells}),
+        kinds=list(ContributionKind),
     ), status
+
+
+def _record(consortium_id: UUID, member_id: UUID, form: PledgeGridForm) -> bool:
+    """Record the changed cells (all or none); False with the refusals shown when refused."""
+    changed: list[PledgeCell] = [
+        (cell.year, cell.kind, Money(field.data))
+        for cell, field in form.cell_fields()
+        if field.data is not None and field.data != cell.current
+    ]
+    if not changed:
+        form.form_errors.append(_("Nothing to record: change or fill in at least one amount."))
+        return False
+    try:
+        made = store().consortia.pledge_years(
+            consortium_id,
+            member_id=member_id,
+            cells=changed,
+            reason=form.reason.data or None,
+            caller=current_caller(),
+        )
+    except PledgesRefused as refused:
+        for (year, kind), refusal in refused.refusals.items():
+            cell = f"pledge_{year}_{kind.value}"
+            field = form.reason if getattr(refusal, "field", None) == "reason" else form[cell]
+            field.errors = [*field.errors, translate(refusal.message)]
+        return False
+    except (InvalidValue, RuleViolation) as refusal:
+        form.form_errors.append(translate(refusal.message))
+        return False
+    total = sum((p.amount.amount for p in made), Decimal(0))
+    flash(
+        _(
+            "%(count)s pledges recorded, together %(amount)s.",
+            count=len(made),
+            amount=amount_text(total, language()),
+        )
+        if len(made) > 1
+        else _(
+            "Pledge of %(amount)s recorded for %(year)s.",
+            amount=amount_text(made[0].amount, language()),
+            year=made[0].year,
+        ),
+        "ok",
+    )
+    return True
+
+
+def _name_cells_in_errors(form: PledgeGridForm) -> None:
+    """A cell's error names its year and kind, so the summary at the top says which it is."""
+    for _cell, field in form.cell_fields():
+        field.errors = [f"{field.label.text}: {message}" for message in field.errors]

@@ -1,6 +1,6 @@
 """Granting a role in a consortium to an account (administrators and its programme managers):
 programme manager, funder, or representative of one current member. The grants in force are
-listed beside the form."""
+listed beside the form, each with a link to revoke it (after a confirmation)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from consortium.access import Role
-from consortium.errors import InvalidValue, RuleViolation
+from consortium.errors import InvalidValue, NotFound, RuleViolation
 from events.consortia import may_manage
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
@@ -72,3 +72,36 @@ def grant_role(consortium_id: UUID) -> ResponseReturnValue:
     return render_template(
         "pages/roles.html", consortium=consortium, form=form, parties=parties
     ), status
+
+
+class RevokeForm(FlaskForm):  # type: ignore[misc]
+    """Only the confirmation (and its CSRF token)."""
+
+
+@bp.route("/consortia/<uuid:consortium_id>/roles/<uuid:grant_id>/revoke", methods=["GET", "POST"])
+def revoke_role(consortium_id: UUID, grant_id: UUID) -> ResponseReturnValue:
+    """Asks first (GET), revokes on the confirmation (POST); a role no longer in force is 404
+    to ask about, and refused with the reason when confirmed twice."""
+    caller = current_caller()
+    consortia = store().consortia
+    consortium = consortia.consortium(consortium_id, caller)
+    may_manage(consortium, caller.principal)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        revoked = consortia.revoke_role(consortium_id, grant_id, caller=caller)
+        flash(_("The role of %(account)s was revoked.", account=revoked.account), "ok")
+        try:
+            consortia.consortium(consortium_id, caller)
+        except NotFound:  # one's own last role there: the consortium is out of sight now
+            return redirect(url_for("pages.portfolio"))
+        return redirect(url_for("pages.grant_role", consortium_id=consortium_id))
+    grant = consortium.grant(grant_id)
+    parties = {m.id: m.party for m in consortium.active_members}
+    return render_template(
+        "pages/revoke_role.html",
+        consortium=consortium,
+        form=form,
+        grant=grant,
+        party=parties.get(grant.member_id) if grant.member_id else None,
+        own=grant.account == caller.actor,
+    )

@@ -1,11 +1,12 @@
 """Who is logged in on the pages: a signed session cookie (Secure, HttpOnly, SameSite=Lax) for
-the pages only; the API keeps no session and reads none. A login starts a new session (nothing
-a visitor carried in before survives it, so a session cannot be fixed in advance), and every
-request reads the account again, so a deactivated account is out at its next click."""
+the pages only; the API keeps no session and reads none. The cookie names a page session
+recorded in the store (consortium/page_sessions.py), which every request checks: logging out
+ends it for real (a copied cookie no longer works), and setting the password or deactivating
+the account ends all of the account's sessions. A login starts a new session (nothing a
+visitor carried in before survives it, so a session cannot be fixed in advance)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Final
 from uuid import UUID
@@ -14,11 +15,11 @@ from flask import Flask, Request, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from consortium.accounts import Account
-from events.accounts import AccountNotFound
+from consortium.page_sessions import SESSION_HOURS
+from events.caller import Caller
 from web.auth import API_PREFIX, store
 
-SESSION_HOURS: Final = 8
-_ACCOUNT: Final = "account_id"
+_SESSION: Final = "session_id"
 _LANGUAGE: Final = "language"
 
 
@@ -49,17 +50,22 @@ def init_sessions(app: Flask) -> None:
 def log_in(account: Account) -> None:
     """A new session for this account: whatever the visitor's session held is dropped (its
     CSRF token too), except the language chosen."""
+    started = store().accounts.start_session(account, caller=_caller(account))
     language = session.get(_LANGUAGE)
     session.clear()
     session.permanent = True
-    session["sid"] = secrets.token_urlsafe(16)
-    session[_ACCOUNT] = str(account.id)
+    session[_SESSION] = str(started.id)
     if language:
         session[_LANGUAGE] = language
     g.account = account
 
 
 def log_out() -> None:
+    """End the session in the store, so that its cookie, wherever copied, logs nobody in."""
+    session_id = _session_id()
+    account = g.get("account")
+    if session_id is not None and account is not None:
+        store().accounts.end_session(session_id, caller=_caller(account))
     language = session.get(_LANGUAGE)
     session.clear()
     if language:
@@ -68,18 +74,24 @@ def log_out() -> None:
 
 
 def logged_in_account() -> Account | None:
-    """The account of this session, if it is still active."""
-    account_id = session.get(_ACCOUNT)
-    if not account_id:
-        return None
-    try:
-        account = store().accounts.account(UUID(account_id))
-    except (AccountNotFound, ValueError):
-        account = None
-    if account is None or not account.is_active:
+    """The account this session logs in, while the session counts (see the module's text)."""
+    session_id = _session_id()
+    account = None if session_id is None else store().accounts.session_account(session_id)
+    if account is None and _SESSION in session:
         session.clear()
-        return None
     return account
+
+
+def _session_id() -> UUID | None:
+    value = session.get(_SESSION)
+    try:
+        return UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _caller(account: Account) -> Caller:
+    return Caller(actor=account.email, request_id=g.request_id)
 
 
 def chosen_language() -> str | None:

@@ -1,0 +1,136 @@
+"""Pledging for several years at once: a grid of years by kinds of pledge, amounts typed the
+Dutch way, each cell showing the pledge in force; the changed cells are recorded all together
+or, when any is refused, none, with each refusal at its cell and linked from the summary."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from consortium.ledger import ContributionKind
+from events.bootstrap import Store
+from events.caller import Caller
+from tests.pages.conftest import Visitor, text_of
+from tests.pages.world import MANAGER, OFFICER, World
+
+MANAGER_CALLER = Caller(actor=MANAGER, request_id="check")
+
+
+def grid(world: World) -> str:
+    return f"/consortia/{world.consortium_id}/commitments/new"
+
+
+def pledged(
+    store: Store, world: World, member: str = "municipality"
+) -> dict[tuple[int, str], Decimal]:
+    member_id = world.municipality_id if member == "municipality" else world.university_id
+    consortium = store.consortia.consortium(world.consortium_id, MANAGER_CALLER)
+    found = {}
+    for year in range(2026, 2031):
+        for kind in ContributionKind:
+            amount = consortium.ledger.pledge(member_id, year, kind)
+            if amount is not None:
+                found[year, kind.value] = amount.amount
+    return found
+
+
+def test_a_representative_pledges_for_several_years_and_kinds_at_once(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(OFFICER)
+
+    answer = visitor.send(
+        grid(world), {"pledge_2027_cash": "25.000,00", "pledge_2028_in_kind": "10.000"}
+    )
+
+    assert answer.status_code == 302
+    assert pledged(store, world) == {
+        (2026, "cash"): Decimal("50000.00"),
+        (2027, "cash"): Decimal("25000.00"),
+        (2028, "in_kind"): Decimal("10000.00"),
+    }
+
+
+def test_each_cell_shows_the_pledge_in_force_the_dutch_way(visitor: Visitor, world: World) -> None:
+    visitor.log_in(OFFICER)
+
+    page = text_of(visitor.get(grid(world)))
+
+    assert 'id="pledge_2026_cash"' in page
+    assert 'value="50.000,00"' in page
+    assert 'id="pledge_2029_in_kind"' in page  # three years ahead at least
+
+
+def test_a_cell_left_as_it_was_records_nothing(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(OFFICER)
+
+    # The form comes back with 2026 as shown (50.000,00): no revision, so no reason needed.
+    answer = visitor.send(grid(world), {"pledge_2026_cash": "50.000,00", "pledge_2027_cash": "1"})
+
+    assert answer.status_code == 302
+    consortium = store.consortia.consortium(world.consortium_id, MANAGER_CALLER)
+    assert consortium.ledger.revision_count(world.municipality_id, 2026) == 1
+
+
+def test_a_cell_that_is_no_amount_records_none_of_the_cells(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(OFFICER)
+
+    answer = visitor.send(
+        grid(world), {"pledge_2027_cash": "25.000,00", "pledge_2028_cash": "veel"}
+    )
+
+    assert answer.status_code == 422
+    assert 'href="#pledge_2028_cash"' in text_of(answer)
+    assert "2028, Geld: Vul een bedrag in euro in" in text_of(answer)
+    assert pledged(store, world) == {(2026, "cash"): Decimal("50000.00")}
+
+
+def test_a_cell_the_domain_refuses_records_none_of_the_cells(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(OFFICER)
+
+    # 2026 is revised without a reason: refused, and 2027 is not recorded either.
+    answer = visitor.send(grid(world), {"pledge_2026_cash": "40.000,00", "pledge_2027_cash": "5"})
+
+    assert answer.status_code == 422
+    assert 'href="#reason"' in text_of(answer)
+    assert pledged(store, world) == {(2026, "cash"): Decimal("50000.00")}
+
+
+def test_revisions_with_their_reason_are_recorded(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(OFFICER)
+
+    answer = visitor.send(
+        grid(world), {"pledge_2026_cash": "40.000,00", "reason": "Raadsbesluit van maart"}
+    )
+
+    assert answer.status_code == 302
+    assert pledged(store, world) == {(2026, "cash"): Decimal("40000.00")}
+
+
+def test_a_grid_without_changes_is_refused_with_a_message(visitor: Visitor, world: World) -> None:
+    visitor.log_in(OFFICER)
+
+    answer = visitor.send(grid(world), {})
+
+    assert answer.status_code == 422
+    assert "Niets vast te leggen" in text_of(answer)
+
+
+def test_a_programme_manager_chooses_the_member_to_pledge_for(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(MANAGER)
+    chosen = f"{grid(world)}?member_id={world.university_id}"
+    assert "Universiteit Utrecht" in text_of(visitor.get(chosen))
+
+    answer = visitor.send(grid(world), {"pledge_2027_in_kind": "7.500,00"}, form_on=chosen)
+
+    assert answer.status_code == 302
+    assert pledged(store, world, "university") == {(2027, "in_kind"): Decimal("7500.00")}

@@ -1,0 +1,70 @@
+"""Downloads for funders: the budget and the ledger of a consortium, as CSV or XLSX, for the day
+and reading the budget page shows; and those of every consortium one may see (linked from the
+portfolio). Column headers in the page's language; the files are streamed."""
+
+from __future__ import annotations
+
+from typing import Final
+from uuid import UUID
+
+from flask import Response
+
+from consortium.errors import InvalidValue
+from events.exports.tables import Table
+from web.auth import current_caller, store
+from web.exports import exported
+from web.pages.blueprint import bp
+from web.pages.reading import reading_asked
+
+BOOKS: Final = ("budget", "ledger")
+FORMATS: Final = ("csv", "xlsx")
+
+
+def _consortium_books(consortium_id: UUID, what: str, extension: str) -> Response:
+    caller = current_caller()
+    consortia = store().consortia
+    consortium = consortia.consortium(consortium_id, caller)
+    reading = reading_asked(consortium, consortia.today())
+    if reading.error is not None:
+        raise InvalidValue(reading.error, field="as_of")
+    table: Table
+    if what == "budget":
+        table = consortia.budget_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
+    else:
+        table = consortia.ledger_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
+    day = "" if reading.day is None else f"-{reading.day.isoformat()}"
+    return exported(table, extension, f"{what}-{consortium_id}{day}")
+
+
+def _portfolio_books(what: str, extension: str) -> Response:
+    caller = current_caller()
+    consortia = store().consortia
+    if what == "budget":
+        table = consortia.portfolio_budget_table(caller)
+    else:
+        table = consortia.portfolio_ledger_table(caller)
+    return exported(table, extension, f"{what}-{consortia.today().isoformat()}")
+
+
+def _register() -> None:
+    """A route per book and format: /consortia/<id>/budget.csv, ..., /ledger.xlsx."""
+    for what in BOOKS:
+        for extension in FORMATS:
+
+            def one(consortium_id: UUID, what: str = what, extension: str = extension) -> Response:
+                return _consortium_books(consortium_id, what, extension)
+
+            def every(what: str = what, extension: str = extension) -> Response:
+                return _portfolio_books(what, extension)
+
+            bp.add_url_rule(
+                f"/consortia/<uuid:consortium_id>/{what}.{extension}",
+                endpoint=f"{what}_{extension}",
+                view_func=one,
+            )
+            bp.add_url_rule(
+                f"/{what}.{extension}", endpoint=f"portfolio_{what}_{extension}", view_func=every
+            )
+
+
+_register()
