@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from events.accounts import AccountsApplication
+from events.audit.keys import audit_signing_key
+from events.audit.service import Audit
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
 from events.files import open_private
@@ -46,6 +48,7 @@ class Store:
     read: ReadSide
     reminders: ReminderService
     invitations: InvitationService
+    audit: Audit
 
     def close(self) -> None:
         self.read.close()
@@ -103,19 +106,22 @@ def open_store(
     may_lead: bool = True,
     secret: str = "",
     webhook_addresses: WebhookAddresses | None = None,
+    audit_key: str = "",
 ) -> Store:
     """Build the store on tables :func:`migrate` made (it never makes them itself).
 
     ``may_lead=False``: this process never applies events to the read model itself, but waits
     for the projection process (``consortium projections run``). ``secret``: the service's
     secret key (empty: the one kept in var/); ``webhook_addresses``: where webhooks may point
-    (None: public https addresses only)."""
+    (None: public https addresses only); ``audit_key``: the audit chain's signing key (empty:
+    the one kept in var/)."""
     store = _build(
         settings.with_env(CREATE_TABLE="no"),
         clock,
         may_lead=may_lead,
         secret=secret,
         webhook_addresses=webhook_addresses,
+        audit_key=audit_key,
     )
     try:
         missing = missing_tables(store)
@@ -160,6 +166,7 @@ def open_configured(settings: Settings, *, may_lead: bool | None = None) -> Stor
         may_lead=not settings.follows_elsewhere if may_lead is None else may_lead,
         secret=settings.service_secret(),
         webhook_addresses=settings.webhook_addresses(),
+        audit_key=settings.audit_signing_key_value,
     )
 
 
@@ -170,6 +177,7 @@ def _build(
     may_lead: bool,
     secret: str = "",
     webhook_addresses: WebhookAddresses | None = None,
+    audit_key: str = "",
 ) -> Store:
     built: list[ConsortiumApplication | AccountsApplication] = []
     try:
@@ -192,5 +200,10 @@ def _build(
         reminders=ReminderService(consortia, accounts, read, webhook_addresses, secret),
         invitations=InvitationService(
             consortia, accounts, secret=(lambda: secret) if secret else service_secret
+        ),
+        audit=Audit(
+            {"consortia": consortia, "accounts": accounts},
+            clock,
+            key=lambda: audit_signing_key(audit_key),
         ),
     )

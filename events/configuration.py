@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # -- secrets (SecretStr: masked wherever settings are shown) --------------------------------
     secret_key: SecretStr | None = None  # unset: a random key kept in var/secret_key
     metrics_token: SecretStr | None = None  # unset: /metrics is off (404)
+    # The audit chain's Ed25519 signing key (base64 of 32 bytes); unset: one kept in var/.
+    audit_signing_key: SecretStr | None = None
     # Further secrets go here, as ``SecretStr | None`` (shown masked by ``consortium config``);
     # e.g. the audit chain's signing key, CONSORTIUM_AUDIT_SIGNING_KEY, as ``audit_signing_key``.
 
@@ -153,6 +155,10 @@ class Settings(BaseSettings):
         """The secret sessions, invitations and webhook keys derive from (kept in var/ if unset)."""
         return service_secret(self.secret_key.get_secret_value() if self.secret_key else "")
 
+    @property
+    def audit_signing_key_value(self) -> str:
+        return self.audit_signing_key.get_secret_value() if self.audit_signing_key else ""
+
     def webhook_addresses(self) -> WebhookAddresses:
         return WebhookAddresses(self.webhook_allow_http_hosts)
 
@@ -174,6 +180,7 @@ class Settings(BaseSettings):
             "smtp_url": f"(none: mails go to {self.outbox})",
             "secret_key": f"{MASK} (kept in {SECRET_KEY_FILE.absolute()})",
             "metrics_token": "(none: /metrics is off)",
+            "audit_signing_key": f"{MASK} (kept in var/audit_signing_key)",
         }
         rows = []
         for name in type(self).model_fields:

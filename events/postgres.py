@@ -18,6 +18,7 @@ import psycopg
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment, EnvType
 
+from events.audit.postgres_chain import ChainedPostgresRecorder
 from events.settings import DEFAULT_APPLICATION_NAME, StoreSettings
 
 APPLICATION_NAME: Final = "POSTGRES_APPLICATION_NAME"
@@ -39,7 +40,10 @@ def one_pool() -> Iterator[None]:
 
 class PostgresStoreFactory(PostgresFactory):
     """The library's PostgreSQL factory, with named connections, a pool that shrinks when idle,
-    and one datastore for all factories made within :func:`one_pool`."""
+    and one datastore for all factories made within :func:`one_pool`; applications record
+    their events with the audit chain (:mod:`events.audit.postgres_chain`)."""
+
+    application_recorder_class = ChainedPostgresRecorder
 
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)

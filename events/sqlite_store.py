@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventsourcing.persistence import AggregateRecorder, ApplicationRecorder
-from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteFactory
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteFactory
 from eventsourcing.utils import Environment, EnvType
 
+from events.audit.sqlite_chain import ChainedSQLiteRecorder
 from events.files import private_file
 
 
@@ -48,7 +49,8 @@ class SQLiteStoreFactory(SQLiteFactory):
         return recorder
 
     def application_recorder(self) -> ApplicationRecorder:
-        recorder = SQLiteApplicationRecorder(
+        # Events are recorded with the audit chain (events/audit/sqlite_chain.py).
+        recorder = ChainedSQLiteRecorder(
             datastore=self.datastore, events_table_name=f"{self._prefix()}_events"
         )
         if self.env_create_table():

@@ -7,16 +7,20 @@ cannot be reached the test is skipped on a developer's machine, and fails under 
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from psycopg.sql import SQL, Identifier
 
 from events.bootstrap import migrate
+from events.postgres import connect as postgres_connect
 from events.settings import StoreSettings
 
 POSTGRES_URL = os.environ.get(
@@ -79,3 +83,26 @@ def sqlite_file(directory: Path, *, migrated: bool = True) -> Iterator[StoreSett
     if migrated:
         migrate(settings)
     yield settings
+
+
+def run_sql(settings: StoreSettings, statement: str, params: Sequence[object] = ()) -> list[Any]:
+    """Run one statement on the store's database directly, as anyone with access to the database
+    could (``?`` placeholders on both backends); answers the rows it returns."""
+    if settings.is_postgres:
+        with postgres_connect(settings) as conn:
+            conn.execute(
+                SQL("SET search_path TO {}").format(Identifier(settings.env["POSTGRES_SCHEMA"]))
+            )
+            cursor = conn.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+    connection = sqlite3.connect(settings.env["SQLITE_DBNAME"])
+    try:
+        with connection:
+            return connection.execute(statement, params).fetchall()
+    finally:
+        connection.close()
+
+
+def notification_id_column(settings: StoreSettings) -> str:
+    """What the events table calls an event's notification id on this backend."""
+    return "notification_id" if settings.is_postgres else "rowid"

@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 API_PREFIX: Final = "/api/v1/"
 # Endpoints without a bearer token: the API's own description; an invitation, whose address
-# is its secret; a new token for an e-mail address and password (HTTP Basic); and the
-# catalogue of proven solutions, public by design.
+# is its secret; a new token for an e-mail address and password (HTTP Basic); the catalogue
+# of proven solutions, public by design; and the audit chain's public key and offline
+# verifier (public by nature).
 PUBLIC_ENDPOINTS: Final = frozenset(
     {
         "api-docs.openapi_json",
@@ -29,6 +30,8 @@ PUBLIC_ENDPOINTS: Final = frozenset(
         "accounts.PasswordTokens",
         "catalogue.Catalogue",
         "catalogue.CatalogueEntry",
+        "audit.PublicKey",
+        "audit.Verifier",
     }
 )
 _REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,128}")

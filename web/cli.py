@@ -33,6 +33,7 @@ from events.demo import load_demo
 from events.demo_accounts import demo_accounts
 from events.readmodel.follower import RebuildUnderWay
 from events.settings import SettingsError
+from web.audit_cli import audit
 from web.server import default_workers
 from web.server import serve as run_server
 
@@ -98,6 +99,9 @@ def config_command() -> None:
     """Print the effective settings (secrets and passwords masked), one variable a line."""
     for name, value, given in _settings().shown():
         click.echo(f"{name}={value}" + ("" if given else "  (default)"))
+
+
+main.add_command(audit)
 
 
 @main.command("migrate")

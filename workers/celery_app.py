@@ -1,8 +1,9 @@
 """The Celery app, made from the service's settings: broker (Redis) from CONSORTIUM_BROKER_URL.
 
     celery -A workers worker      runs deliveries
-    celery -A workers beat        schedules the reminder scan every few minutes, and the scan
-                                  for invitation mails every half minute
+    celery -A workers beat        schedules the reminder scan every few minutes, the scan
+                                  for invitation mails every half minute, and the audit
+                                  chain's signed checkpoints every hour
 
 ``celery -A workers`` asks the package for ``workers.app``; it is made then, from the settings
 read at that moment (workers/__init__.py), never at import. :func:`make_celery` makes one from
@@ -34,6 +35,8 @@ from events.bootstrap import migrate
 from events.configuration import Settings
 from workers import runtime
 
+# The audit chain's signed checkpoints (events/audit/service.py): hourly.
+AUDIT_CHECKPOINT_SECONDS = 3600.0
 # Someone waits for an invitation's mail: its scan (one indexed query) runs at least this often.
 INVITATION_SCAN_SECONDS = 30.0
 DELIVERY_TASKS = (
@@ -102,6 +105,10 @@ def make_celery(settings: Settings) -> ServiceCelery:
             "scan-welcome-mails": {
                 "task": "workers.tasks.scan_welcome_mails",
                 "schedule": invitation_scan_seconds(settings),
+            },
+            "sign-audit-checkpoints": {
+                "task": "workers.tasks.sign_audit_checkpoints",
+                "schedule": AUDIT_CHECKPOINT_SECONDS,
             },
         },
     )

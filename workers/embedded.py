@@ -1,5 +1,5 @@
 """Reminders and invitation mails without a broker: one process scans at intervals and
-delivers at once.
+delivers at once (and signs the audit chain's checkpoints every hour).
 
 ``consortium serve`` starts it beside the web when CONSORTIUM_BROKER_URL is unset, so a
 newcomer without Redis gets reminders and invitations too (in var/outbox/ unless SMTP is
@@ -17,7 +17,7 @@ import uuid
 from events.bootstrap import Store
 from events.reminders import Due
 from workers import runtime
-from workers.celery_app import invitation_scan_seconds
+from workers.celery_app import AUDIT_CHECKPOINT_SECONDS, invitation_scan_seconds
 from workers.delivery import deliver
 from workers.invitation_delivery import send_invitations
 from workers.mail import Mailer
@@ -59,7 +59,7 @@ def run_forever() -> None:
         interval,
         invitations_every,
     )
-    next_reminders = time.monotonic()
+    next_reminders = next_checkpoint = time.monotonic()
     while not stopped.is_set():
         try:
             send_invitations(runtime.store(), runtime.mailer(), letterhead)
@@ -75,4 +75,10 @@ def run_forever() -> None:
                 send_due(runtime.store(), runtime.mailer(), letterhead)
             except Exception:
                 log.exception("reminder scan failed; trying again at the next interval")
+        if time.monotonic() >= next_checkpoint:
+            next_checkpoint = time.monotonic() + AUDIT_CHECKPOINT_SECONDS
+            try:
+                runtime.store().audit.sign_checkpoints()
+            except Exception:
+                log.exception("signing audit checkpoints failed; trying again in an hour")
         stopped.wait(min(interval, invitations_every))

@@ -113,3 +113,13 @@ def deliver_welcome_mail(self: Any, request_id: str) -> bool:
         claim=self.request.id or request_id,
         letterhead=runtime.letterhead(),
     )
+
+
+@shared_task(name="workers.tasks.sign_audit_checkpoints")
+def sign_audit_checkpoints() -> int:
+    """Sign a checkpoint at the head of every application's audit chain (when it moved)."""
+    signed = [c for c in runtime.store().audit.sign_checkpoints() if c is not None]
+    log.info(
+        "audit checkpoints at %s", ", ".join(f"{c.application} {c.notification_id}" for c in signed)
+    )
+    return len(signed)

@@ -426,6 +426,33 @@ CASES = [
         manage(204),
     ),
     Case("GET", "/api/v1/read-model", lambda w: "/api/v1/read-model", admin_only(200)),
+    Case(
+        "GET",
+        "/api/v1/consortia/<uuid:consortium_id>/events.jsonl",
+        lambda w: f"{c(w)}/events.jsonl",
+        {**manage(200), "funder": 200},
+    ),
+    Case(
+        "GET",
+        "/api/v1/audit/public-key",
+        lambda w: "/api/v1/audit/public-key",
+        EVERYONE,
+        public=200,
+    ),
+    Case(
+        "GET",
+        "/api/v1/audit/verifier.py",
+        lambda w: "/api/v1/audit/verifier.py",
+        EVERYONE,
+        public=200,
+    ),
+    Case("GET", "/api/v1/audit/verify", lambda w: "/api/v1/audit/verify", admin_only(200)),
+    Case(
+        "GET",
+        "/api/v1/accounts/<uuid:account_id>/history",
+        lambda w: f"/api/v1/accounts/{w.accounts['rep']}/history",
+        admin_only(200),
+    ),
     Case("GET", "/api/v1/accounts", lambda w: "/api/v1/accounts", admin_only(200)),
     Case(
         "POST",

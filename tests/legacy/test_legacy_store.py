@@ -37,7 +37,7 @@ from events.caller import Caller
 from events.configuration import Settings
 from events.exports import ledger_rows
 from events.settings import StoreSettings
-from tests.backends import postgres_schema, sqlite_file
+from tests.backends import postgres_schema, run_sql, sqlite_file
 from tests.budget.support import recompute_from_events, view_of
 from tests.clock import StepClock
 from tests.conftest import Api
@@ -270,6 +270,21 @@ def test_new_money_on_top_of_the_earlier_releases_books_adds_up_with_its_history
     events = list(consortia.events.get(CONSORTIUM))
     assert view_of(budget) == recompute_from_events(events)
     assert budget.totals.received_cash == Money(Decimal("500.00"))
+
+
+def test_the_upgrade_chains_the_earlier_releases_events_and_new_events_follow_them(
+    legacy: Store,
+) -> None:
+    legacy.consortia.reverse_contribution(
+        CONSORTIUM, UUID(MADE["contributions"][0]), reason="Na de upgrade", caller=SYSTEM
+    )
+
+    reports = {report.application: report for report in legacy.audit.verify()}
+
+    assert all(report.intact for report in reports.values())
+    earlier = sum(1 for r in ROWS if r["table"] == "consortia_events")
+    recorded = run_sql(legacy.settings, "SELECT COUNT(*) FROM consortia_events")[0][0]
+    assert reports["consortia"].events == recorded > earlier
 
 
 def test_the_budget_as_of_a_moment_before_the_upgrade_reads_as_it_did_after_new_writes(

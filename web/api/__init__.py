@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from web.api import (
+    account_history,
     accounts,
     adoption,
+    audit,
     budget,
     catalogue,
     checkpoints,
@@ -54,8 +56,10 @@ def register_blueprints(api: Api) -> None:
         roles,
         invitations,
         accounts,
+        account_history,
         read_model,
         catalogue,
         adoption,
+        audit,
     ):
         api.register_blueprint(module.blp)
