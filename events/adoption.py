@@ -26,6 +26,7 @@ from consortium.errors import AlreadyMember, ConsortiumNotFound, NotAllowed, Not
 from consortium.key_versions import CostSharingRule
 from consortium.members import Member, MemberRole, Sector, check_party
 from consortium.phases import check_finished
+from consortium.provinces import Province
 from events.application import MAX_ATTEMPTS, StoreBusy
 from events.caller import Caller
 from events.catalogue import CatalogueUseCases
@@ -58,6 +59,7 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
         population: int,
         contact_email: str,
         caller: Caller,
+        province: Province | None = None,
     ) -> AdoptionRequest:
         """A municipality asks to adopt a listed solution: an account with no role in it, for a
         municipality that is no member of it, with no request of its own still pending."""
@@ -75,10 +77,16 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
                     party=party,
                     population=population,
                     contact_email=contact_email,
+                    province=province,
                     cause=cause,
                 )
             else:
-                request.ask_again(population=population, contact_email=contact_email, cause=cause)
+                request.ask_again(
+                    population=population,
+                    contact_email=contact_email,
+                    province=province,
+                    cause=cause,
+                )
             try:
                 self.save(request)
             except IntegrityError:
@@ -138,6 +146,7 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
                 role=MemberRole.ADOPTER,
                 contact_email=request.contact_email,
                 population=request.population,
+                province=request.province,
                 cause=cause,
             )
             consortium.grant_role(

@@ -12,6 +12,7 @@ from consortium.aggregate import Consortium
 from consortium.errors import NotAllowed
 from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
+from consortium.provinces import Province
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
@@ -79,6 +80,7 @@ class ConsortiumApplication(
         population: int | None,
         caller: Caller,
         joined_on: date | None = None,
+        province: Province | None = None,
     ) -> Member:
         return self.act_on(
             consortium_id,
@@ -91,6 +93,7 @@ class ConsortiumApplication(
                 contact_email=contact_email,
                 population=population,
                 joined_on=joined_on,
+                province=province,
                 cause=cause,
             ),
         )

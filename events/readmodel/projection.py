@@ -150,9 +150,10 @@ class ConsortiumProjection(Projection[ReadModel]):
     def _(self, event: C.MemberAdmitted, tx: Tx) -> None:
         tx.execute(
             """INSERT INTO {t}rm_members (member_id, consortium_id, party, party_key, sector, role,
-                   contact_email, population, joined_at, joined_on, admitted_version, active)
+                   contact_email, population, joined_at, joined_on, admitted_version, active,
+                   province)
                VALUES (:m, :c, :party, :key, :sector, :role, :email, :population, :at, :on,
-                   :version, 1)""",
+                   :version, 1, :province)""",
             {
                 "m": str(event.member_id),
                 "c": str(event.originator_id),
@@ -165,6 +166,7 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "at": _instant(event),
                 "on": (event.joined_on or about_day(event.timestamp)).isoformat(),
                 "version": event.originator_version,
+                "province": None if event.province is None else event.province.value,
             },
         )
         _count_members(tx, event.originator_id)

@@ -22,6 +22,7 @@ from consortium.ledger import Commitment, Contribution, Expenditure, Reversal
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import Answer, AnswerValue, Decision, Evaluation, Replan
 from consortium.money import Money
+from consortium.provinces import Province
 from consortium.reminders import FINANCING_WARNING, Reminder
 from events.readmodel.recorders import Tx
 
@@ -62,6 +63,7 @@ def _member(row: dict[str, Any], version: int) -> Member:
         leave_reason=row["leave_reason"] if left else None,
         joined_on=date.fromisoformat(row["joined_on"]),
         left_on=date.fromisoformat(row["left_on"]) if left and row["left_on"] else None,
+        province=Province(row["province"]) if row["province"] else None,
     )
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from consortium.catalogue import BANDS
 from consortium.members import Sector
 from consortium.phases import Phase
+from consortium.provinces import NAMES, Province
 from events.catalogue import CatalogueFilter
 from web.auth import store
 from web.i18n import language
@@ -36,11 +37,14 @@ def per_inhabitant(value: Decimal | None) -> str:
 @bp.route("/catalogus")
 def catalogue() -> ResponseReturnValue:
     errors: dict[str, str] = {}
-    shown = {k: request.args.get(k, "").strip() for k in ("q", "phase", "sector", "band")}
+    shown = {
+        k: request.args.get(k, "").strip() for k in ("q", "phase", "sector", "band", "province")
+    }
     allowed = {
         "phase": {p.value for p in Phase},
         "sector": {s.value for s in Sector},
         "band": {name for name, _low, _high in BANDS},
+        "province": {p.value for p in Province},
     }
     for name, values in allowed.items():
         if shown[name] and shown[name] not in values:
@@ -55,6 +59,7 @@ def catalogue() -> ResponseReturnValue:
             sector=Sector(shown["sector"]) if shown["sector"] else None,
             phase=Phase(shown["phase"]) if shown["phase"] else None,
             band=shown["band"] or None,
+            province=Province(shown["province"]) if shown["province"] else None,
         )
         cursor = request.args.get("cursor", "")
         page = store().consortia.catalogue(
@@ -72,6 +77,7 @@ def catalogue() -> ResponseReturnValue:
         phases=list(Phase),
         sectors=list(Sector),
         bands=BANDS,
+        provinces=[(p.value, NAMES[p]) for p in Province],
         next_url=next_url,
         per_inhabitant=per_inhabitant,
     )

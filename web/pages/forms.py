@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from consortium.errors import DomainError
 from consortium.members import MemberRole, Sector
 from consortium.phases import Phase
+from consortium.provinces import NAMES, Province
 from web.i18n import translate
 from web.pages.fields import AmountField, DayField, HoursField, WholeNumberField
 from web.pages.once import once_field
@@ -27,6 +28,18 @@ def show_refusal(form: FlaskForm, refusal: DomainError) -> None:
         field.errors = [*field.errors, message]
     else:
         form.form_errors.append(message)
+
+
+def province_field() -> SelectField:
+    """The province of a municipality, optional (the empty choice first)."""
+    return SelectField(
+        _l("Province (municipalities)"),
+        choices=[
+            SelectChoice("", _l("None given")),
+            *(SelectChoice(p.value, NAMES[p]) for p in Province),
+        ],
+        validators=[Optional()],
+    )
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
@@ -118,6 +131,7 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         _l("Population (municipalities)"),
         validators=[Optional(), NumberRange(1, 100_000_000, _l("Enter a number of residents."))],
     )
+    province = province_field()
     joined_on = DayField(_l("Joined on"), validators=[Optional()])
 
 
