@@ -243,7 +243,15 @@ class ConsortiumProjection(Projection[ReadModel]):
     def _(self, event: C.CostSharesPledged, tx: Tx) -> None:
         for share in event.shares:
             revision = 1 + _revisions(tx, event.originator_id, share.member_id, event.year)
-            _revision(tx, event, share.member_id, share.amount, revision, event.reason)
+            _revision(
+                tx,
+                event,
+                share.member_id,
+                share.amount,
+                revision,
+                event.reason,
+                key_version=event.key_version,
+            )
         _fold(
             tx,
             event.originator_id,
@@ -637,12 +645,15 @@ def _revision(
     reason: str | None,
     kind: ContributionKind = ContributionKind.CASH,
     pledged_on: date | None = None,
+    *,
+    key_version: int | None = None,
 ) -> None:
     tx.execute(
         """INSERT INTO {t}rm_pledges (commitment_id, consortium_id, member_id, year, kind,
-               revision, cents, reason, pledged_on, recorded_at, recorded_by, version)
+               revision, cents, reason, pledged_on, recorded_at, recorded_by, version,
+               key_version)
            VALUES (:id, :c, :m, :year, :kind, :revision, :cents, :reason, :on, :at, :by,
-               :version)""",
+               :version, :key_version)""",
         {
             "id": str(commitment_id(member_id, event.year, revision, kind)),
             "c": str(event.originator_id),
@@ -656,6 +667,7 @@ def _revision(
             "at": _instant(event),
             "by": event.actor,
             "version": event.originator_version,
+            "key_version": key_version,
         },
     )
 

@@ -46,8 +46,9 @@ def _ask_and_approve(client: FlaskClient, store: Store, province: str) -> str:
 
 def _found(client: FlaskClient, query: str) -> list[Any]:
     response = client.get(f"/api/v1/catalogue?{query}")
-    assert response.status_code == 200, response.json
-    return [e["consortium_id"] for e in response.json["items"]]
+    body: Any = response.json
+    assert response.status_code == 200, body
+    return [e["consortium_id"] for e in body["items"]]
 
 
 def test_the_catalogue_filters_by_the_province_of_a_member_municipality(
@@ -56,15 +57,17 @@ def test_the_catalogue_filters_by_the_province_of_a_member_municipality(
     consortium_id = _ask_and_approve(client, store, "utrecht")
     assert _found(client, "province=utrecht") == [consortium_id]
     assert _found(client, "province=limburg") == []
-    members = client.get(f"/api/v1/catalogue/{consortium_id}").json["members"]
+    entry: Any = client.get(f"/api/v1/catalogue/{consortium_id}").json
+    members = entry["members"]
     assert {m["party"]: m["province"] for m in members}["Gemeente Houten"] == "utrecht"
 
 
 def test_an_unknown_province_is_refused_field_by_field(client: FlaskClient, store: Store) -> None:
     response = client.get("/api/v1/catalogue?province=Utrecht")
+    body: Any = response.json
     assert response.status_code == 422
     assert response.content_type == PROBLEM
-    assert [e["field"] for e in response.json["errors"]] == ["province"]
+    assert [e["field"] for e in body["errors"]] == ["province"]
 
 
 def test_the_catalogue_page_filters_by_province(client: FlaskClient, store: Store) -> None:
