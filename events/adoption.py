@@ -105,6 +105,25 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
             self._consortium(consortium_id).check_can_manage(caller.principal)
         return request
 
+    def own_adoption_request(self, consortium_id: UUID, caller: Caller) -> AdoptionRequest | None:
+        """The request to adopt this solution the caller's account asked last, if any (reads
+        every request: fine for the hundreds a catalogue gets; a read model replaces it at
+        scale)."""
+        account = caller.actor.strip().casefold()
+        mine = [
+            r
+            for r in self._all_requests()
+            if r.consortium_id == consortium_id and r.account.casefold() == account
+        ]
+        return max(mine, key=lambda r: r.asked_at, default=None)
+
+    def holds_role_in(self, consortium_id: UUID, caller: Caller) -> bool:
+        """Whether the caller's account holds a role in the consortium (then it does not ask
+        to adopt it); for a listed consortium, which anyone may know of."""
+        if self._entry(consortium_id) is None:
+            raise ConsortiumNotFound(consortium_id)
+        return bool(self._consortium(consortium_id).roles_of(caller.actor))
+
     def adoption_requests(self, consortium_id: UUID, caller: Caller) -> list[AdoptionRequest]:
         """Every request to adopt the consortium's solution, in the order first asked
         (programme managers)."""

@@ -20,6 +20,7 @@ from events.exports.use_cases import ExportUseCases
 from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
+from events.outlook import OutlookUseCases
 from events.records import RecordUseCases
 from events.welcome_mail import WelcomeMailUseCases
 
@@ -34,6 +35,7 @@ class ConsortiumApplication(
     DeliveryUseCases,
     InvitationUseCases,
     WelcomeMailUseCases,
+    OutlookUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 

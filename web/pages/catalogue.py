@@ -1,12 +1,11 @@
 """The public catalogue of proven solutions (catalogus), readable without logging in: the list
-with the API's search and filters, and one solution with what it published and its adopters
-over time (a chart and its table)."""
+with the API's search and filters (one solution's page, with the form to adopt it, is in
+web/pages/adopting.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Final
-from uuid import UUID
 
 from babel.numbers import format_decimal
 from flask import render_template, request, url_for
@@ -20,7 +19,6 @@ from consortium.provinces import NAMES, Province
 from events.catalogue import CatalogueFilter
 from web.auth import store
 from web.i18n import language
-from web.pages.adoption_chart import adopters_chart
 from web.pages.blueprint import bp
 
 PAGE_SIZE: Final = 20
@@ -79,16 +77,5 @@ def catalogue() -> ResponseReturnValue:
         bands=BANDS,
         provinces=[(p.value, NAMES[p]) for p in Province],
         next_url=next_url,
-        per_inhabitant=per_inhabitant,
-    )
-
-
-@bp.route("/catalogus/<uuid:consortium_id>")
-def catalogue_entry(consortium_id: UUID) -> ResponseReturnValue:
-    entry = store().consortia.catalogue_entry(consortium_id)
-    return render_template(
-        "pages/catalogue_entry.html",
-        entry=entry,
-        chart=adopters_chart(entry.years) if entry.years else None,
         per_inhabitant=per_inhabitant,
     )

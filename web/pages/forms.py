@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from consortium.errors import DomainError
-from consortium.members import MemberRole, Sector
+from consortium.members import MAX_POPULATION, MemberRole, Sector
 from consortium.phases import Phase
 from consortium.provinces import NAMES, Province
 from web.i18n import translate
@@ -133,6 +133,34 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
     )
     province = province_field()
     joined_on = DayField(_l("Joined on"), validators=[Optional()])
+
+
+class AdoptForm(FlaskForm):  # type: ignore[misc]
+    """A municipality asks to adopt a solution of the catalogue."""
+
+    party = StringField(
+        _l("Municipality"),
+        validators=[InputRequired(_l("Enter the name of your municipality.")), Length(max=200)],
+    )
+    population = WholeNumberField(
+        _l("Number of inhabitants"),
+        validators=[
+            InputRequired(_l("Enter the number of inhabitants.")),
+            NumberRange(1, MAX_POPULATION, _l("Enter a number of residents.")),
+        ],
+    )
+    contact_email = StringField(
+        _l("Contact e-mail address"),
+        validators=[InputRequired(_l("Enter a contact e-mail address.")), Length(max=320)],
+    )
+    province = province_field()
+
+
+class DeclineForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(
+        _l("Reason"),
+        validators=[InputRequired(_l("Say why the request is declined.")), Length(max=2000)],
+    )
 
 
 class MilestoneForm(FlaskForm):  # type: ignore[misc]
