@@ -59,9 +59,7 @@ def solution(store: Store, clock: StepClock) -> Pilot:
     return found
 
 
-def as_user(
-    app: Flask, store: Store, email: str, language: Language = Language.EN
-) -> FlaskClient:
+def as_user(app: Flask, store: Store, email: str, language: Language = Language.EN) -> FlaskClient:
     """A client logged in as the account (opened if need be, reading ``language``)."""
     client = app.test_client()
     issue_token(store, email, language=language)

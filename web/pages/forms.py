@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms import Field, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from consortium.errors import DomainError
 from consortium.members import MAX_POPULATION, MemberRole, Sector
@@ -28,6 +28,12 @@ def show_refusal(form: FlaskForm, refusal: DomainError) -> None:
         field.errors = [*field.errors, message]
     else:
         form.form_errors.append(message)
+
+
+def read_as_number(form: FlaskForm, field: Field) -> None:
+    """Stops the checks of a number that could not be read: its error says it all."""
+    if field.process_errors:
+        raise StopValidation()
 
 
 def province_field() -> SelectField:
@@ -146,6 +152,7 @@ class AdoptForm(FlaskForm):  # type: ignore[misc]
         _l("Number of inhabitants"),
         validators=[
             InputRequired(_l("Enter the number of inhabitants.")),
+            read_as_number,
             NumberRange(1, MAX_POPULATION, _l("Enter a number of residents.")),
         ],
     )
