@@ -53,6 +53,9 @@ class RequestDecided(RuleViolation):
 class AdoptionRequest(RecordingAggregate):
     """A municipality's request to adopt one consortium's solution; its latest round only."""
 
+    # A request's state of before provinces (a snapshot of it) reads as without one.
+    province: Province | None = None
+
     class Asked(Aggregate.Created, ConsortiumEvent):
         consortium_id: UUID
         party: str
