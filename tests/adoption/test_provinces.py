@@ -4,18 +4,15 @@ recorded before provinces read as without one. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from flask.testing import FlaskClient
 
 from consortium.adoption import AdoptionRequest, request_id_for
 from consortium.aggregate import Consortium
-from consortium.members import Member, MemberRole, Sector
 from consortium.membership import member_of
 from events.bootstrap import Store
-from events.transcodings import MemberAsRow
 from tests.adoption.support import pilot
 from tests.conftest import Api, issue_token
 
@@ -131,21 +128,3 @@ def test_a_request_recorded_before_provinces_reads_without_one(
     request = _without_province(store, asked).mutate(None)
     assert isinstance(request, AdoptionRequest)
     assert request.province is None
-
-
-def test_a_member_row_of_before_provinces_reads_without_one() -> None:
-    row = MemberAsRow()
-    member = row.decode(row.encode(_a_member())[:11])
-    assert member.province is None
-
-
-def _a_member() -> Member:
-    return Member(
-        id=uuid4(),
-        party="Gemeente Zeist",
-        sector=Sector.MUNICIPALITY,
-        role=MemberRole.PARTNER,
-        contact_email=None,
-        population=65_000,
-        joined_at=datetime(2026, 1, 5, tzinfo=UTC),
-    )
