@@ -24,6 +24,7 @@ from consortium.cause import Cause
 from consortium.errors import InvalidValue, RuleViolation
 from consortium.invitations import MAIL_LEASE, MAX_MAIL_ERROR, MailClaimedElsewhere
 from consortium.members import Sector, check_contact_email, check_party, check_population
+from consortium.provinces import Province
 from consortium.recording import ConsortiumEvent, RecordingAggregate
 from consortium.text import MAX_REASON, required_text
 
@@ -52,12 +53,17 @@ class RequestDecided(RuleViolation):
 class AdoptionRequest(RecordingAggregate):
     """A municipality's request to adopt one consortium's solution; its latest round only."""
 
+    # A request's state of before provinces (a snapshot of it) reads as without one.
+    province: Province | None = None
+
     class Asked(Aggregate.Created, ConsortiumEvent):
         consortium_id: UUID
         party: str
         population: int
         contact_email: str
         account: str
+        # Where the municipality lies; requests asked before provinces had none (None).
+        province: Province | None = None
 
     class AskedAgain(ConsortiumEvent):
         """After a decline: the same municipality asks again."""
@@ -65,9 +71,11 @@ class AdoptionRequest(RecordingAggregate):
         population: int
         contact_email: str
         account: str
+        province: Province | None = None
 
         def apply(self, request: AdoptionRequest) -> None:
             request.population = self.population
+            request.province = self.province
             request.contact_email = self.contact_email
             request.account = self.account
             request.asked_at = self.timestamp
@@ -115,9 +123,16 @@ class AdoptionRequest(RecordingAggregate):
             request.decided_at = self.timestamp
 
     def __init__(
-        self, consortium_id: UUID, party: str, population: int, contact_email: str, account: str
+        self,
+        consortium_id: UUID,
+        party: str,
+        population: int,
+        contact_email: str,
+        account: str,
+        province: Province | None = None,
     ) -> None:
         self.consortium_id = consortium_id
+        self.province = province
         self.party = party
         self.population = population
         self.contact_email = contact_email
@@ -140,6 +155,7 @@ class AdoptionRequest(RecordingAggregate):
         party: str,
         population: int,
         contact_email: str,
+        province: Province | None = None,
         cause: Cause,
     ) -> AdoptionRequest:
         party = check_party(party)
@@ -151,12 +167,20 @@ class AdoptionRequest(RecordingAggregate):
             population=_population(population),
             contact_email=_email(contact_email),
             account=cause.actor,
+            province=province,
             actor=cause.actor,
             request_id=cause.request_id,
             timestamp=cause.at,
         )
 
-    def ask_again(self, *, population: int, contact_email: str, cause: Cause) -> None:
+    def ask_again(
+        self,
+        *,
+        population: int,
+        contact_email: str,
+        province: Province | None = None,
+        cause: Cause,
+    ) -> None:
         if self.status is RequestStatus.PENDING:
             raise RequestPending(
                 f"{self.party} asked to adopt this solution already; the programme manager has "
@@ -171,6 +195,7 @@ class AdoptionRequest(RecordingAggregate):
             population=_population(population),
             contact_email=_email(contact_email),
             account=cause.actor,
+            province=province,
         )
 
     def approve(self, *, member_id: UUID, joined_on: date, cause: Cause) -> None:

@@ -96,6 +96,9 @@ class Budget:
         year: int
         shares: tuple[Share, ...]
         reason: str
+        # The version of the consortium's cost-sharing key that made the shares; pledges
+        # shared before keys had versions, or by a key given by hand, have none (None).
+        key_version: int | None = None
 
         def changes(self) -> list[figures.Change]:
             return [figures.pledged(s.member_id, self.year, s.amount) for s in self.shares]
@@ -372,9 +375,11 @@ class Budget:
         weights: Mapping[UUID, Decimal] | None = None,
         cause: Cause,
         reason: str | None = None,
+        key_version: int | None = None,
     ) -> list[Share]:
         """Divide an amount by a key and record each share as its member's pledge for a year;
-        ``reason`` says which key made them (by default the key's kind and the amount)."""
+        ``reason`` says which key made them (by default the key's kind and the amount),
+        ``key_version`` which version of the consortium's key, when one did."""
         check_finished(self._phase)
         self._check_year(year, cause, field="commit_year")
         shares = self.share_costs(amount=amount, key=key, member_ids=member_ids, weights=weights)
@@ -386,6 +391,7 @@ class Budget:
             year=year,
             shares=tuple(shares),
             reason=reason or f"Verdeelsleutel ({key.value}) over {amount} euro",
+            key_version=key_version,
         )
         return shares
 

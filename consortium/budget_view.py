@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 from uuid import UUID
@@ -31,6 +31,7 @@ __all__ = [
     "YearFigures",
     "YearNeed",
     "budget_of",
+    "with_key_versions",
 ]
 
 _ZERO: Final = Money.zero()
@@ -40,6 +41,7 @@ _ZERO: Final = Money.zero()
 class YearFigures:
     year: int
     figures: Figures
+    key_version: int | None = None  # a member's year: the key version that made its pledge
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,23 @@ def budget_view(
         financing=None if status is None else status(years),
         needs_from="plan" if planned else "tranches",
     )
+
+
+def with_key_versions(view: BudgetView, versions: Mapping[tuple[UUID, int], int]) -> BudgetView:
+    """The view with each member's years naming the version of the cost-sharing key that made
+    the pledge in force (``versions``: per member and year)."""
+    if not versions:
+        return view
+    members = tuple(
+        replace(
+            line,
+            years=tuple(
+                replace(y, key_version=versions.get((line.member.id, y.year))) for y in line.years
+            ),
+        )
+        for line in view.members
+    )
+    return replace(view, members=members)
 
 
 def budget_of(

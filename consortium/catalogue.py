@@ -26,6 +26,7 @@ from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import Milestone
 from consortium.money import Money
 from consortium.phases import Phase
+from consortium.provinces import Province
 from consortium.publication import Part
 
 PER_INHABITANT: Final = Decimal("0.0001")
@@ -54,6 +55,7 @@ class Party:
     role: MemberRole
     population: int | None
     joined_on: date
+    province: Province | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +232,13 @@ def band_of(population: int) -> str:
 
 
 def matches(
-    entry: Entry, *, text: str | None, sector: Sector | None, phase: Phase | None, band: str | None
+    entry: Entry,
+    *,
+    text: str | None,
+    sector: Sector | None,
+    phase: Phase | None,
+    band: str | None,
+    province: Province | None = None,
 ) -> bool:
     """Whether an entry answers the catalogue's search; it searches what is published only."""
     if phase is not None and entry.phase is not phase:
@@ -241,6 +249,8 @@ def matches(
             return False
     members = entry.members or ()
     if sector is not None and not any(p.sector is sector for p in members):
+        return False
+    if province is not None and not any(p.province is province for p in members):
         return False
     return band is None or any(
         p.population is not None and band_of(p.population) == band for p in members
@@ -283,4 +293,5 @@ def _party(member: Member) -> Party:
         role=member.role,
         population=member.population,
         joined_on=_joined(member),
+        province=member.province,
     )

@@ -56,6 +56,7 @@ class Commitment:
     recorded_by: str
     kind: ContributionKind = ContributionKind.CASH
     pledged_on: date | None = None
+    key_version: int | None = None  # the version of the cost-sharing key that made it
 
     @property
     def id(self) -> UUID:

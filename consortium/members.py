@@ -10,6 +10,7 @@ from typing import Final
 from uuid import UUID
 
 from consortium.errors import InvalidValue
+from consortium.provinces import Province
 from consortium.text import check_printable, control_character
 
 MAX_PARTY_LENGTH: Final = 200
@@ -48,6 +49,7 @@ class Member:
     leave_reason: str | None = None
     joined_on: date | None = None  # the day it joined (may lie before joined_at's day)
     left_on: date | None = None
+    province: Province | None = None  # municipalities; admissions before it had none
 
     @property
     def is_active(self) -> bool:

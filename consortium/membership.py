@@ -21,6 +21,7 @@ from consortium.members import (
     check_population,
 )
 from consortium.phases import Phase, check_finished
+from consortium.provinces import Province, check_province
 from consortium.recording import ConsortiumEvent
 from consortium.text import MAX_REASON, optional_text
 
@@ -46,6 +47,8 @@ class Membership:
         # The day it joined; admissions recorded before they had one joined on the day they
         # were recorded (None).
         joined_on: date | None = None
+        # Where a municipality lies; admissions recorded before provinces had none (None).
+        province: Province | None = None
 
         def apply(self, consortium: Membership) -> None:
             consortium._members = (*consortium._members, member_of(self))
@@ -67,6 +70,7 @@ class Membership:
         contact_email: str | None = None,
         population: int | None = None,
         joined_on: date | None = None,
+        province: Province | None = None,
         cause: Cause,
     ) -> Member:
         """Admit a party; ``joined_on``: the day it joined, today by default (an earlier day
@@ -90,6 +94,7 @@ class Membership:
             contact_email=check_contact_email(contact_email),
             population=check_population(sector, population),
             joined_on=day,
+            province=check_province(sector is Sector.MUNICIPALITY, province),
         )
         return member_of(event)
 
@@ -157,4 +162,5 @@ def member_of(event: Membership.MemberAdmitted) -> Member:
         population=event.population,
         joined_at=event.timestamp,
         joined_on=event.joined_on or about_day(event.timestamp),
+        province=event.province,
     )

@@ -26,6 +26,7 @@ from consortium.errors import AlreadyMember, ConsortiumNotFound, NotAllowed, Not
 from consortium.key_versions import CostSharingRule
 from consortium.members import Member, MemberRole, Sector, check_party
 from consortium.phases import check_finished
+from consortium.provinces import Province
 from events.application import MAX_ATTEMPTS, StoreBusy
 from events.caller import Caller
 from events.catalogue import CatalogueUseCases
@@ -58,6 +59,7 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
         population: int,
         contact_email: str,
         caller: Caller,
+        province: Province | None = None,
     ) -> AdoptionRequest:
         """A municipality asks to adopt a listed solution: an account with no role in it, for a
         municipality that is no member of it, with no request of its own still pending."""
@@ -75,10 +77,16 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
                     party=party,
                     population=population,
                     contact_email=contact_email,
+                    province=province,
                     cause=cause,
                 )
             else:
-                request.ask_again(population=population, contact_email=contact_email, cause=cause)
+                request.ask_again(
+                    population=population,
+                    contact_email=contact_email,
+                    province=province,
+                    cause=cause,
+                )
             try:
                 self.save(request)
             except IntegrityError:
@@ -96,6 +104,25 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
         if request.account != caller.actor:
             self._consortium(consortium_id).check_can_manage(caller.principal)
         return request
+
+    def own_adoption_request(self, consortium_id: UUID, caller: Caller) -> AdoptionRequest | None:
+        """The request to adopt this solution the caller's account asked last, if any (reads
+        every request: fine for the hundreds a catalogue gets; a read model replaces it at
+        scale)."""
+        account = caller.actor.strip().casefold()
+        mine = [
+            r
+            for r in self._all_requests()
+            if r.consortium_id == consortium_id and r.account.casefold() == account
+        ]
+        return max(mine, key=lambda r: r.asked_at, default=None)
+
+    def holds_role_in(self, consortium_id: UUID, caller: Caller) -> bool:
+        """Whether the caller's account holds a role in the consortium (then it does not ask
+        to adopt it); for a listed consortium, which anyone may know of."""
+        if self._entry(consortium_id) is None:
+            raise ConsortiumNotFound(consortium_id)
+        return bool(self._consortium(consortium_id).roles_of(caller.actor))
 
     def adoption_requests(self, consortium_id: UUID, caller: Caller) -> list[AdoptionRequest]:
         """Every request to adopt the consortium's solution, in the order first asked
@@ -138,6 +165,7 @@ class AdoptionUseCases(CatalogueUseCases, KeyVersionUseCases):
                 role=MemberRole.ADOPTER,
                 contact_email=request.contact_email,
                 population=request.population,
+                province=request.province,
                 cause=cause,
             )
             consortium.grant_role(

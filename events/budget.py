@@ -13,7 +13,13 @@ from consortium import figures
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.budget import contribution_of
-from consortium.budget_view import BudgetView, budget_of, budget_view, tranche_lines
+from consortium.budget_view import (
+    BudgetView,
+    budget_of,
+    budget_view,
+    tranche_lines,
+    with_key_versions,
+)
 from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import (
@@ -316,11 +322,9 @@ class BudgetUseCases(ConsortiumBase):
             )
 
         revisions, booked, spending = self.records(facts)
+        in_force = _latest(revisions, on)
         changes = [
-            *(
-                figures.pledged(c.member_id, c.year, c.amount, c.kind)
-                for c in _latest(revisions, on)
-            ),
+            *(figures.pledged(c.member_id, c.year, c.amount, c.kind) for c in in_force),
             *(
                 figures.received(c.member_id, c.year, c.kind, c.amount)
                 for c in (b.contribution for b in booked if b.reversal is None)
@@ -344,7 +348,7 @@ class BudgetUseCases(ConsortiumBase):
             for m in everyone
             if m.joined_on is None or m.joined_on <= on
         ]
-        return budget_view(
+        view = budget_view(
             Ledger().changed(changes),
             shown,
             needs_per_year=consortium.tranches_due_per_year(),
@@ -355,14 +359,23 @@ class BudgetUseCases(ConsortiumBase):
                 years, today=on, watch=consortium.financing_watch, phase=consortium.phase
             ),
         )
+        shared = {
+            (c.member_id, c.year): c.key_version
+            for c in in_force
+            if c.kind is ContributionKind.CASH and c.key_version is not None
+        }
+        return with_key_versions(view, shared)
 
     def budget_of(self, consortium: Consortium, today: date | None = None) -> BudgetView:
         """The budget of the consortium as it stands at its version (members who had left by
         then included, as the records show them), its financing judged on ``today``."""
-        members = self.records(
-            lambda tx: records.memberships(tx, consortium.id, consortium.version)
+        members, versions = self.records(
+            lambda tx: (
+                records.memberships(tx, consortium.id, consortium.version),
+                records.key_versions(tx, consortium.id, consortium.version),
+            )
         )
-        return budget_of(consortium, members, today or self.today())
+        return with_key_versions(budget_of(consortium, members, today or self.today()), versions)
 
     def budgets_of_party(
         self, party: str, caller: Caller, as_of: datetime | None = None

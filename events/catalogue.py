@@ -20,6 +20,7 @@ from consortium.catalogue import Entry, entry_of, is_listed, matches
 from consortium.errors import ConsortiumNotFound
 from consortium.members import Sector
 from consortium.phases import Phase
+from consortium.provinces import Province
 from consortium.publication import Part, Publication, publication_id
 from events.application import MAX_ATTEMPTS, StoreBusy
 from events.caller import Caller
@@ -36,6 +37,7 @@ class CatalogueFilter:
     sector: Sector | None = None
     phase: Phase | None = None
     band: str | None = None
+    province: Province | None = None
 
 
 class CatalogueUseCases(ConsortiumBase):
@@ -72,7 +74,12 @@ class CatalogueUseCases(ConsortiumBase):
         last = cursor or 0
         for position, entry in self._listed(after=cursor):
             if not matches(
-                entry, text=where.text, sector=where.sector, phase=where.phase, band=where.band
+                entry,
+                text=where.text,
+                sector=where.sector,
+                phase=where.phase,
+                band=where.band,
+                province=where.province,
             ):
                 continue
             if len(items) == limit:

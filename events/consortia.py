@@ -12,6 +12,7 @@ from consortium.aggregate import Consortium
 from consortium.errors import NotAllowed
 from consortium.members import Member, MemberRole, Sector
 from consortium.phases import Phase
+from consortium.provinces import Province
 from events.caller import Caller
 from events.consortium_base import Page, may_manage
 from events.deliveries import DeliveryUseCases
@@ -19,6 +20,7 @@ from events.exports.use_cases import ExportUseCases
 from events.financing import FinancingUseCases
 from events.invitation_records import InvitationUseCases
 from events.milestones import MilestoneUseCases
+from events.outlook import OutlookUseCases
 from events.records import RecordUseCases
 from events.welcome_mail import WelcomeMailUseCases
 
@@ -33,6 +35,7 @@ class ConsortiumApplication(
     DeliveryUseCases,
     InvitationUseCases,
     WelcomeMailUseCases,
+    OutlookUseCases,
 ):
     """Founding, members, phases and roles; the budget and milestone use cases are mixed in."""
 
@@ -79,6 +82,7 @@ class ConsortiumApplication(
         population: int | None,
         caller: Caller,
         joined_on: date | None = None,
+        province: Province | None = None,
     ) -> Member:
         return self.act_on(
             consortium_id,
@@ -91,6 +95,7 @@ class ConsortiumApplication(
                 contact_email=contact_email,
                 population=population,
                 joined_on=joined_on,
+                province=province,
                 cause=cause,
             ),
         )

@@ -136,6 +136,7 @@ class KeyVersionUseCases(ConsortiumBase):
                 cause=cause,
                 reason=f"Verdeelsleutel versie {version.number} ({version.key.value}) over "
                 f"{amount} euro",
+                key_version=version.number,
             )
             return version, shares
 

@@ -43,6 +43,7 @@ from consortium.milestones import (
 )
 from consortium.money import Money
 from consortium.phases import Phase
+from consortium.provinces import Province
 from consortium.reminders import Reminder, ReminderPolicy, Webhook
 
 
@@ -176,10 +177,12 @@ class MemberAsRow(Transcoding):
             m.leave_reason,
             _day(m.joined_on),
             _day(m.left_on),
+            None if m.province is None else m.province.value,
         ]
 
     def decode(self, d: list[Any]) -> Member:
-        # Rows written before members carried their days have nine cells.
+        # Rows written before members carried their days have nine cells, before they carried
+        # a province eleven.
         return Member(
             id=_read_id(d[0]),
             party=d[1],
@@ -192,6 +195,7 @@ class MemberAsRow(Transcoding):
             leave_reason=d[8],
             joined_on=_read_day(d[9] if len(d) > 9 else None),
             left_on=_read_day(d[10] if len(d) > 10 else None),
+            province=_read_enum(Province, d[11]) if len(d) > 11 and d[11] else None,
         )
 
 
@@ -340,6 +344,7 @@ _ENUMS: tuple[tuple[type[Enum], str], ...] = (
     (AnswerValue, "answer"),
     (Decision, "decision"),
     (NeedCategory, "need_category"),
+    (Province, "province"),
 )
 # Read only: how snapshots stored these before they were written as rows (see above).
 _TAGGED_BEFORE: tuple[tuple[type[Any], str], ...] = (

@@ -150,9 +150,10 @@ class ConsortiumProjection(Projection[ReadModel]):
     def _(self, event: C.MemberAdmitted, tx: Tx) -> None:
         tx.execute(
             """INSERT INTO {t}rm_members (member_id, consortium_id, party, party_key, sector, role,
-                   contact_email, population, joined_at, joined_on, admitted_version, active)
+                   contact_email, population, joined_at, joined_on, admitted_version, active,
+                   province)
                VALUES (:m, :c, :party, :key, :sector, :role, :email, :population, :at, :on,
-                   :version, 1)""",
+                   :version, 1, :province)""",
             {
                 "m": str(event.member_id),
                 "c": str(event.originator_id),
@@ -165,6 +166,7 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "at": _instant(event),
                 "on": (event.joined_on or about_day(event.timestamp)).isoformat(),
                 "version": event.originator_version,
+                "province": None if event.province is None else event.province.value,
             },
         )
         _count_members(tx, event.originator_id)
@@ -241,7 +243,15 @@ class ConsortiumProjection(Projection[ReadModel]):
     def _(self, event: C.CostSharesPledged, tx: Tx) -> None:
         for share in event.shares:
             revision = 1 + _revisions(tx, event.originator_id, share.member_id, event.year)
-            _revision(tx, event, share.member_id, share.amount, revision, event.reason)
+            _revision(
+                tx,
+                event,
+                share.member_id,
+                share.amount,
+                revision,
+                event.reason,
+                key_version=event.key_version,
+            )
         _fold(
             tx,
             event.originator_id,
@@ -635,12 +645,15 @@ def _revision(
     reason: str | None,
     kind: ContributionKind = ContributionKind.CASH,
     pledged_on: date | None = None,
+    *,
+    key_version: int | None = None,
 ) -> None:
     tx.execute(
         """INSERT INTO {t}rm_pledges (commitment_id, consortium_id, member_id, year, kind,
-               revision, cents, reason, pledged_on, recorded_at, recorded_by, version)
+               revision, cents, reason, pledged_on, recorded_at, recorded_by, version,
+               key_version)
            VALUES (:id, :c, :m, :year, :kind, :revision, :cents, :reason, :on, :at, :by,
-               :version)""",
+               :version, :key_version)""",
         {
             "id": str(commitment_id(member_id, event.year, revision, kind)),
             "c": str(event.originator_id),
@@ -654,6 +667,7 @@ def _revision(
             "at": _instant(event),
             "by": event.actor,
             "version": event.originator_version,
+            "key_version": key_version,
         },
     )
 

@@ -22,6 +22,7 @@ from consortium.ledger import Commitment, Contribution, Expenditure, Reversal
 from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import Answer, AnswerValue, Decision, Evaluation, Replan
 from consortium.money import Money
+from consortium.provinces import Province
 from consortium.reminders import FINANCING_WARNING, Reminder
 from events.readmodel.recorders import Tx
 
@@ -62,6 +63,7 @@ def _member(row: dict[str, Any], version: int) -> Member:
         leave_reason=row["leave_reason"] if left else None,
         joined_on=date.fromisoformat(row["joined_on"]),
         left_on=date.fromisoformat(row["left_on"]) if left and row["left_on"] else None,
+        province=Province(row["province"]) if row["province"] else None,
     )
 
 
@@ -135,6 +137,7 @@ def _commitment(row: dict[str, Any]) -> Commitment:
         recorded_by=row["recorded_by"],
         kind=ContributionKind(row["kind"]),
         pledged_on=date.fromisoformat(row["pledged_on"]),
+        key_version=row["key_version"],
     )
 
 
@@ -146,6 +149,23 @@ def revisions(tx: Tx, consortium_id: UUID) -> list[Commitment]:
         {"c": str(consortium_id)},
     )
     return [_commitment(r) for r in rows]
+
+
+def key_versions(
+    tx: Tx, consortium_id: UUID, version: int | None = None
+) -> dict[tuple[UUID, int], int]:
+    """Per member and year, the version of the cost-sharing key that made the cash pledge in
+    force at that consortium version (pledges made otherwise are left out)."""
+    rows = tx.rows(
+        """SELECT p.member_id, p.year, p.key_version FROM {t}rm_pledges p
+           WHERE p.consortium_id = :c AND p.kind = 'cash' AND p.version <= :v
+             AND p.revision = (SELECT MAX(q.revision) FROM {t}rm_pledges q
+                 WHERE q.consortium_id = p.consortium_id AND q.member_id = p.member_id
+                   AND q.year = p.year AND q.kind = p.kind AND q.version <= :v)
+             AND p.key_version IS NOT NULL""",
+        {"c": str(consortium_id), "v": _up_to(version)},
+    )
+    return {(UUID(r["member_id"]), r["year"]): r["key_version"] for r in rows}
 
 
 def pledge_in_force(

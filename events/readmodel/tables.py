@@ -26,8 +26,9 @@ from typing import Final
 
 # 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key;
 # 6: invitations; 7: the days memberships and evaluations are about; 8: financing judged at risk
-# (financing_at_risk kept, and the version of the fact)
-SCHEMA_VERSION: Final = 8
+# (financing_at_risk kept, and the version of the fact); 9: a member's province, and the
+# version of the cost-sharing key that made a pledge
+SCHEMA_VERSION: Final = 9
 
 TABLES: Final = (
     "rm_consortia",
@@ -86,7 +87,8 @@ CREATE: Final = (
         left_at TEXT,
         left_on TEXT,
         leave_reason TEXT,
-        left_version BIGINT
+        left_version BIGINT,
+        province TEXT
     )""",
     """CREATE INDEX IF NOT EXISTS {g}rm_members_consortium
        ON {t}rm_members (consortium_id, admitted_version)""",
@@ -129,7 +131,8 @@ CREATE: Final = (
         pledged_on TEXT NOT NULL,
         recorded_at TEXT NOT NULL,
         recorded_by TEXT NOT NULL,
-        version BIGINT NOT NULL
+        version BIGINT NOT NULL,
+        key_version INTEGER
     )""",
     """CREATE INDEX IF NOT EXISTS {g}rm_pledges_consortium
        ON {t}rm_pledges (consortium_id, year, member_id, kind, revision)""",

@@ -9,12 +9,15 @@ from decimal import Decimal
 from typing import Final
 from uuid import UUID
 
+from flask.testing import FlaskClient
+
 from consortium.ledger import ContributionKind
 from consortium.members import MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision
 from consortium.money import Money
 from consortium.phases import Phase
 from consortium.publication import Part
+from events.bootstrap import Store
 from events.caller import Caller
 from events.consortia import ConsortiumApplication
 
@@ -113,3 +116,12 @@ def pilot(
     )
     consortia.publish(cid, publish, PM)
     return Pilot(cid, tuple(members), gate.id)
+
+
+def logged_in(client: FlaskClient, store: Store, email: str) -> None:
+    """The client's page session is one of the account's (as the login page starts it)."""
+    account = store.accounts.find_account(email)
+    assert account is not None, email
+    started = store.accounts.start_session(account, caller=Caller.system("test", "login"))
+    with client.session_transaction() as session:
+        session["session_id"] = str(started.id)

@@ -197,6 +197,34 @@ CASES += [
          form=lambda w: {"offsets": "14, 3, 0", "escalate_to_funders": "y"}),
 ]  # fmt: skip
 
+# Adoption: asking from the catalogue's page (an account with no role in the consortium; the
+# others hold one there: 403), and the programme manager's decision on the pending request.
+ASKING: Expect = {
+    "admin": 302,
+    "pm": 403,
+    "rep": 403,
+    "funder": 403,
+    "other_pm": 302,
+    "outsider": 302,
+}
+CASES += [
+    Case("POST", "/catalogus/<uuid:consortium_id>/adopt",
+         lambda w: f"/catalogus/{w.consortium}/adopt", ASKING,
+         form=lambda w: {"party": "Gemeente Houten", "population": "50.000",
+                         "contact_email": "officer@houten.example", "province": "utrecht"}),
+    Case("GET", "/consortia/<uuid:consortium_id>/adoption-requests",
+         lambda w: f"{c(w)}/adoption-requests", manage(200)),
+    Case("GET", "/consortia/<uuid:consortium_id>/adoption-requests/<uuid:request_id>/approve",
+         lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}/approve", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/adoption-requests/<uuid:request_id>/approve",
+         lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}/approve", manage(302)),
+    Case("GET", "/consortia/<uuid:consortium_id>/adoption-requests/<uuid:request_id>/decline",
+         lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}/decline", manage(200)),
+    Case("POST", "/consortia/<uuid:consortium_id>/adoption-requests/<uuid:request_id>/decline",
+         lambda w: f"{c(w)}/adoption-requests/{w.adoption_request}/decline", manage(302),
+         form=lambda w: {"reason": "Past niet bij de opgave"}),
+]  # fmt: skip
+
 # The same route under another rule: a representative cannot even choose another member (the
 # form offers only their own: 422).
 RULE_CASES = [

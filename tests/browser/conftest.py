@@ -23,6 +23,7 @@ import pytest
 from consortium.cause import about_day
 from events.bootstrap import migrate, open_store
 from events.settings import StoreSettings
+from tests.browser.solution import build_solution
 from tests.pages.world import PASSWORD, World, build_world
 from tests.service import Service, environment, running
 
@@ -53,7 +54,8 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, World]]:
-    """The service on a SQLite file that holds the world, recorded today."""
+    """The service on a SQLite file that holds the world, and a proven solution in the
+    catalogue (tests/browser/solution.py), recorded today."""
     workdir = tmp_path_factory.mktemp("browser")
     url = f"sqlite://{workdir / 'store.sqlite3'}"
     settings = StoreSettings.from_url(url)
@@ -61,6 +63,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Wo
     store = open_store(settings)
     try:
         world = build_world(store, today=store.consortia.today())
+        build_solution(store, store.consortia.today())
     finally:
         store.close()
     env = environment(CONSORTIUM_DATABASE_URL=url, CONSORTIUM_BASE_URL="http://127.0.0.1")

@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     screenshot,
     tab_to,
 )
+from tests.browser.solution import SOLUTION
 from tests.pages.world import FUNDER, MANAGER, OFFICER, PASSWORD, World
 from tests.service import Service
 
@@ -121,6 +122,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         page.click("button[name=language]")
     found: dict[str, list[dict[str, Any]]] = {"login": axe_violations(page)}
     screenshot(page, f"login-{language}")
+    anonymous = page
     page = page_as(MANAGER, language)
     consortium = f"/consortia/{world.consortium_id}"
     pages = {
@@ -170,4 +172,15 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
     page.goto("/me")
     page.click("main form[action='/me/calendar'] button")
     found["me-calendar"] = axe_violations(page)
+    # One solution of the catalogue (the manager holds a role there: no form), and as an
+    # anonymous visitor reads it (tests/browser/test_adoption_flow.py checks it with the form).
+    page.goto("/catalogus")
+    page.click(f"main a:text-is('{SOLUTION}')")
+    page.wait_for_load_state()
+    found["catalogue-entry"] = axe_violations(page)
+    solution = page.url
+    anonymous.goto(solution)
+    assert anonymous.locator("html").get_attribute("lang") == language
+    found["catalogue-entry-anonymous"] = axe_violations(anonymous)
+    screenshot(anonymous, f"catalogue-entry-anonymous-{language}")
     assert {name: v for name, v in found.items() if v} == {}

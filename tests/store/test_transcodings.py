@@ -31,6 +31,7 @@ from consortium.members import Member, MemberRole, Sector
 from consortium.milestones import AnswerValue, Decision, Milestone, Question
 from consortium.money import Money
 from consortium.phases import Phase
+from consortium.provinces import Province
 from events.transcodings import DataclassAsDict, register_domain_transcodings
 
 ENUMS: tuple[type[Enum], ...] = (
@@ -232,8 +233,22 @@ def test_a_member_is_stored_as_one_row_without_tags(transcoder: JSONTranscoder) 
             "Project afgerond",
             "2024-05-01",
             "2026-08-31",
+            None,  # no province (a university)
         ],
     }
+
+
+def test_a_member_row_of_eleven_cells_from_before_provinces_is_read(
+    transcoder: JSONTranscoder,
+) -> None:
+    municipality = dataclasses.replace(LEFT, sector=Sector.MUNICIPALITY, province=Province.UTRECHT)
+    stored = stored_form(transcoder, municipality)
+    assert stored["_data_"][11] == "utrecht"
+    stored["_data_"] = stored["_data_"][:11]
+
+    read = transcoder.decode(json.dumps(stored).encode())
+
+    assert read == dataclasses.replace(municipality, province=None)
 
 
 def test_a_member_row_of_nine_cells_from_before_members_had_their_days_is_read(

@@ -43,7 +43,11 @@ class Catalogue(MethodView):
         """Solutions of consortia that passed at least one gate and publish something, in the
         order first published; search and filters look only at what is published."""
         where = CatalogueFilter(
-            text=args["q"], sector=args["sector"], phase=args["phase"], band=args["population_band"]
+            text=args["q"],
+            sector=args["sector"],
+            phase=args["phase"],
+            band=args["population_band"],
+            province=args["province"],
         )
         page = store().consortia.catalogue(where, cursor=args["cursor"], limit=args["limit"])
         next_url = None

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Flask
 
 from web.pages import (
+    adopting,
+    adoption_requests,
     catalogue,
     consortium_page,
     contribution,
@@ -29,6 +31,8 @@ from web.pages.session import SESSION_CONFIG, init_sessions
 
 __all__ = [
     "PAGE_CONFIG",
+    "adopting",
+    "adoption_requests",
     "catalogue",
     "consortium_page",
     "contribution",

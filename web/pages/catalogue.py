@@ -1,12 +1,11 @@
 """The public catalogue of proven solutions (catalogus), readable without logging in: the list
-with the API's search and filters, and one solution with what it published and its adopters
-over time (a chart and its table)."""
+with the API's search and filters (one solution's page, with the form to adopt it, is in
+web/pages/adopting.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Final
-from uuid import UUID
 
 from babel.numbers import format_decimal
 from flask import render_template, request, url_for
@@ -16,10 +15,10 @@ from flask_babel import gettext as _
 from consortium.catalogue import BANDS
 from consortium.members import Sector
 from consortium.phases import Phase
+from consortium.provinces import NAMES, Province
 from events.catalogue import CatalogueFilter
 from web.auth import store
 from web.i18n import language
-from web.pages.adoption_chart import adopters_chart
 from web.pages.blueprint import bp
 
 PAGE_SIZE: Final = 20
@@ -36,11 +35,14 @@ def per_inhabitant(value: Decimal | None) -> str:
 @bp.route("/catalogus")
 def catalogue() -> ResponseReturnValue:
     errors: dict[str, str] = {}
-    shown = {k: request.args.get(k, "").strip() for k in ("q", "phase", "sector", "band")}
+    shown = {
+        k: request.args.get(k, "").strip() for k in ("q", "phase", "sector", "band", "province")
+    }
     allowed = {
         "phase": {p.value for p in Phase},
         "sector": {s.value for s in Sector},
         "band": {name for name, _low, _high in BANDS},
+        "province": {p.value for p in Province},
     }
     for name, values in allowed.items():
         if shown[name] and shown[name] not in values:
@@ -55,6 +57,7 @@ def catalogue() -> ResponseReturnValue:
             sector=Sector(shown["sector"]) if shown["sector"] else None,
             phase=Phase(shown["phase"]) if shown["phase"] else None,
             band=shown["band"] or None,
+            province=Province(shown["province"]) if shown["province"] else None,
         )
         cursor = request.args.get("cursor", "")
         page = store().consortia.catalogue(
@@ -72,17 +75,7 @@ def catalogue() -> ResponseReturnValue:
         phases=list(Phase),
         sectors=list(Sector),
         bands=BANDS,
+        provinces=[(p.value, NAMES[p]) for p in Province],
         next_url=next_url,
-        per_inhabitant=per_inhabitant,
-    )
-
-
-@bp.route("/catalogus/<uuid:consortium_id>")
-def catalogue_entry(consortium_id: UUID) -> ResponseReturnValue:
-    entry = store().consortia.catalogue_entry(consortium_id)
-    return render_template(
-        "pages/catalogue_entry.html",
-        entry=entry,
-        chart=adopters_chart(entry.years) if entry.years else None,
         per_inhabitant=per_inhabitant,
     )

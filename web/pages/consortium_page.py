@@ -11,6 +11,7 @@ from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from consortium.access import Role
+from consortium.adoption import RequestStatus
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
 from web.pages.books import axis_label, chart_of, year_rows
@@ -38,6 +39,10 @@ def consortium_page(consortium_id: UUID) -> ResponseReturnValue:
     open_gates = [
         m for m in consortium.milestones if m.is_open and m.closes_phase is consortium.phase
     ]
+    pending = None
+    if may_manage:
+        asked = consortia.adoption_requests(consortium_id, caller)
+        pending = sum(r.status is RequestStatus.PENDING for r in asked)
     return render_template(
         "pages/consortium.html",
         consortium=consortium,
@@ -51,6 +56,8 @@ def consortium_page(consortium_id: UUID) -> ResponseReturnValue:
         may_manage=may_manage,
         open_gates=open_gates,
         names={m.id: m.party for m in members},
+        outlooks=consortia.outlooks(consortium_id, caller) if represented else [],
+        pending_requests=pending,
     )
 
 

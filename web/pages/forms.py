@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms import Field, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from consortium.errors import DomainError
-from consortium.members import MemberRole, Sector
+from consortium.members import MAX_POPULATION, MemberRole, Sector
 from consortium.phases import Phase
+from consortium.provinces import NAMES, Province
 from web.i18n import translate
 from web.pages.fields import AmountField, DayField, HoursField, WholeNumberField
 from web.pages.once import once_field
@@ -27,6 +28,24 @@ def show_refusal(form: FlaskForm, refusal: DomainError) -> None:
         field.errors = [*field.errors, message]
     else:
         form.form_errors.append(message)
+
+
+def read_as_number(form: FlaskForm, field: Field) -> None:
+    """Stops the checks of a number that could not be read: its error says it all."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def province_field() -> SelectField:
+    """The province of a municipality, optional (the empty choice first)."""
+    return SelectField(
+        _l("Province (municipalities)"),
+        choices=[
+            SelectChoice("", _l("None given")),
+            *(SelectChoice(p.value, NAMES[p]) for p in Province),
+        ],
+        validators=[Optional()],
+    )
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
@@ -118,7 +137,37 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         _l("Population (municipalities)"),
         validators=[Optional(), NumberRange(1, 100_000_000, _l("Enter a number of residents."))],
     )
+    province = province_field()
     joined_on = DayField(_l("Joined on"), validators=[Optional()])
+
+
+class AdoptForm(FlaskForm):  # type: ignore[misc]
+    """A municipality asks to adopt a solution of the catalogue."""
+
+    party = StringField(
+        _l("Municipality"),
+        validators=[InputRequired(_l("Enter the name of your municipality.")), Length(max=200)],
+    )
+    population = WholeNumberField(
+        _l("Number of inhabitants"),
+        validators=[
+            InputRequired(_l("Enter the number of inhabitants.")),
+            read_as_number,
+            NumberRange(1, MAX_POPULATION, _l("Enter a number of residents.")),
+        ],
+    )
+    contact_email = StringField(
+        _l("Contact e-mail address"),
+        validators=[InputRequired(_l("Enter a contact e-mail address.")), Length(max=320)],
+    )
+    province = province_field()
+
+
+class DeclineForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(
+        _l("Reason"),
+        validators=[InputRequired(_l("Say why the request is declined.")), Length(max=2000)],
+    )
 
 
 class MilestoneForm(FlaskForm):  # type: ignore[misc]

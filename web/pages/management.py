@@ -13,6 +13,7 @@ from consortium.errors import InvalidValue, RuleViolation
 from consortium.members import MemberRole, Sector
 from consortium.money import Money
 from consortium.phases import Phase
+from consortium.provinces import Province
 from events.consortia import may_manage
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
@@ -36,6 +37,7 @@ def admit_member(consortium_id: UUID) -> ResponseReturnValue:
                 contact_email=form.contact_email.data or None,
                 population=form.population.data,
                 joined_on=form.joined_on.data,
+                province=Province(form.province.data) if form.province.data else None,
                 caller=caller,
             )
         except (InvalidValue, RuleViolation) as refusal:

@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from consortium.access import Role
 from events.calendar_feeds import feed_secret
 from web.auth import current_account, current_caller, store
 from web.pages.blueprint import bp
@@ -19,11 +20,13 @@ def me() -> ResponseReturnValue:
     feed = None
     if secret is not None:
         feed = current_app.config["BASE_URL"] + url_for("calendar_feed.account_feed", secret=secret)
-    return render_template(
-        "pages/me.html",
-        roles=store().read.held_roles(account.email),
-        feed=feed,
+    roles = store().read.held_roles(account.email)
+    caller = current_caller()
+    represented = dict.fromkeys(
+        r.consortium_id for r in roles if r.role is Role.MEMBER_REPRESENTATIVE
     )
+    outlooks = [o for c in represented for o in store().consortia.outlooks(c, caller)]
+    return render_template("pages/me.html", roles=roles, feed=feed, outlooks=outlooks)
 
 
 @bp.route("/me/calendar", methods=["POST"])

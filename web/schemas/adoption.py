@@ -11,11 +11,12 @@ from consortium.catalogue import BANDS
 from consortium.cost_sharing import KeyKind
 from consortium.members import MAX_PARTY_LENGTH, MAX_POPULATION, MemberRole, Sector
 from consortium.phases import Phase
+from consortium.provinces import Province
 from consortium.publication import Part
 from web.schemas.budget import MAX_WEIGHT, ShareOut, _weight
 from web.schemas.common import PageOut
 from web.schemas.fields import Instant, LongText, MoneyField, StrictSchema
-from web.schemas.members import MemberOut
+from web.schemas.members import PROVINCE, MemberOut
 from web.schemas.money import year_field
 
 POPULATION_DESCRIPTION = "Inwonertal: the number of inhabitants of the municipality."
@@ -54,6 +55,12 @@ class CatalogueArgs(StrictSchema):
             "(below 20,000 inhabitants), medium (up to 100,000), large."
         },
     )
+    province = ma.fields.Enum(
+        Province,
+        by_value=True,
+        load_default=None,
+        metadata={"description": "Solutions with a published municipality in this province."},
+    )
     cursor = ma.fields.Integer(
         load_default=None,
         validate=ma.validate.Range(min=0, max=2**62),
@@ -74,6 +81,7 @@ class PartyOut(ma.Schema):
     sector = ma.fields.Enum(Sector, by_value=True)
     role = ma.fields.Enum(MemberRole, by_value=True)
     population = ma.fields.Integer(allow_none=True)
+    province = ma.fields.Enum(Province, by_value=True, allow_none=True)
     joined_on = ma.fields.Date()
 
 
@@ -181,6 +189,13 @@ class AdoptionRequestIn(StrictSchema):
         metadata={"description": POPULATION_DESCRIPTION},
     )
     contact_email = ma.fields.Email(required=True)
+    province = ma.fields.Enum(
+        Province,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": PROVINCE},
+    )
 
 
 class ApprovalIn(StrictSchema):
@@ -196,6 +211,7 @@ class AdoptionRequestOut(ma.Schema):
     consortium_id = ma.fields.UUID()
     party = ma.fields.String()
     population = ma.fields.Integer()
+    province = ma.fields.Enum(Province, by_value=True, allow_none=True)
     contact_email = ma.fields.String()
     account = ma.fields.String(metadata={"description": "The account that asked."})
     status = ma.fields.Enum(RequestStatus, by_value=True)

@@ -42,11 +42,26 @@ class YearOut(FiguresOut):
         return {"year": row.year, **figures_dict(row.figures)}
 
 
+class MemberYearOut(YearOut):
+    key_version = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The version of the consortium's cost-sharing key that made the "
+            "member's pledge in force for this year (see GET .../cost-sharing; 0: the key it "
+            "shared by before one was set); null when the pledge was made otherwise."
+        },
+    )
+
+    @ma.pre_dump
+    def flatten(self, row: Any, **_: Any) -> dict[str, Any]:
+        return {"year": row.year, "key_version": row.key_version, **figures_dict(row.figures)}
+
+
 class MemberBudgetOut(FiguresOut):
     member_id = ma.fields.UUID()
     party = ma.fields.String()
     active = ma.fields.Boolean()
-    years = ma.fields.List(ma.fields.Nested(YearOut))
+    years = ma.fields.List(ma.fields.Nested(MemberYearOut))
 
     @ma.pre_dump
     def flatten(self, row: Any, **_: Any) -> dict[str, Any]:

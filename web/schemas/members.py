@@ -6,7 +6,13 @@ import marshmallow as ma
 
 from consortium.aggregate import MAX_REASON
 from consortium.members import MAX_PARTY_LENGTH, MAX_POPULATION, MemberRole, Sector
+from consortium.provinces import Province
 from web.schemas.fields import Instant, LongText, StrictSchema
+
+PROVINCE = "The province the municipality lies in; municipalities only, optional."
+PROVINCE_IN = ma.fields.Enum(
+    Province, by_value=True, load_default=None, allow_none=True, metadata={"description": PROVINCE}
+)
 
 
 class MemberIn(StrictSchema):
@@ -25,6 +31,7 @@ class MemberIn(StrictSchema):
         validate=ma.validate.Range(min=1, max=MAX_POPULATION),
         metadata={"description": "Inwonertal; municipalities only. Used by cost-sharing keys."},
     )
+    province = PROVINCE_IN
     joined_on = ma.fields.Date(
         load_default=None,
         metadata={
@@ -51,6 +58,7 @@ class MemberOut(ma.Schema):
     role = ma.fields.Enum(MemberRole, by_value=True)
     contact_email = ma.fields.String(allow_none=True)
     population = ma.fields.Integer(allow_none=True)
+    province = ma.fields.Enum(Province, by_value=True, allow_none=True)
     joined_at = Instant(metadata={"description": "When the admission was recorded."})
     joined_on = ma.fields.Date(metadata={"description": "The day it joined."})
     left_at = Instant(allow_none=True)
