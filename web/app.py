@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 from typing import Any
 
 from flask import Flask
@@ -53,6 +54,9 @@ class ProblemApi(Api):  # type: ignore[misc]
 MAX_BODY_BYTES = 256 * 1024
 
 
+_BUILDING = threading.Lock()
+
+
 def create_app(
     store: Store | None = None,
     settings: Settings | None = None,
@@ -78,6 +82,14 @@ def create_app(
     app.extensions["consortium.store"] = store
     logging.getLogger("web").setLevel(logging.INFO)
 
+    # Rules compile with `ast`; CPython 3.11's ast is not safe when threads build apps at once
+    # ("AST constructor recursion depth mismatch", gh-106905): one app is built at a time.
+    with _BUILDING:
+        _init_routes(app, store, settings)
+    return app
+
+
+def _init_routes(app: Flask, store: Store, settings: Settings) -> None:
     # First, so that every answer is counted, also those refused by what follows.
     init_metrics(app, store, token=settings.metrics_token_value, broker_url=settings.broker_url)
     init_request_log(app)
@@ -101,4 +113,3 @@ def create_app(
     init_pages(app)
     # Calendar apps fetch an account's feed at its secret address, without a header.
     init_calendar_feed(app)
-    return app

@@ -65,6 +65,7 @@ def test_an_event_records_the_facts_of_the_act(api: Api, consortium_id: str) -> 
         "contact_email": None,
         "population": 5,
         "joined_on": admitted["occurred_at"][:10],  # today: the day it is about
+        "province": None,
     }
     assert (admitted["about"], admitted["backdated"]) == (admitted["occurred_at"][:10], False)
 
