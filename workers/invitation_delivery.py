@@ -9,7 +9,6 @@ only: never in a task's arguments, a log line or the store (the worker derives i
 from __future__ import annotations
 
 import logging
-import uuid
 from uuid import UUID
 
 from consortium.invitations import MailClaimedElsewhere
@@ -62,14 +61,10 @@ def send_invitations(
     letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
 ) -> list[tuple[UUID, bool]]:
     """One scan, with every mail sent now: (invitation, whether its mail was sent now)."""
-    results = []
-    for invitation_id in store.invitations.mails_to_send():
-        try:
-            sent = deliver_invitation(
-                store, mailer, invitation_id, f"embedded-{uuid.uuid4().hex}", letterhead
-            )
-        except Exception:
-            log.exception("sending invitation %s failed; a later scan tries again", invitation_id)
-            sent = False
-        results.append((invitation_id, sent))
-    return results
+    return mail.send_each(
+        store.invitations.mails_to_send(),
+        lambda invitation_id, claim: deliver_invitation(
+            store, mailer, invitation_id, claim, letterhead
+        ),
+        "the mail of invitation",
+    )

@@ -8,13 +8,17 @@ nothing is lost when there is no mail server at all.
 from __future__ import annotations
 
 import errno
+import logging
 import smtplib
 import socket
 import ssl
+import uuid
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Final, Protocol
 from urllib.parse import unquote, urlsplit
+from uuid import UUID
 
 from events.configuration import DEFAULT_OUTBOX, Settings
 
@@ -99,3 +103,21 @@ def failure_class(error: BaseException) -> str:
     ):
         return "mail server unreachable"
     return "mail not sent (details in the service log)"
+
+
+def send_each(
+    found: Iterable[UUID], send_one: Callable[[UUID, str], bool], what: str
+) -> list[tuple[UUID, bool]]:
+    """One round of the embedded scanner over the mails ``found``: each sent now under a claim
+    of its own; a failure is logged and left to a later scan. (id, whether it was sent now)."""
+    results = []
+    for found_id in found:
+        try:
+            sent = send_one(found_id, f"embedded-{uuid.uuid4().hex}")
+        except Exception:
+            logging.getLogger(__name__).exception(
+                "sending %s %s failed; a later scan tries again", what, found_id
+            )
+            sent = False
+        results.append((found_id, sent))
+    return results

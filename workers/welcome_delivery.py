@@ -8,7 +8,6 @@ through, and a mail recorded as sent is not sent again.
 from __future__ import annotations
 
 import logging
-import uuid
 from uuid import UUID
 
 from consortium.invitations import MailClaimedElsewhere
@@ -57,14 +56,8 @@ def send_welcomes(
     letterhead: Letterhead = Letterhead(),  # noqa: B008 - frozen
 ) -> list[tuple[UUID, bool]]:
     """One scan, with every welcome sent now: (request, whether its mail was sent now)."""
-    results = []
-    for request_id in store.consortia.welcomes_to_send():
-        try:
-            sent = deliver_welcome(
-                store, mailer, request_id, f"embedded-{uuid.uuid4().hex}", letterhead
-            )
-        except Exception:
-            log.exception("sending the welcome of %s failed; a later scan tries again", request_id)
-            sent = False
-        results.append((request_id, sent))
-    return results
+    return mail.send_each(
+        store.consortia.welcomes_to_send(),
+        lambda request_id, claim: deliver_welcome(store, mailer, request_id, claim, letterhead),
+        "the welcome of",
+    )
