@@ -31,10 +31,41 @@ from web.schemas.fields import AsOf, Instant, MoneyField, decimal_as_text, docum
 
 
 class ProblemApi(Api):  # type: ignore[misc]
-    """flask-smorest's Api, answering and documenting its errors as problem+json."""
+    """flask-smorest's Api, answering and documenting its errors as problem+json.
+
+    The OpenAPI document of a blueprint is written when the document is first read (its
+    ``spec``), not when the blueprint is registered: that is most of the time it takes to build
+    the app, and a process that never serves the document never pays it."""
 
     ERROR_SCHEMA = Problem
     DEFAULT_RESPONSE_CONTENT_TYPE: str = "application/json"
+
+    def __init__(self, app: Flask) -> None:
+        self._undocumented: list[tuple[Any, str, Any]] = []
+        self._documenting = threading.Lock()
+        super().__init__(app)
+
+    @property
+    def spec(self) -> Any:
+        with self._documenting:
+            while self._undocumented:
+                blp, name, parameters = self._undocumented.pop(0)
+                blp.register_views_in_doc(
+                    self, self._app, self._spec, name=name, parameters=parameters
+                )
+                self._spec.tag({"name": name, "description": blp.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """As flask-smorest's, with the blueprint's documentation left for later (``spec``)."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def handle_http_exception(self, error: Any) -> Any:
         return handle_http_exception(error)
@@ -55,6 +86,7 @@ MAX_BODY_BYTES = 256 * 1024
 
 
 _BUILDING = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -66,27 +98,45 @@ def create_app(
     ``store`` None: the store the settings name. ``config``: Flask settings over ours (tests).
     With no settings given (``gunicorn 'web.app:create_app()'``), they are read now."""
     settings = settings or load_settings()
-    external = settings.follows_elsewhere
     if store is None:
         store = open_configured(settings)
         atexit.register(store.close)
-    if not external:
-        # The embedded default: one of the web processes follows the log for the read model.
+    app = _built(store, settings, config or {})
+    if not settings.follows_elsewhere:
+        # The embedded default: one of the web processes follows the log for the read model
+        # (started once the routes are built: see _built).
         store.read.start_following()
-
-    app = Flask(__name__)
-    app.config.update(docs_config())
-    app.config.update(SECRET_KEY=settings.service_secret(), BASE_URL=settings.base_url)
-    app.config.update(PAGE_CONFIG)
-    app.config.update(config or {})
-    app.extensions["consortium.store"] = store
-    logging.getLogger("web").setLevel(logging.INFO)
-
-    # Rules compile with `ast`; CPython 3.11's ast is not safe when threads build apps at once
-    # ("AST constructor recursion depth mismatch", gh-106905): one app is built at a time.
-    with _BUILDING:
-        _init_routes(app, store, settings)
     return app
+
+
+# How often building an app is tried again after CPython 3.11's ast failed under threads.
+_AST_ATTEMPTS = 3
+
+
+def _built(store: Store, settings: Settings, config: dict[str, Any]) -> Flask:
+    """A new app on the store. Its URL rules compile with `ast`, which in CPython 3.11 is not
+    safe while another thread uses it too ("AST constructor recursion depth mismatch",
+    gh-106905): apps are built one at a time, and since a traceback being formatted in any
+    other thread (a log line with its exception) parses with `ast` as well, a build that
+    failed so is done again from the start, on a new app."""
+    for attempt in range(1, _AST_ATTEMPTS + 1):
+        app = Flask(__name__)
+        app.config.update(docs_config())
+        app.config.update(SECRET_KEY=settings.service_secret(), BASE_URL=settings.base_url)
+        app.config.update(PAGE_CONFIG)
+        app.config.update(config)
+        app.extensions["consortium.store"] = store
+        logging.getLogger("web").setLevel(logging.INFO)
+        try:
+            with _BUILDING:
+                _init_routes(app, store, settings)
+        except SystemError as error:
+            if "AST constructor" not in str(error) or attempt == _AST_ATTEMPTS:
+                raise
+            log.warning("building the app met CPython's ast race (%s); building it again", error)
+            continue
+        return app
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _init_routes(app: Flask, store: Store, settings: Settings) -> None:

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from events.bootstrap import Store
 from events.caller import Caller
 from tests.authorization.test_route_matrix import READ, Expect, fixed, for_own_member, manage
-from tests.authorization.world import ROLES, World, build_world, email
+from tests.authorization.world import ROLES, World, email
 
 EVERYONE: Expect = dict.fromkeys(ROLES[1:], 200)
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -286,9 +286,8 @@ def _logged_in(client: FlaskClient, store: Store, world: World, role: str) -> st
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES + RULE_CASES, ids=lambda case: case.name)
 def test_page_answers_each_role_as_the_rules_say(
-    app: Flask, store: Store, case: Case, role: str
+    app: Flask, store: Store, world: World, case: Case, role: str
 ) -> None:
-    world = build_world(store)
     client = app.test_client()
     token = _logged_in(client, store, world, role)
     form = {**(case.form(world) if case.form else {}), "csrf_token": token}
@@ -299,8 +298,7 @@ def test_page_answers_each_role_as_the_rules_say(
     assert status == (302 if role == "anonymous" else case.expect[role])
 
 
-def test_a_second_reversal_is_refused_in_the_form(app: Flask, store: Store) -> None:
-    world = build_world(store)
+def test_a_second_reversal_is_refused_in_the_form(app: Flask, store: Store, world: World) -> None:
     client = app.test_client()
     token = _logged_in(client, store, world, "pm")
     answer = client.post(

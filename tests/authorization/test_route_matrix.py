@@ -16,7 +16,7 @@ from flask import Flask
 
 from events.bootstrap import Store
 from events.caller import Caller
-from tests.authorization.world import ROLES, World, build_world, email
+from tests.authorization.world import ROLES, World, email
 
 Expect = dict[str, int]
 
@@ -640,8 +640,7 @@ def test_every_api_route_has_an_entry_in_the_matrix(app: Flask) -> None:
     assert api_routes(app) == {case.name for case in CASES}
 
 
-def _request(app: Flask, store: Store, case: Case, role: str) -> int:
-    world = build_world(store)
+def _request(app: Flask, store: Store, world: World, case: Case, role: str) -> int:
     headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
     if case.headers is not None:
         headers = case.headers(store, world)
@@ -655,10 +654,10 @@ def _request(app: Flask, store: Store, case: Case, role: str) -> int:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES + RULE_CASES, ids=lambda case: case.name)
 def test_route_answers_each_role_as_the_rules_say(
-    app: Flask, store: Store, case: Case, role: str
+    app: Flask, store: Store, world: World, case: Case, role: str
 ) -> None:
     if case.public is not None:
         expected = case.public
     else:
         expected = 401 if role == "anonymous" else case.expect[role]
-    assert _request(app, store, case, role) == expected
+    assert _request(app, store, world, case, role) == expected

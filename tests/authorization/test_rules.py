@@ -8,13 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from events.bootstrap import Store
-from tests.authorization.world import World, build_world, email
+from tests.authorization.world import World, email
 from tests.http import json_of
-
-
-@pytest.fixture
-def world(store: Store) -> World:
-    return build_world(store)
 
 
 def as_role(client: FlaskClient, world: World, role: str) -> dict[str, str]:
