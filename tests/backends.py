@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -69,10 +70,69 @@ def postgres_schema(*, migrated: bool = True) -> Iterator[StoreSettings]:
                 f"{POSTGRES_URL}?schema={schema}&application_name={schema}"
             )
             if migrated:
-                migrate(settings)
+                _migrate(conn, schema, settings)
             yield settings
         finally:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# What `migrate` made in this process's first schema, as one script (None: not made yet; "":
+# pg_dump is missing or could not dump it, so every schema is migrated).
+_migrated_script: str | None = None
+_SCHEMA_MARK = "__consortium_test_schema__"
+
+
+def _migrate(
+    conn: psycopg.Connection[tuple[object, ...]], schema: str, settings: StoreSettings
+) -> None:
+    """Make the store's tables in the schema. The first schema of a test process is migrated
+    (``migrate``, the real thing); its tables, functions and rows are then dumped, and every
+    later schema is made from that dump in one round trip: a tenth of the time of migrating,
+    which each of the many PostgreSQL tests would otherwise pay."""
+    global _migrated_script  # noqa: PLW0603 (one per test process)
+    if _migrated_script:
+        conn.execute(_migrated_script.replace(_SCHEMA_MARK, schema).encode())
+        return
+    migrate(settings)
+    if _migrated_script is None:
+        _migrated_script = _dumped(schema)
+
+
+def _dumped(schema: str) -> str:
+    """The schema's definitions and rows as SQL, its name replaced by a mark ("" when pg_dump
+    cannot make it: then each schema is migrated)."""
+    parts = urlsplit(POSTGRES_URL)
+    command = [
+        "pg_dump",
+        "--inserts",
+        "--no-owner",
+        "--no-privileges",
+        "--schema",
+        schema,
+        "--host",
+        parts.hostname or "127.0.0.1",
+        "--port",
+        str(parts.port or 5432),
+        "--username",
+        parts.username or "postgres",
+        parts.path.lstrip("/") or "postgres",
+    ]
+    environment = {**os.environ, "PGPASSWORD": parts.password or ""}
+    try:
+        done = subprocess.run(
+            command, check=False, capture_output=True, text=True, env=environment, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    if done.returncode != 0:
+        return ""
+    statements = [
+        line
+        for line in done.stdout.splitlines()
+        # psql's own commands, the dump's session settings and the schema (made already).
+        if not line.startswith(("\\", "SET ", "SELECT pg_catalog.set_config", "CREATE SCHEMA"))
+    ]
+    return "\n".join(statements).replace(schema, _SCHEMA_MARK)
 
 
 @contextmanager
