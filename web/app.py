@@ -6,10 +6,11 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import Rule
 
 from events.bootstrap import Store, open_configured
 from events.configuration import Settings, load_settings
@@ -81,6 +82,32 @@ class ProblemApi(Api):  # type: ignore[misc]
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
 
+class ReusedBuilderRule(Rule):
+    """A URL rule whose URL-building functions are compiled once per process for each shape of
+    rule, not once per rule of every app built: werkzeug writes them with `ast` and compiles
+    them, which was most of the time it takes to build the app (and a test run builds
+    thousands). A function depends only on the rule's parts (``_trace``) and whether unknown
+    arguments go into the query; it reads the rule's converters from the rule it is bound to.
+    Rules with defaults are compiled as werkzeug does, as a default may fold into the URL."""
+
+    _compiled: ClassVar[dict[tuple[Any, ...], Any]] = {}
+    _compiling: ClassVar[threading.Lock] = threading.Lock()
+
+    def _compile_builder(self, append_unknown: bool = True) -> Any:
+        if self.defaults:
+            return super()._compile_builder(append_unknown)
+        key = (tuple(self._trace), append_unknown)
+        with self._compiling:
+            builder = self._compiled.get(key)
+            if builder is None:
+                builder = self._compiled[key] = super()._compile_builder(append_unknown)
+        return builder
+
+
+class ConsortiumFlask(Flask):
+    url_rule_class = ReusedBuilderRule
+
+
 # The largest legitimate request (a consortium with a long description) is far below this.
 MAX_BODY_BYTES = 256 * 1024
 
@@ -120,7 +147,7 @@ def _built(store: Store, settings: Settings, config: dict[str, Any]) -> Flask:
     other thread (a log line with its exception) parses with `ast` as well, a build that
     failed so is done again from the start, on a new app."""
     for attempt in range(1, _AST_ATTEMPTS + 1):
-        app = Flask(__name__)
+        app = ConsortiumFlask(__name__)
         app.config.update(docs_config())
         app.config.update(SECRET_KEY=settings.service_secret(), BASE_URL=settings.base_url)
         app.config.update(PAGE_CONFIG)

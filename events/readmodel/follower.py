@@ -34,6 +34,7 @@ from eventsourcing.persistence import (
     Tracking,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import SQL, Identifier
 
 from events.application import StoreApplication
 from events.readmodel import failures
@@ -485,12 +486,27 @@ class Follower:
         with self._subscribing:
             if self._subscription is not None:
                 self._subscription.stop()
+                self._wake_listener()
         if self._thread is not None:
             # Longer than a write may wait for the database's lock (SQLITE_LOCK_TIMEOUT).
             self._thread.join(timeout=STOP_TIMEOUT)
             if self._thread.is_alive():
                 log.warning("the read-model follower did not stop in %s s", STOP_TIMEOUT)
         self.leadership.step_down()
+
+    def _wake_listener(self) -> None:
+        """On PostgreSQL, the subscription's listening thread looks whether it was stopped
+        each time a notification arrives or a tenth of a second passes: a notification now
+        lets it end at once instead of at the end of its wait."""
+        recorder = self.app.recorder
+        if not isinstance(recorder, PostgresApplicationRecorder):
+            return
+        # Closing anyway: if this fails, the thread ends at the end of its wait.
+        with (
+            contextlib.suppress(Exception),
+            recorder.datastore.transaction(commit=True) as cursor,
+        ):
+            cursor.execute(SQL("NOTIFY {0}").format(Identifier(recorder.channel_name)))
 
     def _subscribe(self) -> Subscription[Any]:
         recorder = self.app.recorder

@@ -6,14 +6,23 @@ store, the same code), as CSV and as XLSX; the whole one may take hardly more me
 from __future__ import annotations
 
 import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
 
 from benchmarks.history import build_money, instant_of
-from events.bootstrap import Store
+from events.bootstrap import open_store
+from events.configuration import Settings
+from tests.backends import postgres_schema, sqlite_file
 from tests.budget.support import of
-from tests.conftest import Api
+from tests.clock import StepClock
+from tests.conftest import Api, issue_token
+from web.app import create_app
+
+# The long ledger is built once per backend and process: both formats run on one worker.
+pytestmark = pytest.mark.xdist_group("export-memory")
 
 ENTRIES = 10_000
 PART = 2_000
@@ -38,19 +47,51 @@ def _streamed(api: Api, path: str) -> tuple[int, int]:
     return size, peak
 
 
+@dataclass(frozen=True)
+class LongLedger:
+    api: Api
+    whole: str  # the path of the whole ledger's export, without its extension
+    then: str  # the instant of its 2,000th event
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def long_ledger(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LongLedger]:
+    """One long ledger per backend, for both formats: it takes most of the module's time."""
+    backend = (
+        postgres_schema()
+        if request.param == "postgres"
+        else sqlite_file(tmp_path_factory.mktemp("long-ledger"))
+    )
+    with backend as settings:
+        store = open_store(settings, StepClock())
+        try:
+            app = create_app(
+                store=store,
+                settings=Settings.given(secret_key="test", base_url="http://testserver"),
+            )
+            api = Api(app.test_client(), issue_token(store, "admin@example.org", admin=True))
+            built = build_money(store.consortia, ENTRIES)
+            then = instant_of(store.consortia, built.consortium_id, PART).isoformat()
+            yield LongLedger(api, of(str(built.consortium_id), "ledger"), quote(then))
+        finally:
+            store.close()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_exporting_a_ledger_five_times_as_long_takes_no_more_memory(
-    api: Api, store: Store, extension: str
+    long_ledger: LongLedger, extension: str
 ) -> None:
-    built = build_money(store.consortia, ENTRIES)
-    whole = of(str(built.consortium_id), f"ledger.{extension}")
-    then = instant_of(store.consortia, built.consortium_id, PART).isoformat()
-    part = f"{whole}?as_of={quote(then)}"
-    _streamed(api, part)  # once first: what is made once per process is made here
+    whole = f"{long_ledger.whole}.{extension}"
+    part = f"{whole}?as_of={long_ledger.then}"
+    _streamed(long_ledger.api, part)  # once first: what is made once per process is made here
 
-    part_size, part_peak = _streamed(api, part)
-    whole_size, whole_peak = _streamed(api, whole)
+    part_size, part_peak = _streamed(long_ledger.api, part)
+    whole_size, whole_peak = _streamed(long_ledger.api, whole)
 
     assert whole_size > 4 * part_size  # the whole ledger is five times as long
     assert whole_peak < GROWTH * part_peak, (whole_peak, part_peak)
