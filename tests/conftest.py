@@ -23,6 +23,24 @@ from tests.dns import TEST_NAMES, FakeDns
 from web.app import create_app
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests of a module that share a fixture of the module's (a store written once and
+    read by each test) run on one pytest-xdist worker (scripts/test runs with --dist
+    loadgroup): spread over both, each would build it, and build it again whenever its next
+    test came from another module."""
+    for item in items:
+        if not isinstance(item, pytest.Function) or item.get_closest_marker("xdist_group"):
+            continue
+        definitions = item._fixtureinfo.name2fixturedefs
+        if any(
+            found[-1].scope == "module"
+            for name in item.fixturenames
+            if (found := definitions.get(name))
+        ):
+            item.add_marker(pytest.mark.xdist_group(f"module:{item.nodeid.split('::')[0]}"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreSettings]:
     """Store settings for each backend: every test runs once on SQLite, once on PostgreSQL."""
