@@ -44,6 +44,14 @@ def _streamed(api: Api, path: str) -> tuple[int, int]:
     return size, peak
 
 
+def _least_of_three(api: Api, path: str) -> tuple[int, int]:
+    """The size and the least peak of three exports: the first makes what is made once per
+    process, and once in a while a run takes a few hundred kilobytes more (garbage not
+    collected yet), whatever the ledger's length; memory that grew with it shows in all three."""
+    runs = [_streamed(api, path) for _ in range(3)]
+    return runs[0][0], min(peak for _, peak in runs)
+
+
 @dataclass(frozen=True)
 class LongLedger:
     api: Api
@@ -73,6 +81,9 @@ def long_ledger(
             api = Api(app.test_client(), issue_token(store, "admin@example.org", admin=True))
             built = build_money(store.consortia, ENTRIES)
             then = instant_of(store.consortia, built.consortium_id, PART).isoformat()
+            # The follower applies the ledger to the read model in the background; that is
+            # done before anything is measured (tracemalloc counts every thread's memory).
+            store.read.fresh(timeout=120)
             yield LongLedger(api, of(str(built.consortium_id), "ledger"), quote(then))
         finally:
             store.close()
@@ -87,10 +98,9 @@ def test_exporting_a_ledger_five_times_as_long_takes_no_more_memory(
     for extension in ("csv", "xlsx"):
         whole = f"{long_ledger.whole}.{extension}"
         part = f"{whole}?as_of={long_ledger.then}"
-        _streamed(long_ledger.api, part)  # once first: what is made once per process is made
 
-        part_size, part_peak = _streamed(long_ledger.api, part)
-        whole_size, whole_peak = _streamed(long_ledger.api, whole)
+        part_size, part_peak = _least_of_three(long_ledger.api, part)
+        whole_size, whole_peak = _least_of_three(long_ledger.api, whole)
 
         assert whole_size > 4 * part_size, extension  # the whole ledger is five times as long
         assert whole_peak < GROWTH * part_peak, (extension, whole_peak, part_peak)
