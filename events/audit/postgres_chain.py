@@ -29,6 +29,7 @@ from events.audit.chain import (
     EventRow,
     LinkRow,
     chain_table_names,
+    event_digest,
     id_hex,
     in_batches,
     link_rows,
@@ -37,6 +38,8 @@ from events.audit.chain import (
 log = logging.getLogger(__name__)
 BATCH: Final = 10_000
 _LAST: Final = 2**63 - 1
+# A save of more events than this (a migration's) links them in two statements.
+_LINKED_IN_ONE_STATEMENT: Final = 32
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
@@ -47,6 +50,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table_name, self.checkpoints_table_name = chain_table_names(events_table_name)
         self.application = events_table_name.removesuffix("_events")
+        self._link_statements: dict[int, Composed] = {}
         self.check_identifier_length(self.checkpoints_table_name)
         self.sql_create_statements.append(
             self._sql(
@@ -106,18 +110,50 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         # Runs in the insert's transaction, after the table lock and the insert.
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or ()
-        curs.execute(
-            self._sql("SELECT link FROM {chain} ORDER BY notification_id DESC LIMIT 1"),
-            prepare=True,
-        )
-        row = curs.fetchone()
         rows = sorted(
             EventRow(nid, id_hex(s.originator_id), s.originator_version, s.topic, s.state)
             for nid, s in zip(ids, stored_events, strict=True)
         )
-        links = list(link_rows(bytes(row["link"]) if row else GENESIS, rows))
+        if len(rows) <= _LINKED_IN_ONE_STATEMENT:
+            params: list[Any] = [GENESIS]
+            params += [
+                event_digest(r.topic, r.originator_id, r.originator_version, r.state) for r in rows
+            ]
+            for event in rows:
+                params += [event.notification_id, event.originator_id, event.originator_version]
+            curs.execute(self._link_statement(len(rows)), params, prepare=True)
+            return ids
+        curs.execute(
+            self._sql("SELECT link FROM {chain} ORDER BY notification_id DESC LIMIT 1"),
+            prepare=True,
+        )
+        last = curs.fetchone()
+        links = list(link_rows(bytes(last["link"]) if last else GENESIS, rows))
         curs.executemany(self._sql("INSERT INTO {chain} VALUES (%s, %s, %s, %s)"), links)
         return ids
+
+    def _link_statement(self, count: int) -> Composed:
+        """One statement that links ``count`` events after the last link, in one round trip
+        on the write path: each link is PostgreSQL's ``sha256`` of the link before and the
+        event's digest (computed here), the same SHA-256 the verifier recomputes. Parameters:
+        the genesis link, the digests, then each event's notification id, originator id and
+        version."""
+        statement = self._link_statements.get(count)
+        if statement is None:
+            steps = ", ".join(
+                f"l{n} AS (SELECT sha256(l{n - 1}.link || %s) AS link FROM l{n - 1})"  # noqa: S608 (numbers only)
+                for n in range(1, count + 1)
+            )
+            values = ", ".join(
+                f"(%s, %s, %s, (SELECT link FROM l{n}))"  # noqa: S608 (numbers only)
+                for n in range(1, count + 1)
+            )
+            statement = self._link_statements[count] = self._sql(
+                "WITH l0 AS (SELECT COALESCE((SELECT link FROM {chain} "  # noqa: S608 (as above)
+                "ORDER BY notification_id DESC LIMIT 1), %s) AS link), "
+                f"{steps} INSERT INTO {{chain}} VALUES {values}"
+            )
+        return statement
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -131,7 +167,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             # One snapshot for both reads (each read is short: no transaction stays open
             # while a download takes its time, past the library's idle-in-transaction timeout).
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            with conn.cursor(row_factory=tuple_row) as c:
+            # Binary: the states and links come as bytes, not as hex text to decode (a third
+            # of the time it takes to read a million events).
+            with conn.cursor(row_factory=tuple_row, binary=True) as c:
                 events = self._event_rows(c, after, _LAST if upto is None else upto, limit)
                 end = events[-1].notification_id if len(events) == limit else upto
                 c.execute(

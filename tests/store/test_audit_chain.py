@@ -16,6 +16,7 @@ from events.audit.chain import GENESIS, event_digest, id_hex, next_link
 from events.audit.verify import ALTERED, CHECKPOINT, MISSING, UNLINKED, ChainReport
 from events.bootstrap import Store, migrate
 from events.caller import Caller
+from events.consortia import may_manage
 from events.settings import StoreSettings
 from tests.backends import notification_id_column, run_sql
 from tests.store.support import found
@@ -244,3 +245,34 @@ def test_writers_at_once_extend_one_chain(store: Store, caller: Caller) -> None:
     report = consortia_report(store)
     assert report.intact
     assert report.events == 40  # 20 consortia of 2 events each
+
+
+def test_a_save_of_many_events_at_once_is_linked_as_one_of_a_few(
+    store: Store, settings: StoreSettings, consortium_id: UUID, caller: Caller
+) -> None:
+    """On PostgreSQL a save of up to 32 events is linked in one statement, a longer one in
+    two (the tests above make saves of a few); either way the chain holds."""
+    store.consortia.act_on(
+        consortium_id,
+        caller,
+        may_manage,
+        lambda consortium, cause: [
+            consortium.admit_member(
+                party=f"Gemeente {n}",
+                sector=Sector.MUNICIPALITY,
+                role=MemberRole.PARTNER,
+                contact_email=None,
+                population=None,
+                joined_on=None,
+                province=None,
+                cause=cause,
+            )
+            for n in range(40)
+        ],
+    )
+    contribute(store, consortium_id, caller, "12.00")  # a short save after the long one
+
+    report = consortia_report(store)
+
+    assert report.intact, report.broken
+    assert len(events_of(settings, consortium_id)) >= 45
