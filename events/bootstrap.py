@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from events.accounts import AccountsApplication
-from events.audit.keys import audit_signing_key
+from events.audit.keys import audit_signing_key, decode_public
 from events.audit.service import Audit
 from events.caller import Clock, utc_now
 from events.consortia import ConsortiumApplication
@@ -107,6 +107,7 @@ def open_store(
     secret: str = "",
     webhook_addresses: WebhookAddresses | None = None,
     audit_key: str = "",
+    audit_retired: Sequence[str] = (),
 ) -> Store:
     """Build the store on tables :func:`migrate` made (it never makes them itself).
 
@@ -114,7 +115,8 @@ def open_store(
     for the projection process (``consortium projections run``). ``secret``: the service's
     secret key (empty: the one kept in var/); ``webhook_addresses``: where webhooks may point
     (None: public https addresses only); ``audit_key``: the audit chain's signing key (empty:
-    the one kept in var/)."""
+    the one kept in var/); ``audit_retired``: the public keys of earlier signing keys, whose
+    checkpoints still verify."""
     store = _build(
         settings.with_env(CREATE_TABLE="no"),
         clock,
@@ -122,6 +124,7 @@ def open_store(
         secret=secret,
         webhook_addresses=webhook_addresses,
         audit_key=audit_key,
+        audit_retired=audit_retired,
     )
     try:
         missing = missing_tables(store)
@@ -167,6 +170,7 @@ def open_configured(settings: Settings, *, may_lead: bool | None = None) -> Stor
         secret=settings.service_secret(),
         webhook_addresses=settings.webhook_addresses(),
         audit_key=settings.audit_signing_key_value,
+        audit_retired=settings.audit_retired_public_keys,
     )
 
 
@@ -178,6 +182,7 @@ def _build(
     secret: str = "",
     webhook_addresses: WebhookAddresses | None = None,
     audit_key: str = "",
+    audit_retired: Sequence[str] = (),
 ) -> Store:
     built: list[ConsortiumApplication | AccountsApplication] = []
     try:
@@ -205,5 +210,6 @@ def _build(
             {"consortia": consortia, "accounts": accounts},
             clock,
             key=lambda: audit_signing_key(audit_key),
+            retired=frozenset(decode_public(key) for key in audit_retired),
         ),
     )

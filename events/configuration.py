@@ -25,6 +25,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from events.audit.keys import decode_public
 from events.secret_key import SECRET_KEY_FILE, service_secret
 from events.settings import DEFAULT_SQLITE_FILE, SettingsError, StoreSettings, check_database_url
 from events.webhook_addresses import WebhookAddresses
@@ -68,6 +69,9 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     ready_max_lag_seconds: float = Field(default=60.0, gt=0, lt=86_400, allow_inf_nan=False)
     webhook_allow_http_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
+    # Public keys of signing keys used before the current one (base64, comma-separated): the
+    # checkpoints they signed still verify after the key was changed (docs/audit.md).
+    audit_retired_public_keys: Annotated[tuple[str, ...], NoDecode] = ()
 
     # -- secrets (SecretStr: masked wherever settings are shown) --------------------------------
     secret_key: SecretStr | None = None  # unset: a random key kept in var/secret_key
@@ -144,6 +148,18 @@ class Settings(BaseSettings):
                 h.strip().lower().removesuffix(".") for h in value.split(",") if h.strip()
             )
         return value
+
+    @field_validator("audit_retired_public_keys", mode="before")
+    @classmethod
+    def _retired_keys(cls, value: Any) -> Any:
+        keys = value.split(",") if isinstance(value, str) else value
+        cleaned = tuple(k.strip() for k in keys if k.strip())
+        for key in cleaned:
+            try:
+                decode_public(key)
+            except SettingsError as error:
+                raise ValueError(str(error)) from None
+        return cleaned
 
     # -- what the rest of the service is built from ---------------------------------------------
 

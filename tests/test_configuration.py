@@ -106,6 +106,7 @@ def test_unset_or_blank_variables_mean_the_embedded_defaults(
         ("CONSORTIUM_BASE_URL", "consortium.example", "http://"),
         ("CONSORTIUM_DATABASE_URL", "mysql://db.example/c", "postgresql://"),
         ("CONSORTIUM_DATABASE_URL", "postgresql://db.example:port/c", "port must be a number"),
+        ("CONSORTIUM_AUDIT_RETIRED_PUBLIC_KEYS", "c2hvcnQ=,", "base64 of 32 bytes"),
     ],
 )
 def test_a_value_the_service_cannot_use_is_refused_naming_the_variable_and_what_is_wrong(

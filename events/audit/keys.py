@@ -19,6 +19,7 @@ from events.files import private_directory
 from events.settings import SettingsError
 
 SIGNING_KEY_VARIABLE: Final = "CONSORTIUM_AUDIT_SIGNING_KEY"
+RETIRED_KEYS_VARIABLE: Final = "CONSORTIUM_AUDIT_RETIRED_PUBLIC_KEYS"
 SIGNING_KEY_FILE: Final = Path("var") / "audit_signing_key"
 
 
@@ -45,6 +46,21 @@ def decode_private(text: str) -> Ed25519PrivateKey:
             "(`consortium audit new-key` makes one)."
         )
     return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def decode_public(text: str) -> bytes:
+    """An Ed25519 public key given as base64 of its 32 raw bytes (a retired signing key's)."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except binascii.Error:
+        raw = b""
+    if len(raw) != 32:
+        raise SettingsError(
+            f"{RETIRED_KEYS_VARIABLE} must list Ed25519 public keys, each base64 of 32 bytes "
+            "(what `consortium audit public-key` printed for the key), separated by commas; "
+            f"{text.strip()[:60]!r} is not one."
+        )
+    return raw
 
 
 def audit_signing_key(given: str = "") -> Ed25519PrivateKey:

@@ -43,10 +43,12 @@ class Audit:
         applications: Mapping[str, StoreApplication],
         clock: Clock,
         key: Callable[[], Ed25519PrivateKey] = audit_signing_key,
+        retired: frozenset[bytes] = frozenset(),
     ) -> None:
         self.applications = dict(applications)
         self.clock = clock
         self._load_key = key
+        self.retired_public_keys = retired  # of earlier keys: their checkpoints still verify
 
     @cached_property
     def key(self) -> Ed25519PrivateKey:
@@ -66,7 +68,13 @@ class Audit:
     def verify(self) -> list[ChainReport]:
         """Every application's chain, recomputed from its first event."""
         return [
-            verify_chain(name, self.recorder(name), self.public_key, self._naming(name))
+            verify_chain(
+                name,
+                self.recorder(name),
+                self.public_key,
+                self._naming(name),
+                retired=self.retired_public_keys,
+            )
             for name in self.applications
         ]
 

@@ -87,8 +87,10 @@ def verify_chain(
     *,
     after: int = 0,
     previous: bytes = GENESIS,
+    retired: frozenset[bytes] = frozenset(),
 ) -> ChainReport:
-    """Walk the chain from ``after`` (whose link is ``previous``) to its end."""
+    """Walk the chain from ``after`` (whose link is ``previous``) to its end. A checkpoint
+    may be signed by the service's key or by one of the ``retired`` keys it had before."""
     checkpoints = {
         c.notification_id: c for c in recorder.checkpoints() if c.notification_id > after
     }
@@ -121,7 +123,7 @@ def verify_chain(
             return broken(nid, ALTERED, _ALTERED, event)
         checkpoint = checkpoints.pop(nid, None)
         if checkpoint is not None:
-            problem = _checkpoint_problem(checkpoint, recomputed, public_key)
+            problem = _checkpoint_problem(checkpoint, recomputed, public_key, retired)
             if problem:
                 return broken(nid, CHECKPOINT, problem, event)
             matched += 1
@@ -131,19 +133,26 @@ def verify_chain(
     return ChainReport(application, count, last_id, previous if count else None, matched, None)
 
 
-def _checkpoint_problem(checkpoint: Checkpoint, link: bytes, public_key: bytes) -> str | None:
+def _checkpoint_problem(
+    checkpoint: Checkpoint, link: bytes, public_key: bytes, retired: frozenset[bytes]
+) -> str | None:
     if checkpoint.link != link:
         return (
             "The signed checkpoint here does not match the chain: events at or before it were "
             "changed and their links rewritten."
         )
-    if checkpoint.public_key != public_key:
-        return "The checkpoint here was signed with another key than the service's."
+    if checkpoint.public_key != public_key and checkpoint.public_key not in retired:
+        return (
+            "The checkpoint here was signed with a key that is neither the service's nor one of "
+            "its retired keys (CONSORTIUM_AUDIT_RETIRED_PUBLIC_KEYS)."
+        )
     message = checkpoint_message(
         checkpoint.application, checkpoint.notification_id, checkpoint.link, checkpoint.signed_at
     )
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(checkpoint.signature, message)
+        Ed25519PublicKey.from_public_bytes(checkpoint.public_key).verify(
+            checkpoint.signature, message
+        )
     except InvalidSignature:
         return "The checkpoint's signature is not valid."
     return None

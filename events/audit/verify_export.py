@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Check a consortium's event export offline: the hash chain, the signed checkpoint, the totals.
 
-    python verify_export.py export.jsonl --public-key BASE64_KEY
+    python verify_export.py export.jsonl --public-key BASE64_KEY [--public-key OLDER_KEY ...]
 
 Needs nothing but Python 3.11 or newer: no package of the service, no network. Get the public
 key from someone you trust (the funder's contact, or ``GET /api/v1/audit/public-key`` on a
-connection you trust), not from the export itself.
+connection you trust), not from the export itself. After the service changed its signing key,
+give its earlier public keys too (``retired_public_keys`` at that address): the checkpoint must
+be signed by one of the keys given.
 
 It prints the budget totals per year, recomputed from the events alone, then ``intact`` (exit
 status 0), or ``broken:`` and the first line, event and reason that do not check out (exit
@@ -255,8 +257,11 @@ def state_bytes(line: dict[str, Any]) -> bytes:
     return base64.b64decode(line["state"], validate=True)
 
 
-def verify_lines(lines: Iterable[str], public_key: bytes) -> tuple[dict[str, Any], Totals]:
-    """Check an export; answers its checkpoint and the totals, or raises :class:`Broken`."""
+def verify_lines(
+    lines: Iterable[str], public_key: bytes, *older_keys: bytes
+) -> tuple[dict[str, Any], Totals]:
+    """Check an export; answers its checkpoint and the totals, or raises :class:`Broken`. The
+    checkpoint must be signed by ``public_key`` or one of ``older_keys``."""
     totals = Totals()
     previous: bytes | None = None
     last_id = 0
@@ -281,7 +286,7 @@ def verify_lines(lines: Iterable[str], public_key: bytes) -> tuple[dict[str, Any
         elif kind == "elided":
             previous, last_id = _follow_elided(line, number, previous, last_id)
         elif kind == "checkpoint":
-            _check_checkpoint(line, number, previous, last_id, header, public_key)
+            _check_checkpoint(line, number, previous, last_id, header, (public_key, *older_keys))
             checkpoint = line
         else:
             raise Malformed(f"line {number}: unknown kind {kind!r}")
@@ -340,7 +345,7 @@ def _check_checkpoint(
     previous: bytes | None,
     last_id: int,
     header: dict[str, Any] | None,
-    public_key: bytes,
+    public_keys: tuple[bytes, ...],
 ) -> None:
     link = _hex(line, "link", number)
     application = str(line["application"])
@@ -352,8 +357,10 @@ def _check_checkpoint(
             f"(notification {line['notification_id']}): events were changed, added or removed"
         )
     message = checkpoint_message(application, int(line["notification_id"]), link, line["signed_at"])
-    if not ed25519_verify(public_key, message, base64.b64decode(line["signature"])):
-        raise Broken(f"line {number}: the checkpoint's signature is not valid for this key")
+    signature = base64.b64decode(line["signature"])
+    if not any(ed25519_verify(key, message, signature) for key in public_keys):
+        keys = "this key" if len(public_keys) == 1 else "any of these keys"
+        raise Broken(f"line {number}: the checkpoint's signature is not valid for {keys}")
 
 
 def _lines(path: str) -> Iterator[str]:
@@ -366,11 +373,16 @@ def _lines(path: str) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("export", help="the JSON Lines file the service exported")
-    parser.add_argument("--public-key", required=True, help="the service's key, base64")
+    parser.add_argument(
+        "--public-key",
+        required=True,
+        action="append",
+        help="the service's key, base64 (again for each earlier key of the service)",
+    )
     args = parser.parse_args(argv)
     try:
-        public_key = base64.b64decode(args.public_key, validate=True)
-        checkpoint, totals = verify_lines(_lines(args.export), public_key)
+        keys = [base64.b64decode(key, validate=True) for key in args.public_key]
+        checkpoint, totals = verify_lines(_lines(args.export), *keys)
     except (Malformed, binascii.Error, OSError) as error:
         print(f"cannot check: {error}", file=sys.stderr)
         return 2

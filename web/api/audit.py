@@ -3,6 +3,7 @@ consortium's events as JSON Lines with their links (see docs/audit.md)."""
 
 from __future__ import annotations
 
+import base64
 from importlib import resources
 from typing import Any, Final
 from uuid import UUID
@@ -55,10 +56,19 @@ _EXPORT_LINE: Final[dict[str, Any]] = {
 class PublicKey(MethodView):
     @blp.response(200, PublicKeyOut)
     @blp.doc(**_NO_TOKEN)
-    def get(self) -> dict[str, str]:
-        """The public key that checkpoints are signed with (no token needed). Compare it with
-        the key you got from someone you trust before relying on it."""
-        return {"public_key": store().audit.public_key_text, "verifier": VERIFIER}
+    def get(self) -> dict[str, Any]:
+        """The public key that checkpoints are signed with, and the keys that signed them
+        before it (no token needed). Compare them with the keys you got from someone you trust
+        before relying on them."""
+        audit = store().audit
+        retired = [
+            base64.b64encode(key).decode("ascii") for key in sorted(audit.retired_public_keys)
+        ]
+        return {
+            "public_key": audit.public_key_text,
+            "retired_public_keys": retired,
+            "verifier": VERIFIER,
+        }
 
 
 @blp.route("/audit/verifier.py")

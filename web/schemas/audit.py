@@ -12,6 +12,13 @@ class PublicKeyOut(ma.Schema):
     public_key = ma.fields.String(
         metadata={"description": "The key that signs checkpoints: base64 of its 32 raw bytes."}
     )
+    retired_public_keys = ma.fields.List(
+        ma.fields.String(),
+        metadata={
+            "description": "Keys that signed checkpoints before the current one (base64); "
+            "their checkpoints still verify."
+        },
+    )
     verifier = ma.fields.String(metadata={"description": "Where to download the verifier."})
 
 
