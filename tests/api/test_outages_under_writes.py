@@ -11,11 +11,15 @@ never restarted); and ``/readyz`` told the truth throughout: 200 before, 503 dur
 The outages last seconds, not the issue's minute (the PostgreSQL one until the writer has been
 refused a few times, some 15 seconds with the library's own retries; the Redis one three
 seconds): nothing in the service counts how long a server has been away, so a longer outage only
-means more refused attempts. The whole test takes about half a minute (marked slow).
+means more refused attempts. The whole test takes about half a minute (marked slow). With the
+issue's minute, each outage at least that long::
+
+    CONSORTIUM_TEST_OUTAGE_SECONDS=60 scripts/test -n 0 tests/api/test_outages_under_writes.py
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -37,7 +41,9 @@ from web.app import create_app
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 PAUSE_SECONDS: Final = 0.1  # between one write taken and the next; and before a retry
-REDIS_OUTAGE_SECONDS: Final = 3.0
+# Each outage lasts at least this long when set (the issue's minute: 60); unset, seconds.
+AT_LEAST_SECONDS: Final = float(os.environ.get("CONSORTIUM_TEST_OUTAGE_SECONDS", "0"))
+REDIS_OUTAGE_SECONDS: Final = max(3.0, AT_LEAST_SECONDS)
 PROBE_SECONDS: Final = 0.3  # how often /readyz is asked
 
 
@@ -138,7 +144,12 @@ def test_writes_through_a_database_then_a_broker_outage_are_each_kept_once(
     probe.ask("before")
 
     proxy.cut()
-    probe.during("database away", lambda: writer.refused() >= 3, timeout=60)
+    cut_at = time.monotonic()
+    probe.during(
+        "database away",
+        lambda: writer.refused() >= 3 and time.monotonic() - cut_at >= AT_LEAST_SECONDS,
+        timeout=60 + AT_LEAST_SECONDS,
+    )
     proxy.restore()
     probe.during("database back", lambda: probe.ask("database back") == 200, timeout=30)
     taken_before_redis = len(writer.written)
