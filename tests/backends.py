@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -143,6 +143,12 @@ def sqlite_file(directory: Path, *, migrated: bool = True) -> Iterator[StoreSett
     if migrated:
         migrate(settings)
     yield settings
+
+
+def backend(name: str, directory: Path) -> AbstractContextManager[StoreSettings]:
+    """A fresh store of the backend named (a fixture's param): a PostgreSQL schema, or a SQLite
+    file in the directory."""
+    return postgres_schema() if name == "postgres" else sqlite_file(directory)
 
 
 def run_sql(settings: StoreSettings, statement: str, params: Sequence[object] = ()) -> list[Any]:

@@ -17,7 +17,7 @@ from events.bootstrap import Store, open_store
 from events.caller import Caller
 from events.configuration import Settings
 from events.settings import StoreSettings
-from tests.backends import postgres_schema, sqlite_file
+from tests.backends import backend
 from tests.clock import StepClock
 from tests.dns import TEST_NAMES, FakeDns
 from web.app import create_app
@@ -44,8 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreSettings]:
     """Store settings for each backend: every test runs once on SQLite, once on PostgreSQL."""
-    backend = postgres_schema() if request.param == "postgres" else sqlite_file(tmp_path)
-    with backend as settings:
+    with backend(request.param, tmp_path) as settings:
         yield settings
 
 

@@ -35,32 +35,33 @@ def public_key_text(key: Ed25519PrivateKey) -> str:
     return base64.b64encode(key.public_key().public_bytes_raw()).decode("ascii")
 
 
-def decode_private(text: str) -> Ed25519PrivateKey:
+def _raw_key(text: str, refusal: str) -> bytes:
+    """The 32 bytes of a key given as base64, or SettingsError with ``refusal``."""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except binascii.Error:
         raw = b""
     if len(raw) != 32:
-        raise SettingsError(
-            f"{SIGNING_KEY_VARIABLE} must be an Ed25519 private key: base64 of 32 bytes "
-            "(`consortium audit new-key` makes one)."
-        )
-    return Ed25519PrivateKey.from_private_bytes(raw)
+        raise SettingsError(refusal)
+    return raw
+
+
+def decode_private(text: str) -> Ed25519PrivateKey:
+    refusal = (
+        f"{SIGNING_KEY_VARIABLE} must be an Ed25519 private key: base64 of 32 bytes "
+        "(`consortium audit new-key` makes one)."
+    )
+    return Ed25519PrivateKey.from_private_bytes(_raw_key(text, refusal))
 
 
 def decode_public(text: str) -> bytes:
     """An Ed25519 public key given as base64 of its 32 raw bytes (a retired signing key's)."""
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except binascii.Error:
-        raw = b""
-    if len(raw) != 32:
-        raise SettingsError(
-            f"{RETIRED_KEYS_VARIABLE} must list Ed25519 public keys, each base64 of 32 bytes "
-            "(what `consortium audit public-key` printed for the key), separated by commas; "
-            f"{text.strip()[:60]!r} is not one."
-        )
-    return raw
+    return _raw_key(
+        text,
+        f"{RETIRED_KEYS_VARIABLE} must list Ed25519 public keys, each base64 of 32 bytes "
+        "(what `consortium audit public-key` printed for the key), separated by commas; "
+        f"{text.strip()[:60]!r} is not one.",
+    )
 
 
 def audit_signing_key(given: str = "") -> Ed25519PrivateKey:

@@ -15,7 +15,7 @@ import pytest
 from benchmarks.history import build_money, instant_of
 from events.bootstrap import open_store
 from events.configuration import Settings
-from tests.backends import postgres_schema, sqlite_file
+from tests.backends import backend
 from tests.budget.support import of
 from tests.clock import StepClock
 from tests.conftest import Api, issue_token
@@ -66,12 +66,7 @@ def long_ledger(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LongLedger]:
     """One long ledger per backend, for both formats: it takes most of the module's time."""
-    backend = (
-        postgres_schema()
-        if request.param == "postgres"
-        else sqlite_file(tmp_path_factory.mktemp("long-ledger"))
-    )
-    with backend as settings:
+    with backend(request.param, tmp_path_factory.mktemp("long-ledger")) as settings:
         store = open_store(settings, StepClock())
         try:
             app = create_app(

@@ -10,7 +10,7 @@ import pytest
 from events.bootstrap import Store, open_store
 from events.readmodel.follower import Follower
 from events.readmodel.projection import LEGACY_TOPICS, ConsortiumProjection
-from tests.backends import postgres_schema, sqlite_file
+from tests.backends import backend
 from tests.clock import StepClock
 from tests.readmodel.support import History, topics_in_log, write_history
 
@@ -64,12 +64,7 @@ def shared_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     """One store per backend for a whole module: for tests that only read what it holds."""
-    backend = (
-        postgres_schema()
-        if request.param == "postgres"
-        else sqlite_file(tmp_path_factory.mktemp("shared"))
-    )
-    with backend as settings:
+    with backend(request.param, tmp_path_factory.mktemp("shared")) as settings:
         store = open_store(settings, StepClock())
         try:
             yield store
