@@ -60,7 +60,9 @@ def test_a_solutions_page_has_its_adopters_as_a_chart_and_a_table(
     assert "<svg" in page
     assert "Overnemers door de tijd" in page
     assert "Gemeente Houten" in page
-    assert "€ 0,0943" in page  # 60.000 euro over 636.000 inhabitants
+    assert "€\xa00,0943" in page  # 60.000 euro over 636.000 inhabitants, as money is written
+    _, english = text(client, f"/catalogus/{solution.consortium_id}", language="en")
+    assert "€0.0943" in english  # as English pages write money: €1,250.00
 
 
 def test_a_solutions_page_shows_no_unpublished_part(client: FlaskClient, store: Store) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Final
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import format_currency
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -26,10 +27,13 @@ _TEXT_LIMIT: Final = 200
 
 
 def per_inhabitant(value: Decimal | None) -> str:
-    """Euros per inhabitant to a hundredth of a cent: ``€ 0,0943``."""
+    """Euros per inhabitant to a hundredth of a cent, written as the language writes money
+    elsewhere on the pages: ``€ 0,0943`` in Dutch, ``€0.0943`` in English."""
     if value is None:
         return ""
-    return f"€ {format_decimal(value, format='#,##0.0000', locale=language())}"
+    locale = language()
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace("0.00", "0.0000")
+    return str(format_currency(value, "EUR", format=pattern, locale=locale, currency_digits=False))
 
 
 @bp.route("/catalogus")
