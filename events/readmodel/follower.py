@@ -517,10 +517,12 @@ class Follower:
     def _follow(self) -> None:
         failures_in_a_row = 0
         while not self._stopping.is_set():
-            if not self.leadership.try_lead():
-                self._stopping.wait(LEADER_RETRY_SECONDS)
-                continue
             try:
+                # Taking the lead needs the database too (PostgreSQL's advisory lock): when it
+                # is away, that fails like any other step, and is tried again.
+                if not self.leadership.try_lead():
+                    self._stopping.wait(LEADER_RETRY_SECONDS)
+                    continue
                 if self.catch_up():
                     failures_in_a_row = 0
                 with self._subscribe() as subscription:

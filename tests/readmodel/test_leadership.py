@@ -12,7 +12,14 @@ import threading
 from pathlib import Path
 from typing import Final
 
-from events.readmodel.follower import FileLock, Leadership
+import psycopg
+
+from events.bootstrap import open_store
+from events.caller import Caller
+from events.readmodel.follower import FileLock, Leadership, Lock
+from tests.backends import sqlite_file
+from tests.store.support import found
+from tests.workers.support import wait_until
 
 # How long the first thread, holding the lock already, gives the second to try at the same time.
 MOMENT: Final = 0.5
@@ -70,3 +77,40 @@ def test_threads_of_one_process_trying_to_lead_at_once_both_lead(tmp_path: Path)
     assert leading is True
     assert another_process.try_acquire()  # the lead was given back: nothing held it on
     another_process.release()
+
+
+class LockThatFailsFirst:
+    """The database's follower lock, whose first attempt fails as when the database is away."""
+
+    def __init__(self, lock: Lock) -> None:
+        self.lock = lock
+        self.attempts = 0
+
+    def try_acquire(self) -> bool:
+        self.attempts += 1
+        if self.attempts == 1:
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return self.lock.try_acquire()
+
+    def release(self) -> None:
+        self.lock.release()
+
+
+def test_the_follower_goes_on_after_taking_the_lead_failed(tmp_path: Path) -> None:
+    """Taking the lead failed while PostgreSQL was away: once, the follower's thread died of it
+    and the read model stayed behind until the service was restarted."""
+    with sqlite_file(tmp_path) as settings:
+        store = open_store(settings, may_lead=True)
+        try:
+            follower = store.read.follower
+            failing = LockThatFailsFirst(follower.leadership._lock)  # type: ignore[arg-type]
+            follower.leadership._lock = failing
+            found(store.consortia, Caller("pm@x.example", "req", may_found=True))
+            store.read.start_following()
+
+            assert wait_until(lambda: failing.attempts >= 2, timeout=WAIT_SECONDS)
+            assert wait_until(lambda: follower.position() == follower.head())
+            assert follower._thread is not None
+            assert follower._thread.is_alive()
+        finally:
+            store.close()
