@@ -134,7 +134,8 @@ def _schema(settings: StoreSettings) -> str:
     return settings.env.get("POSTGRES_SCHEMA") or "public"
 
 
-def _pg_environ(settings: StoreSettings) -> dict[str, str]:
+def pg_environ(settings: StoreSettings) -> dict[str, str]:
+    """The environment that points PostgreSQL's client programs at the store."""
     env = settings.env
     return {
         **os.environ,
@@ -156,7 +157,7 @@ def _run(program: str, arguments: list[str], settings: StoreSettings) -> None:
         )
     done = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
         [found, *arguments],
-        env=_pg_environ(settings),
+        env=pg_environ(settings),
         capture_output=True,
         text=True,
         check=False,

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from psycopg.sql import SQL, Identifier
 
+from events.backup import pg_environ
 from events.bootstrap import migrate
 from events.postgres import connect as postgres_connect
 from events.settings import StoreSettings
@@ -87,40 +88,31 @@ def _migrate(
 ) -> None:
     """Make the store's tables in the schema. The first schema of a test process is migrated
     (``migrate``, the real thing); its tables, functions and rows are then dumped, and every
-    later schema is made from that dump in one round trip: a tenth of the time of migrating,
-    which each of the many PostgreSQL tests would otherwise pay."""
+    later schema is made from that dump in one round trip: about half the time of migrating
+    (0.13 against 0.25 s here), which each of the many PostgreSQL tests would otherwise pay."""
     global _migrated_script  # noqa: PLW0603 (one per test process)
     if _migrated_script:
         conn.execute(_migrated_script.replace(_SCHEMA_MARK, schema).encode())
         return
     migrate(settings)
     if _migrated_script is None:
-        _migrated_script = _dumped(schema)
+        _migrated_script = _dumped(settings)
 
 
-def _dumped(schema: str) -> str:
+def _dumped(settings: StoreSettings) -> str:
     """The schema's definitions and rows as SQL, its name replaced by a mark ("" when pg_dump
-    cannot make it: then each schema is migrated)."""
-    parts = urlsplit(POSTGRES_URL)
-    command = [
-        "pg_dump",
-        "--inserts",
-        "--no-owner",
-        "--no-privileges",
-        "--schema",
-        schema,
-        "--host",
-        parts.hostname or "127.0.0.1",
-        "--port",
-        str(parts.port or 5432),
-        "--username",
-        parts.username or "postgres",
-        parts.path.lstrip("/") or "postgres",
-    ]
-    environment = {**os.environ, "PGPASSWORD": parts.password or ""}
+    cannot make it: then each schema is migrated). pg_dump finds the store as `consortium
+    backup` tells it (``pg_environ``)."""
+    schema = settings.env["POSTGRES_SCHEMA"]
+    command = ["pg_dump", "--inserts", "--no-owner", "--no-privileges", f"--schema={schema}"]
     try:
         done = subprocess.run(
-            command, check=False, capture_output=True, text=True, env=environment, timeout=60
+            command,
+            check=False,
+            capture_output=True,
+            text=True,
+            env=pg_environ(settings),
+            timeout=60,
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""

@@ -18,8 +18,8 @@ def test_a_schema_made_from_the_dump_is_the_schema_migrate_makes() -> None:
         pytest.skip("pg_dump is not installed: every schema is migrated")
     with postgres_schema(migrated=False) as migrated, postgres_schema() as copied:
         migrate(migrated)
-        by_migrate = backends._dumped(migrated.env["POSTGRES_SCHEMA"])
-        from_dump = backends._dumped(copied.env["POSTGRES_SCHEMA"])
+        by_migrate = backends._dumped(migrated)
+        from_dump = backends._dumped(copied)
 
     assert first_name not in from_dump
     assert "CREATE TABLE" in by_migrate

@@ -2,19 +2,20 @@
 
 Each test gets a store of its own that already holds the world (tests/authorization/world.py):
 the world is built once per test process into a template file, and each test starts from a
-copy of that file (SQLite's online backup), so the matrix's many cases do not each replay the
-twenty-odd commands that make it. A test's clock goes on from the world's last instant."""
+copy of that file (`consortium backup`'s online copy), so the matrix's many cases do not each
+replay the twenty-odd commands that make it. A test's clock goes on from the world's last
+instant."""
 
 from __future__ import annotations
 
 import copy
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from events.backup import backup
 from events.bootstrap import open_store
 from events.settings import StoreSettings
 from tests.authorization.world import World, build_world
@@ -24,7 +25,7 @@ from tests.clock import StepClock
 
 @dataclass(frozen=True)
 class Template:
-    path: Path
+    settings: StoreSettings
     world: World
     ends: datetime  # the clock's reading after the world's last command
 
@@ -39,20 +40,14 @@ def template(tmp_path_factory: pytest.TempPathFactory, no_real_dns: None) -> Tem
             world = build_world(store)
         finally:
             store.close()
-    return Template(Path(settings.env["SQLITE_DBNAME"]), world, clock.peek())
+    return Template(settings, world, clock.peek())
 
 
 @pytest.fixture
 def settings(template: Template, tmp_path: Path) -> StoreSettings:
-    """A copy of the template's file: the world, with nothing any other test did to it."""
-    target = tmp_path / "store.sqlite3"
-    source = sqlite3.connect(template.path)
-    copied = sqlite3.connect(target)
-    try:
-        source.backup(copied)
-    finally:
-        copied.close()
-        source.close()
+    """A copy of the template's file (`consortium backup`'s online copy): the world, with
+    nothing any other test did to it."""
+    target = backup(template.settings, tmp_path / "store.sqlite3").path
     return StoreSettings.from_url(f"sqlite://{target}")
 
 

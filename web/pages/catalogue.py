@@ -7,8 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Final
 
-from babel import Locale
-from babel.numbers import format_currency
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -21,6 +19,7 @@ from events.catalogue import CatalogueFilter
 from web.auth import store
 from web.i18n import language
 from web.pages.blueprint import bp
+from web.pages.dutch import amount_text
 
 PAGE_SIZE: Final = 20
 _TEXT_LIMIT: Final = 200
@@ -31,9 +30,7 @@ def per_inhabitant(value: Decimal | None) -> str:
     elsewhere on the pages: ``€ 0,0943`` in Dutch, ``€0.0943`` in English."""
     if value is None:
         return ""
-    locale = language()
-    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace("0.00", "0.0000")
-    return str(format_currency(value, "EUR", format=pattern, locale=locale, currency_digits=False))
+    return amount_text(value, language(), places=4)
 
 
 @bp.route("/catalogus")

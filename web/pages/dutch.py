@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -65,10 +66,15 @@ def parse_day(text: str) -> date | None:
         return None
 
 
-def amount_text(money: Money | Decimal, locale: str) -> str:
-    """``€ 1.250,00`` in Dutch, ``€1,250.00`` in English."""
+def amount_text(money: Money | Decimal, locale: str, *, places: int = 2) -> str:
+    """``€ 1.250,00`` in Dutch, ``€1,250.00`` in English; ``places`` other than 2 keep the
+    language's way of writing money with that many decimals (``€ 0,0943``)."""
     value = money.amount if isinstance(money, Money) else money
-    return str(format_currency(value, "EUR", locale=locale))
+    if places == 2:
+        return str(format_currency(value, "EUR", locale=locale))
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    pattern = pattern.replace("0.00", "0." + "0" * places)
+    return str(format_currency(value, "EUR", format=pattern, locale=locale, currency_digits=False))
 
 
 def number_text(value: Decimal | int, locale: str) -> str:
