@@ -108,21 +108,17 @@ def snapshot_parts(state: bytes, current: set[str]) -> str:
     def size(value: Any) -> int:
         return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
 
-    # Its kinds, members, how many numbers each has, and the numbers packed: the members who
-    # left count their keys and their share of the packed numbers.
-    _, members, counts, packed = parsed["_ledger"]["_data_"]
-    gone = [
-        (key, count)
-        for key, count in zip(members, counts, strict=True)
-        if key not in current and key != "pool"
-    ]
-    share = sum(count for _, count in gone) / max(1, sum(counts))
-    left_bytes = sum(len(key) + 3 for key, _ in gone) + round(len(packed) * share)
+    # Its kinds, then its members, how many numbers each has and the numbers packed: first of
+    # the pool and current members, then (unpacked only when read) of the members who left.
+    ledger = parsed["_ledger"]["_data_"]
+    gone = ledger[4] if len(ledger) == 7 else [key for key in ledger[1] if key not in current]
+    left_bytes = size(ledger[4:]) if len(ledger) == 7 else 0
     ledger_bytes = size(parsed["_ledger"])
     return (
         f"members {size(parsed['_members']):,}, grants {size(parsed['_grants']):,}, milestones "
         f"{size(parsed['_milestones']):,}, ledger {ledger_bytes:,} (of which the figures of "
-        f"{len(gone):,} members who left: about {left_bytes:,} bytes)"
+        f"{len(gone):,} members who left, packed apart and unpacked only when read: "
+        f"{left_bytes:,} bytes)"
     )
 
 

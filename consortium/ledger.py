@@ -9,7 +9,7 @@ themselves are its events, listed by the read model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +34,7 @@ __all__ = [
     "Commitment",
     "Contribution",
     "ContributionKind",
+    "Deferred",
     "Expenditure",
     "Ledger",
     "Reversal",
@@ -152,6 +153,83 @@ def _new_slot(cells: list[int], year: int, kind: int) -> int:
     return at
 
 
+class Deferred(Mapping[str, Sequence[int]]):
+    """Runs of figures handed over by storage, read the first time one of them is needed.
+
+    Members who left keep their figures (the budget shows their lines, the totals count them),
+    but nothing a command checks reads them; a snapshot hands them over this way, so that
+    loading a consortium with a long past does not unpack that past. ``load`` gives the runs
+    of ``keys`` (it is called at most once, however many ledgers share it); ``extra`` holds
+    runs added or changed since, which win over the stored ones."""
+
+    __slots__ = ("_extra", "_key_set", "_keys", "_load", "_loaded")
+
+    def __init__(
+        self,
+        keys: Sequence[str],
+        load: Callable[[], Mapping[str, Sequence[int]]],
+        extra: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
+        self._keys = keys
+        self._load = load if isinstance(load, _Once) else _Once(load)
+        self._extra: Mapping[str, Sequence[int]] = extra or {}
+        self._key_set: frozenset[str] | None = None
+        self._loaded: Mapping[str, Sequence[int]] | None = None
+
+    def with_run(self, key: str, run: Sequence[int]) -> Deferred:
+        return Deferred(self._keys, self._load, {**self._extra, key: run})
+
+    def _stored_keys(self) -> frozenset[str]:
+        if self._key_set is None:
+            self._key_set = frozenset(self._keys)
+        return self._key_set
+
+    def _runs(self) -> Mapping[str, Sequence[int]]:
+        if self._loaded is None:
+            self._loaded = {**self._load(), **self._extra}
+        return self._loaded
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        found = self._extra.get(key)
+        if found is not None:
+            return found
+        if key not in self._stored_keys():
+            raise KeyError(key)
+        return self._runs()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._extra or key in self._stored_keys()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._runs())
+
+    def __len__(self) -> int:
+        return len(self._runs())
+
+
+class _Once:
+    """A loader called once, its answer shared by every ledger made from the same snapshot."""
+
+    __slots__ = ("_answer", "_load")
+
+    def __init__(self, load: Callable[[], Mapping[str, Sequence[int]]]) -> None:
+        self._load = load
+        self._answer: Mapping[str, Sequence[int]] | None = None
+
+    def __call__(self) -> Mapping[str, Sequence[int]]:
+        if self._answer is None:
+            self._answer = self._load()
+        return self._answer
+
+
+def _with_run(
+    runs: Mapping[str, Sequence[int]], key: str, run: Sequence[int]
+) -> Mapping[str, Sequence[int]]:
+    if isinstance(runs, Deferred):
+        return runs.with_run(key, run)
+    return {**runs, key: run}
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """The running totals of one consortium's money, folded from its money events.
@@ -161,10 +239,15 @@ class Ledger:
     many revisions that figure had (pledges and needs: the next one is numbered after them;
     zero for received and spent money). Whole numbers only, so that a snapshot can pack them
     (``events.transcodings.LedgerAsCells``) and read them back without a step per figure.
+
+    ``former`` holds the runs of members who left, in the same form: they still count in every
+    total and line, but no rule reads them, so a snapshot may hand them over unread
+    (:class:`Deferred`).
     """
 
     kinds: tuple[str, ...] = ()
     cells: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    former: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
     @classmethod
     def of_totals(cls, totals: _Nested, revisions: _Nested) -> Ledger:
@@ -191,6 +274,7 @@ class Ledger:
         # however many members and years the totals hold.
         kinds = self.kinds
         cells = dict(self.cells)
+        former = self.former
         copied: dict[str, list[int]] = {}
         for change in changes:
             member = member_key(change.member_id)
@@ -200,8 +284,14 @@ class Ledger:
                 kinds, kind = (*kinds, change.kind), len(kinds)
             run = copied.get(member)
             if run is None:
-                run = copied[member] = list(cells.get(member, ()))
-                cells[member] = run
+                if member not in cells and member in former:
+                    # A member who left (the reversal of one of its contributions): its
+                    # figures change where they are kept.
+                    run = copied[member] = list(former[member])
+                    former = _with_run(former, member, run)
+                else:
+                    run = copied[member] = list(cells.get(member, ()))
+                    cells[member] = run
             at = _slot(run, change.year, kind)
             if at < 0:
                 at = _new_slot(run, change.year, kind)
@@ -211,7 +301,16 @@ class Ledger:
                 run[at + 3] += 1
             else:
                 run[at + 2] += cents
-        return Ledger(kinds, cells)
+        return Ledger(kinds, cells, former)
+
+    def retired(self, member_id: UUID) -> Ledger:
+        """The ledger once that member left: its figures kept with those of former members."""
+        member = member_key(member_id)
+        run = self.cells.get(member)
+        if run is None:
+            return self
+        cells = {key: found for key, found in self.cells.items() if key != member}
+        return Ledger(self.kinds, cells, _with_run(self.former, member, run))
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -244,18 +343,30 @@ class Ledger:
     def _cell(self, member: str, year: int, kind: str, part: int) -> int:
         if kind not in self.kinds:
             return 0
-        run = self.cells.get(member, ())
+        run = self._run(member)
         at = _slot(run, year, self.kinds.index(kind))
         return 0 if at < 0 else run[at + part]
 
     def rows(self) -> Iterator[tuple[UUID | None, int, str, Money]]:
-        """Every figure: (member or None for the pool, year, kind, amount), by member, then
-        year, in the order they were first booked."""
+        """Every figure: (member or None for the pool, year, kind, amount), by member (the
+        pool and current members, then those who left), then year, in the order they were
+        first booked."""
         kinds = self.kinds
-        for member, run in self.cells.items():
+        for member, run in self._runs():
             member_id = member_of(member)
             for i in range(0, len(run), _CELL):
                 yield member_id, run[i], kinds[run[i + 1]], _money(run[i + 2])
+
+    def _run(self, member: str) -> Sequence[int]:
+        found = self.cells.get(member)
+        if found is None:
+            found = self.former.get(member, ())
+        return found
+
+    def _runs(self) -> Iterator[tuple[str, Sequence[int]]]:
+        """Every member's run: the pool and current members first, then those who left."""
+        yield from self.cells.items()
+        yield from self.former.items()
 
     def pledges(self) -> Iterator[tuple[UUID, int, Money]]:
         """Every member's pledge per year, its kinds together."""

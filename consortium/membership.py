@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from consortium.about import check_about
 from consortium.cause import Cause, about_day
 from consortium.errors import AlreadyMember, LastLeadCannotLeave, MemberNotCurrent
+from consortium.ledger import Ledger
 from consortium.members import (
     Member,
     MemberRole,
@@ -30,6 +31,7 @@ class Membership:
     """Mixin of the Consortium aggregate: its current members."""
 
     _members: tuple[Member, ...]
+    _ledger: Ledger
     _phase: Phase
     start_year: int
 
@@ -60,6 +62,7 @@ class Membership:
 
         def apply(self, consortium: Membership) -> None:
             consortium._members = tuple(m for m in consortium._members if m.id != self.member_id)
+            consortium._ledger = consortium._ledger.retired(self.member_id)
 
     def admit_member(
         self,

@@ -22,7 +22,7 @@ import psycopg_pool
 from eventsourcing import persistence as es
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Transcoder
 
 from consortium.cause import Cause
 from events.caller import Caller, Clock, utc_now
@@ -33,7 +33,7 @@ from events.idempotency import (
     IdempotentRequest,
 )
 from events.settings import StoreSettings
-from events.transcodings import register_domain_transcodings
+from events.transcodings import DomainTranscoder, register_domain_transcodings
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,11 @@ class StoreApplication(Application[UUID]):
         # each other; writers in other processes are handled by the retry on conflict.
         self._write_locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
         self._jitter = random.Random()  # its own generator: never disturbs anyone's seeded one
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = DomainTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

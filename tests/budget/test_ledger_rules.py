@@ -25,6 +25,7 @@ from consortium.errors import (
 from consortium.ledger import Contribution, ContributionKind
 from consortium.members import Member
 from consortium.phases import Phase
+from events.replay import project_consortium
 from tests.budget.support import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -443,6 +444,49 @@ def test_a_member_who_left_logs_nothing_more_but_what_it_gave_stays(
         )
 
     assert budget_of(consortium).totals.received_cash == euro("750.00")
+
+
+def test_the_figures_of_a_member_who_left_are_kept_apart_from_those_of_current_members(
+    consortium: Consortium, cause: Act
+) -> None:
+    give(consortium, cause, "750.00", n=1)
+    amersfoort = member(consortium, 1)
+
+    consortium.member_leaves(amersfoort.id, reason=None, cause=cause())
+
+    ledger = consortium.ledger
+    assert (amersfoort.id.hex in ledger.cells, amersfoort.id.hex in ledger.former) == (False, True)
+
+
+def test_a_contribution_of_a_member_who_left_can_still_be_reversed(
+    consortium: Consortium, cause: Act
+) -> None:
+    give(consortium, cause, "750.00", n=1)
+    mistake = give(consortium, cause, "250.00", n=1)
+    amersfoort = member(consortium, 1)
+    consortium.member_leaves(amersfoort.id, reason=None, cause=cause())
+
+    consortium.reverse_contribution(mistake, earlier=None, reason="Dubbel", cause=cause())
+
+    view = budget_of(consortium, members=[*consortium.members, amersfoort])
+    (line,) = (line for line in view.members if line.member.id == amersfoort.id)
+    assert (
+        line.figures.received_cash,
+        view.totals.received_cash,
+        amersfoort.id.hex in consortium.ledger.cells,
+    ) == (euro("750.00"), euro("750.00"), False)
+
+
+def test_a_replay_keeps_the_figures_of_members_who_left_as_the_consortium_did(
+    consortium: Consortium, cause: Act
+) -> None:
+    mistake = give(consortium, cause, "250.00", n=1)
+    consortium.member_leaves(member(consortium, 1).id, reason=None, cause=cause())
+    consortium.reverse_contribution(mistake, earlier=None, reason="Dubbel", cause=cause())
+
+    replayed = project_consortium(None, consortium.pending_events)
+
+    assert getattr(replayed, "ledger", None) == consortium.ledger
 
 
 # -- reversals ----------------------------------------------------------------------------------
