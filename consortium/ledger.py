@@ -368,6 +368,21 @@ class Ledger:
         yield from self.cells.items()
         yield from self.former.items()
 
+    def pledges_in_force(self, kind: ContributionKind = ContributionKind.CASH) -> Iterator[UUID]:
+        """The ids of the pledges of that kind in force: the last revision of each member's
+        pledge for each year (one revised to zero included)."""
+        figure = committed(kind)
+        if figure not in self.kinds:
+            return
+        wanted = self.kinds.index(figure)
+        for member, run in self._runs():
+            member_id = member_of(member)
+            if member_id is None:
+                continue
+            for i in range(0, len(run), _CELL):
+                if run[i + 1] == wanted and run[i + 3]:
+                    yield commitment_id(member_id, run[i], run[i + 3], kind)
+
     def pledges(self) -> Iterator[tuple[UUID, int, Money]]:
         """Every member's pledge per year, its kinds together."""
         for member, year, kind, amount in self.rows():

@@ -372,7 +372,7 @@ class BudgetUseCases(ConsortiumBase):
         members, versions = self.records(
             lambda tx: (
                 records.memberships(tx, consortium.id, consortium.version),
-                records.key_versions(tx, consortium.id, consortium.version),
+                records.key_versions(tx, consortium.id, consortium.ledger.pledges_in_force()),
             )
         )
         return with_key_versions(budget_of(consortium, members, today or self.today()), versions)

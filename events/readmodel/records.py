@@ -10,6 +10,7 @@ shows the records as they stood at the version of the aggregate it is shown with
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,8 @@ from events.readmodel.recorders import Tx
 
 # A version above any real one: "everything recorded".
 _ALL: Final = 2**62
+# Ids bound in one query at most (SQLite allows 32,766 parameters; PostgreSQL 65,535).
+_IDS_PER_QUERY: Final = 500
 
 
 def _money(cents: int) -> Money:
@@ -152,20 +155,32 @@ def revisions(tx: Tx, consortium_id: UUID) -> list[Commitment]:
 
 
 def key_versions(
-    tx: Tx, consortium_id: UUID, version: int | None = None
+    tx: Tx, consortium_id: UUID, in_force: Iterable[UUID]
 ) -> dict[tuple[UUID, int], int]:
     """Per member and year, the version of the cost-sharing key that made the cash pledge in
-    force at that consortium version (pledges made otherwise are left out)."""
-    rows = tx.rows(
-        """SELECT p.member_id, p.year, p.key_version FROM {t}rm_pledges p
-           WHERE p.consortium_id = :c AND p.kind = 'cash' AND p.version <= :v
-             AND p.revision = (SELECT MAX(q.revision) FROM {t}rm_pledges q
-                 WHERE q.consortium_id = p.consortium_id AND q.member_id = p.member_id
-                   AND q.year = p.year AND q.kind = p.kind AND q.version <= :v)
-             AND p.key_version IS NOT NULL""",
-        {"c": str(consortium_id), "v": _up_to(version)},
-    )
-    return {(UUID(r["member_id"]), r["year"]): r["key_version"] for r in rows}
+    force (``in_force``: the ids of the pledges in force, as the consortium knows them at the
+    version asked about); pledges made otherwise are left out. Only those rows are read, so
+    the answer costs the same however often the pledges were revised."""
+    ids = [str(commitment) for commitment in in_force]
+    found: dict[tuple[UUID, int], int] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        names = {f"p{n}": i for n, i in enumerate(ids[start : start + _IDS_PER_QUERY])}
+        # By the primary key alone: with the consortium in the condition too, SQLite walks
+        # the consortium's index through every revision instead.
+        rows = tx.rows(
+            "SELECT consortium_id, member_id, year, key_version FROM {t}rm_pledges "  # noqa: S608
+            f"WHERE commitment_id IN ({', '.join(':' + n for n in names)}) "
+            "AND key_version IS NOT NULL",
+            names,
+        )
+        found.update(
+            {
+                (UUID(r["member_id"]), r["year"]): r["key_version"]
+                for r in rows
+                if r["consortium_id"] == str(consortium_id)
+            }
+        )
+    return found
 
 
 def pledge_in_force(
