@@ -315,27 +315,36 @@ class Follower:
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event recorded so far; return how many were applied."""
-        applied = 0
         with self._apply_lock:
-            while not self._stopping.is_set():
-                notifications = self.app.recorder.select_notifications(
-                    start=self.position(), limit=BATCH, inclusive_of_start=False
-                )
-                if not notifications:
-                    return applied
-                applied += self.apply(notifications)
-                if progress:
-                    progress(len(notifications))
+            return self._catch_up(progress)
+
+    def _catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        applied = 0
+        while not self._stopping.is_set():
+            notifications = self.app.recorder.select_notifications(
+                start=self.position(), limit=BATCH, inclusive_of_start=False
+            )
+            if not notifications:
+                return applied
+            applied += self.apply(notifications)
+            if progress:
+                progress(len(notifications))
         return applied  # stopping: the store is closing
 
     def wait_for(self, position: int, timeout: float) -> bool:
-        """Wait until the read model has applied ``position``; catch up if we lead."""
+        """Wait until the read model has applied ``position``, ``timeout`` seconds at most;
+        catch up if we lead. When another thread of this process is applying (the follower's),
+        this one waits for it, not for its lock: a reader is never held longer than its
+        timeout, however long that thread takes."""
         if self.position() >= position:
             return True
-        if self.leadership.try_lead():
-            self.catch_up()
-            return self.position() >= position
         deadline = time.monotonic() + timeout
+        if self.leadership.try_lead() and self._apply_lock.acquire(timeout=timeout):
+            try:
+                self._catch_up()
+            finally:
+                self._apply_lock.release()
+            return self.position() >= position
         while time.monotonic() < deadline:
             time.sleep(0.01)
             if self.position() >= position:

@@ -114,3 +114,46 @@ def test_the_follower_goes_on_after_taking_the_lead_failed(tmp_path: Path) -> No
             assert follower._thread.is_alive()
         finally:
             store.close()
+
+
+def test_a_reader_waits_no_longer_than_its_timeout_while_the_follower_thread_applies(
+    tmp_path: Path,
+) -> None:
+    """A reader in the leading process used to wait for the follower thread's lock without a
+    bound: with that thread stuck (seen for 11 minutes in a database outage test), every read
+    needing fresh rows hung with it. It now gives up at its timeout (a stale answer: 503)."""
+    with sqlite_file(tmp_path) as settings:
+        store = open_store(settings, may_lead=True)
+        try:
+            follower = store.read.follower
+            assert follower.leadership.try_lead()
+            found(store.consortia, Caller("pm@x.example", "req", may_found=True))
+            answers: list[bool] = []
+            with follower._apply_lock:  # the follower's thread, applying (or stuck)
+                reader = threading.Thread(
+                    target=lambda: answers.append(follower.wait_for(follower.head(), 0.2))
+                )
+                reader.start()
+                reader.join(timeout=WAIT_SECONDS)
+                waited_out = not reader.is_alive()
+            reader.join()
+            assert (waited_out, answers) == (True, [False])
+        finally:
+            store.close()
+
+
+def test_a_reader_in_the_leading_process_catches_up_itself_when_nobody_applies(
+    tmp_path: Path,
+) -> None:
+    with sqlite_file(tmp_path) as settings:
+        store = open_store(settings, may_lead=True)
+        try:
+            follower = store.read.follower
+            found(store.consortia, Caller("pm@x.example", "req", may_found=True))
+
+            assert (follower.wait_for(follower.head(), 1.0), follower.position()) == (
+                True,
+                follower.head(),
+            )
+        finally:
+            store.close()
