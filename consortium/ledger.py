@@ -9,7 +9,7 @@ themselves are its events, listed by the read model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -202,6 +202,9 @@ class Deferred(Mapping[str, Sequence[int]]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._runs())
+
+    def items(self) -> ItemsView[str, Sequence[int]]:
+        return self._runs().items()  # at once, not a lookup per key
 
     def __len__(self) -> int:
         return len(self._runs())
