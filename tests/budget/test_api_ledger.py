@@ -543,6 +543,20 @@ def test_an_amount_in_other_digits_than_0_to_9_is_refused(
     assert answers == [{"amount"}, {"amount"}]
 
 
+def test_a_contribution_with_a_wrong_amount_is_told_what_is_wrong_with_it_not_that_it_is_missing(
+    pm: Api, consortium_id: str, members: dict[str, str]
+) -> None:
+    for_amount = [
+        e["detail"]
+        for e in json_of(contribute(pm, consortium_id, members[UTRECHT], "1000.001"))["errors"]
+        if e["field"] == "amount"
+    ]
+
+    assert [("two decimals" in detail, "Missing" in detail) for detail in for_amount] == [
+        (True, False)
+    ]
+
+
 def test_a_weight_with_a_huge_exponent_is_refused_or_kept_small(
     pm: Api, consortium_id: str, members: dict[str, str]
 ) -> None:

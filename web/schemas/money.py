@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -134,10 +135,13 @@ class ContributionIn(StrictSchema):
         metadata={"description": 'In kind: euro per hour, e.g. "85.00".'},
     )
 
-    @ma.validates_schema(skip_on_field_errors=False)
-    def _amount_or_hours(self, data: dict[str, Any], **kwargs: Any) -> None:
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _amount_or_hours(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         # Only work in kind can be valued by hours; whether both hours and rate came, and an
-        # amount given agrees with them, is the domain's rule (consortium.budget).
+        # amount given agrees with them, is the domain's rule (consortium.budget). An amount
+        # given but refused has its own error already: it is not also "missing".
+        if isinstance(original, Mapping) and "amount" in original:
+            return
         by_hours = data.get("hours") is not None or data.get("rate") is not None
         if data.get("amount") is None and not (
             by_hours and data.get("kind") is not ContributionKind.CASH
