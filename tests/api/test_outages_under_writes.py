@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -29,12 +30,14 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+import psycopg
 import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
 from events.bootstrap import Store, migrate, open_store
 from events.configuration import Settings
+from tests.backends import POSTGRES_URL
 from tests.conftest import Api, issue_token
 from tests.outage import PrivateRedis, Proxy, postgres_behind_proxy, private_redis
 from tests.workers.support import wait_until
@@ -216,7 +219,22 @@ def caught_up(pm: Api, url: str) -> TestResponse:
     while page.status_code == 503 and time.monotonic() - started < LISTS_RECOVER_SECONDS:
         if not dumped and time.monotonic() - started > LISTS_CATCH_UP_SECONDS:
             faulthandler.dump_traceback(all_threads=True)
+            print_sessions()
             dumped = True
         time.sleep(PAUSE_SECONDS)
         page = pm.get(url)
     return page
+
+
+def print_sessions() -> None:
+    """What PostgreSQL's sessions of this run are doing (asked directly, not through the
+    proxy), to stderr: which one waits for what, and since when."""
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            """SELECT pid, application_name, client_port, state, wait_event_type, wait_event,
+                      backend_start, xact_start, state_change, left(query, 160)
+               FROM pg_stat_activity WHERE application_name LIKE 'test_%'
+               ORDER BY backend_start"""
+        ).fetchall()
+    for row in rows:
+        print("pg_stat_activity:", *row, file=sys.stderr)
