@@ -81,8 +81,9 @@ class Membership:
         check_finished(self._phase)
         party = check_party(party)
         day = check_about(joined_on, cause, start_year=self.start_year, field="joined_on")
+        wanted = party.casefold()
         for m in self._members:
-            if m.party.casefold() == party.casefold():
+            if m.party.casefold() == wanted:
                 raise AlreadyMember(
                     f"{m.party} is already a member of this consortium.", member_id=m.id
                 )
