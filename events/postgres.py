@@ -23,6 +23,17 @@ from events.settings import DEFAULT_APPLICATION_NAME, StoreSettings
 
 APPLICATION_NAME: Final = "POSTGRES_APPLICATION_NAME"
 POOL_MAX_IDLE: Final = "POSTGRES_POOL_MAX_IDLE"
+# A connection whose server went silent (the network lost, a host gone without closing) is
+# given up within about a minute instead of the operating system's quarter of an hour: libpq's
+# TCP keepalives probe an idle connection after 30 s (3 probes, 10 s apart), and data sent but
+# not acknowledged for 30 s breaks it. A live server acknowledges at once, however long its query.
+SILENT_SERVER: Final[dict[str, Any]] = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
 
 # The datastore the factories made while a store is being opened share (see ``one_pool``).
 _sharing: ContextVar[list[PostgresDatastore] | None] = ContextVar("sharing", default=None)
@@ -58,6 +69,7 @@ class PostgresStoreFactory(PostgresFactory):
         if isinstance(pool.kwargs, dict):  # as the library makes it
             name = self.env.get(APPLICATION_NAME) or DEFAULT_APPLICATION_NAME
             pool.kwargs["application_name"] = name
+            pool.kwargs.update(SILENT_SERVER)
         # Open it now, waiting for the connection it keeps: opened on first use instead, it
         # would open a second one beside it for that use, and keep both until it shrinks.
         pool.open(wait=True, timeout=pool.timeout)
@@ -76,4 +88,5 @@ def connect(settings: StoreSettings) -> psycopg.Connection[Any]:
         autocommit=True,
         connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
         application_name=env.get(APPLICATION_NAME) or DEFAULT_APPLICATION_NAME,
+        **SILENT_SERVER,
     )

@@ -20,6 +20,7 @@ from flask import Flask
 
 from events.bootstrap import Store, open_store
 from events.configuration import Settings
+from events.postgres import connect
 from events.settings import CONNECTIONS_PER_PROCESS, StoreSettings
 from tests.backends import POSTGRES_URL, postgres_schema
 from tests.conftest import Api, issue_token
@@ -123,3 +124,23 @@ def test_a_closed_store_leaves_no_connection(settings: StoreSettings) -> None:
     store.close()
 
     assert wait_until(lambda: connections(settings) == 0, timeout=30)
+
+
+def test_a_silent_server_is_given_up_within_a_minute_not_a_quarter_of_an_hour(
+    settings: StoreSettings,
+) -> None:
+    """The pool's connections and the follower's lock ask libpq for TCP keepalives and a bound
+    on unacknowledged data, so a server gone silent (the network lost) breaks them in about a
+    minute; by default the operating system waits some fifteen minutes."""
+    store = open_store(settings)
+    try:
+        datastore = store.consortia.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.pool.connection() as pooled:
+            of_pool = pooled.info.get_parameters()
+        with connect(settings) as alone:
+            of_lock = alone.info.get_parameters()
+    finally:
+        store.close()
+
+    wanted = {"keepalives_idle": "30", "keepalives_count": "3", "tcp_user_timeout": "30000"}
+    assert [{k: p.get(k) for k in wanted} for p in (of_pool, of_lock)] == [wanted, wanted]
