@@ -346,10 +346,10 @@ class Follower:
                 self._apply_lock.release()
             return self.position() >= position
         while time.monotonic() < deadline:
-            time.sleep(0.01)
             if self.position() >= position:
                 return True
-        return False
+            time.sleep(0.01)
+        return self.position() >= position  # the thread applying may have finished meanwhile
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Build the read model again from the whole log, while it keeps answering; answer how
