@@ -22,6 +22,7 @@ from limits.storage import MovingWindowSupport, Storage
 
 # Seconds a process waits for another's write lock; the work under the lock is a few rows.
 BUSY_TIMEOUT_MS: Final = 5_000
+_RETRY_SECONDS: Final = 0.02
 
 _SCHEMA: Final = (
     # Moving window: one row per counted event.
@@ -33,6 +34,39 @@ _SCHEMA: Final = (
     "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL,"
     " expires_at REAL NOT NULL)",
 )
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """Write-ahead logging (readers never wait for a writer) and the tables, when processes
+    open a new file at the same moment. Changing the journal mode needs the file to itself,
+    and SQLite refuses it at once, without waiting, to one of two connections that both ask
+    while each holds a read lock; so the mode is only changed when it is not WAL already (it
+    stays with the file), and a refusal is tried again within the busy timeout. The tables
+    are made in one write transaction taken at once (``BEGIN IMMEDIATE``), which waits its
+    turn instead of upgrading a read lock."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(_RETRY_SECONDS)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _SCHEMA:
+            connection.execute(statement)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class SQLiteStorage(Storage, MovingWindowSupport):
@@ -73,9 +107,11 @@ class SQLiteStorage(Storage, MovingWindowSupport):
                 check_same_thread=False,  # shared by this process's threads, under _lock
             )
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
-            for statement in _SCHEMA:
-                connection.execute(statement)
+            try:
+                _prepare(connection)
+            except BaseException:
+                connection.close()
+                raise
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 

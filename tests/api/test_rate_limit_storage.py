@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any, Final
 
@@ -175,3 +176,30 @@ def test_processes_racing_for_the_same_places_acquire_exactly_the_limit(tmp_path
         racer.join(timeout=30)
 
     assert acquired == ROUNDS * LIMIT
+
+
+def test_connections_opening_a_new_file_at_the_same_moment_all_count(tmp_path: Path) -> None:
+    # Each opener turns the file to write-ahead logging and makes its tables; SQLite refuses
+    # that at once (no waiting) to one of two openers that ask together while both read. Many
+    # rounds, four openers each, all counting at the same moment on a new file: none may fail.
+    rounds, openers = 40, 4
+    failures: list[str] = []
+    for round_ in range(rounds):
+        uri = f"sqlite://{tmp_path / f'round-{round_}.sqlite3'}"
+        together = threading.Barrier(openers)
+
+        def count(uri: str = uri, together: threading.Barrier = together) -> None:
+            storage = SQLiteStorage(uri)
+            together.wait()
+            try:
+                storage.acquire_entry("192.0.2.1", openers, 60)
+            except Exception as error:  # each failure is the finding
+                failures.append(repr(error))
+
+        threads = [threading.Thread(target=count) for _ in range(openers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    assert failures == []
