@@ -17,7 +17,7 @@ from uuid import UUID
 from consortium.aggregate import Consortium
 from consortium.cause import about_day
 from consortium.figures import Figures
-from consortium.financing import FinancingStatus, financing_status
+from consortium.financing import FinancingStatus, financing_status, needs_by_year
 from consortium.ledger import Ledger
 from consortium.members import Member
 from consortium.milestones import Decision, Milestone
@@ -123,14 +123,15 @@ def budget_view(
     members: Iterable[Member],
     needs_per_year: Mapping[int, Money] | None = None,
     tranches: tuple[TrancheLine, ...] = (),
-    status: Callable[[Mapping[int, Figures]], FinancingStatus] | None = None,
+    status: Callable[[Mapping[int, Figures], Mapping[int, Money]], FinancingStatus] | None = None,
 ) -> BudgetView:
     """The budget from the ledger's totals; ``members`` are every membership to show a line
     for (those who left included), in the order they joined.
 
     The needs per year are the financing plan's; a consortium without a plan shows the
     tranches of its milestones due each year instead (what earlier releases called needs).
-    ``status`` judges the financing from the figures per year."""
+    ``status`` judges the financing from the figures per year and the tranches due each
+    year (which it counts as needs when there is no plan, as this view shows them)."""
     rows: dict[tuple[UUID | None, int], list[tuple[str, Money]]] = defaultdict(list)
     for member_id, year, kind, amount in ledger.rows():
         rows[member_id, year].append((kind, amount))
@@ -152,8 +153,8 @@ def budget_view(
 
     totals = Figures.total(years.values())
     pledged_years = [y for y, f in years.items() if f.committed.is_positive]
-    planned = {y: f.needed for y, f in years.items() if f.has_need}
-    needs = planned or needs_per_year or {}
+    planned = any(f.has_need for f in years.values())
+    needs = needs_by_year(years, needs_per_year)
     return BudgetView(
         totals=totals,
         years=tuple(YearFigures(y, years[y]) for y in sorted(years)),
@@ -164,7 +165,7 @@ def budget_view(
             for y in sorted(needs)
         ),
         tranches=tranches,
-        financing=None if status is None else status(years),
+        financing=None if status is None else status(years, needs_per_year or {}),
         needs_from="plan" if planned else "tranches",
     )
 
@@ -200,7 +201,11 @@ def budget_of(
         tranches=tranche_lines(
             consortium.milestones, consortium_finished=consortium.phase.is_finished
         ),
-        status=lambda years: financing_status(
-            years, today=day, watch=consortium.financing_watch, phase=consortium.phase
+        status=lambda years, tranches: financing_status(
+            years,
+            today=day,
+            watch=consortium.financing_watch,
+            phase=consortium.phase,
+            tranches=tranches,
         ),
     )

@@ -35,6 +35,7 @@ from consortium.recording import ConsortiumEvent
 from consortium.text import MAX_REASON, optional_text
 
 DEFAULT_YEARS_AHEAD: Final = 2
+_ZERO: Final = Money.zero()
 MAX_YEARS_WATCHED: Final = 10
 
 
@@ -77,25 +78,48 @@ def figures_per_year(ledger: Ledger) -> dict[int, Figures]:
     return {year: Figures.of_rows(found) for year, found in rows.items()}
 
 
+def needs_by_year(
+    years: Mapping[int, Figures], tranches: Mapping[int, Money] | None = None
+) -> dict[int, Money]:
+    """What each year needs: the financing plan's needs; a consortium without a plan needs,
+    each year, the tranches of its milestones due then (``tranches``: released, or still to be
+    decided), as its budget shows them."""
+    planned = {year: f.needed for year, f in years.items() if f.has_need}
+    return planned or dict(tranches or {})
+
+
 def financing_status(
-    years: Mapping[int, Figures], *, today: date, watch: FinancingWatch, phase: Phase
+    years: Mapping[int, Figures],
+    *,
+    today: date,
+    watch: FinancingWatch,
+    phase: Phase,
+    tranches: Mapping[int, Money] | None = None,
 ) -> FinancingStatus:
     """The one rule for a consortium's financing, used by the budget view and the scan alike.
 
-    A year counts as covered when it has a need or a pledge and its need is pledged. A
-    consortium still exploring, or finished, is never at risk: there is nothing to carry on."""
+    A year's need is the plan's, or without a plan the tranches due that year
+    (:func:`needs_by_year`). A year counts as covered when it has a need or a pledge and its
+    need is pledged. A consortium still exploring, or finished, is never at risk: there is
+    nothing to carry on."""
+    needs = needs_by_year(years, tranches)
+
+    def gap(year: int) -> Money:
+        pledged = years[year].committed if year in years else _ZERO
+        shortfall = needs.get(year, _ZERO) - pledged
+        return shortfall if shortfall.is_positive else _ZERO
+
+    def has_need_or_pledge(year: int) -> bool:
+        return year in needs or (year in years and years[year].has_pledge)
+
     this_year = today.year
     horizon = None
     year = this_year
-    while (
-        (f := years.get(year)) is not None
-        and (f.has_need or f.has_pledge)
-        and not f.gap.is_positive
-    ):
+    while has_need_or_pledge(year) and not gap(year).is_positive:
         horizon = year
         year += 1
     covered = 0 if horizon is None else horizon - this_year + 1
-    next_gap = years[this_year + 1].gap if this_year + 1 in years else Money.zero()
+    next_gap = gap(this_year + 1)
     reasons: list[str] = []
     if phase not in (Phase.EXPLORATION, Phase.CLOSED, Phase.STOPPED):
         if covered < watch.years_ahead:
@@ -124,6 +148,7 @@ class Financing:
 
         def _record(self, event_class: type[Any], cause: Cause, **fields: Any) -> Any: ...
         def _check_year(self, year: int, cause: Cause, field: str = "year") -> None: ...
+        def tranches_due_per_year(self) -> dict[int, Money]: ...
 
     class NeedPlanned(ConsortiumEvent):
         """The plan's need of a year for one purpose, or (revision > 1) its revision."""
@@ -266,6 +291,7 @@ class Financing:
             today=today,
             watch=self._financing_watch,
             phase=self._phase,
+            tranches=self.tranches_due_per_year(),
         )
 
     @property

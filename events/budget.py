@@ -355,8 +355,12 @@ class BudgetUseCases(ConsortiumBase):
             tranches=tranche_lines(
                 consortium.milestones, consortium_finished=consortium.phase.is_finished
             ),
-            status=lambda years: financing_status(
-                years, today=on, watch=consortium.financing_watch, phase=consortium.phase
+            status=lambda years, tranches: financing_status(
+                years,
+                today=on,
+                watch=consortium.financing_watch,
+                phase=consortium.phase,
+                tranches=tranches,
             ),
         )
         shared = {

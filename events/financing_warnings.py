@@ -60,7 +60,11 @@ class FinancingWarnings:
         judged = 0
         for standing in self.read.read(partial(financing.standings, this_year=today.year)):
             status = financing_status(
-                standing.years, today=today, watch=standing.watch, phase=standing.phase
+                standing.years,
+                today=today,
+                watch=standing.watch,
+                phase=standing.phase,
+                tranches=standing.tranches,
             )
             if status.at_risk == standing.recorded_at_risk:
                 continue

@@ -7,11 +7,13 @@ lost. The scan decides nothing on these rows: the consortium itself judges (``ev
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Final
 from uuid import UUID
 
-from consortium.figures import Figures
+from consortium.figures import NEEDED, Figures
 from consortium.financing import FinancingWatch
+from consortium.milestones import Decision
 from consortium.money import Money
 from consortium.phases import Phase
 from consortium.reminders import FINANCING_WARNING
@@ -31,6 +33,8 @@ class Standing:
     watch: FinancingWatch
     recorded_at_risk: bool
     years: dict[int, Figures]
+    # Without a financing plan: the tranches due each year from this year on (its needs then).
+    tranches: dict[int, Money] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,16 @@ def standings(tx: Tx, this_year: int) -> list[Standing]:
         {"year": this_year},
     ):
         rows[r["consortium_id"]][int(r["year"])].append((r["kind"], money(int(r["cents"]))))
+    tranches = _tranches(tx, this_year)
+    planned = {
+        r["consortium_id"]
+        for r in tx.rows(
+            "SELECT DISTINCT m.consortium_id FROM {t}rm_money m "  # noqa: S608
+            "JOIN {t}rm_consortia c ON c.consortium_id = m.consortium_id "
+            f"WHERE m.kind LIKE :need AND {_RUNNING}",
+            {"need": f"{NEEDED}:%"},
+        )
+    }
     return [
         Standing(
             consortium_id=UUID(c["consortium_id"]),
@@ -63,9 +77,32 @@ def standings(tx: Tx, this_year: int) -> list[Standing]:
             years={
                 year: Figures.of_rows(kinds) for year, kinds in rows[c["consortium_id"]].items()
             },
+            tranches={} if c["consortium_id"] in planned else tranches[c["consortium_id"]],
         )
         for c in consortia
     ]
+
+
+# A tranche is needed once its gate passed (released) and while it is still to be decided;
+# never after its milestone stopped.
+_PASSING: Final = tuple(d.value for d in Decision if d.passes)
+
+
+def _tranches(tx: Tx, this_year: int) -> defaultdict[str, dict[int, Money]]:
+    """The tranches of the running consortia's milestones due from this year on, per year."""
+    names = {f"d{n}": value for n, value in enumerate(_PASSING)}
+    found: defaultdict[str, dict[int, Money]] = defaultdict(dict)
+    for r in tx.rows(
+        "SELECT k.consortium_id, k.due_date, k.tranche_cents FROM {t}rm_checkpoints k "  # noqa: S608
+        "JOIN {t}rm_consortia c ON c.consortium_id = k.consortium_id "
+        "WHERE k.tranche_cents IS NOT NULL AND k.due_date >= :from AND "
+        f"(k.is_open = 1 OR k.decision IN ({', '.join(':' + n for n in names)})) AND {_RUNNING}",
+        {"from": f"{this_year:04d}-01-01", **names},
+    ):
+        year = int(r["due_date"][:4])
+        per_year = found[r["consortium_id"]]
+        per_year[year] = per_year.get(year, Money.zero()) + money(int(r["tranche_cents"]))
+    return found
 
 
 def at_risk(tx: Tx) -> list[AtRisk]:

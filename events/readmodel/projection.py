@@ -392,8 +392,8 @@ class ConsortiumProjection(Projection[ReadModel]):
     def _(self, event: C.MilestonePlanned, tx: Tx) -> None:
         tx.execute(
             """INSERT INTO {t}rm_checkpoints (milestone_id, consortium_id, title, due_date, is_open,
-                   decision, questions, responsible, replans)
-               VALUES (:m, :c, :title, :due, 1, NULL, :questions, :responsible, 0)""",
+                   decision, questions, responsible, replans, tranche_cents)
+               VALUES (:m, :c, :title, :due, 1, NULL, :questions, :responsible, 0, :tranche)""",
             {
                 "m": str(event.milestone_id),
                 "c": str(event.originator_id),
@@ -401,6 +401,7 @@ class ConsortiumProjection(Projection[ReadModel]):
                 "due": event.due_date.isoformat(),
                 "questions": json.dumps([[q.key, q.text] for q in event.questions]),
                 "responsible": ",".join(str(m) for m in event.responsible_member_ids),
+                "tranche": None if event.tranche is None else cents(event.tranche),
             },
         )
         _next_checkpoint(tx, event.originator_id)

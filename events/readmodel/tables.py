@@ -27,8 +27,9 @@ from typing import Final
 # 3: pledges by kind; 4: the financing plan; 5: party_key is party_names.party_key;
 # 6: invitations; 7: the days memberships and evaluations are about; 8: financing judged at risk
 # (financing_at_risk kept, and the version of the fact); 9: a member's province, and the
-# version of the cost-sharing key that made a pledge
-SCHEMA_VERSION: Final = 9
+# version of the cost-sharing key that made a pledge; 10: a checkpoint's tranche (a consortium
+# without a financing plan needs its tranches)
+SCHEMA_VERSION: Final = 10
 
 TABLES: Final = (
     "rm_consortia",
@@ -193,7 +194,8 @@ CREATE: Final = (
         decision TEXT,
         questions TEXT NOT NULL,
         responsible TEXT NOT NULL,
-        replans INTEGER NOT NULL DEFAULT 0
+        replans INTEGER NOT NULL DEFAULT 0,
+        tranche_cents BIGINT
     )""",
     "CREATE INDEX IF NOT EXISTS {g}rm_checkpoints_due ON {t}rm_checkpoints (is_open, due_date)",
     "CREATE INDEX IF NOT EXISTS {g}rm_checkpoints_consortium ON {t}rm_checkpoints (consortium_id)",

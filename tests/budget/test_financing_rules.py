@@ -34,9 +34,14 @@ def year(needed: str = "0.00", pledged: str = "0.00") -> Figures:
 
 
 def status(
-    years: dict[int, Figures], watch: FinancingWatch | None = None, phase: Phase = Phase.PILOT
+    years: dict[int, Figures],
+    watch: FinancingWatch | None = None,
+    phase: Phase = Phase.PILOT,
+    tranches: dict[int, Money] | None = None,
 ) -> FinancingStatus:
-    return financing_status(years, today=TODAY, watch=watch or FinancingWatch(), phase=phase)
+    return financing_status(
+        years, today=TODAY, watch=watch or FinancingWatch(), phase=phase, tranches=tranches
+    )
 
 
 # -- the rule ------------------------------------------------------------------------------------
@@ -81,6 +86,32 @@ def test_a_consortium_exploring_or_finished_is_never_at_risk(phase: Phase) -> No
 
 def test_a_running_consortium_without_any_pledge_is_at_risk() -> None:
     assert status({}).at_risk
+
+
+def test_without_a_plan_the_tranches_due_are_the_needs_the_horizon_counts() -> None:
+    years = {THIS_YEAR: year(pledged="100.00"), THIS_YEAR + 1: year(pledged="1.00")}
+
+    judged = status(years, tranches={THIS_YEAR + 1: euro("20000.00")})
+
+    assert (judged.horizon, judged.years_covered) == (THIS_YEAR, 1)
+    assert judged.next_year_gap == euro("19999.00")
+    assert judged.reasons[-1] == f"{THIS_YEAR + 1} lacks 19999.00 euro of what it needs."
+
+
+def test_a_year_whose_tranche_nobody_pledged_ends_the_horizon() -> None:
+    years = {THIS_YEAR: year(pledged="100.00"), THIS_YEAR + 2: year(pledged="500.00")}
+
+    judged = status(years, tranches={THIS_YEAR + 1: euro("300.00")})
+
+    assert (judged.horizon, judged.next_year_gap) == (THIS_YEAR, euro("300.00"))
+
+
+def test_the_plans_needs_and_not_the_tranches_count_once_there_is_a_plan() -> None:
+    years = {THIS_YEAR: year("100.00", "100.00"), THIS_YEAR + 1: year("100.00", "100.00")}
+
+    judged = status(years, tranches={THIS_YEAR + 1: euro("20000.00")})
+
+    assert (judged.years_covered, judged.next_year_gap, judged.at_risk) == (2, euro("0.00"), False)
 
 
 # -- the plan ------------------------------------------------------------------------------------
@@ -172,6 +203,37 @@ def test_without_a_plan_the_needs_are_the_tranches_due_each_year(
 
     assert view.needs_from == "tranches"
     assert [(n.year, n.needed) for n in view.needs] == [(THIS_YEAR, euro("8000.00"))]
+
+
+def test_the_budgets_horizon_counts_the_tranches_it_shows_as_needs(
+    consortium: Consortium, cause: Act
+) -> None:
+    utrecht = consortium.members[0]
+    for pledged_year in (THIS_YEAR, THIS_YEAR + 1):
+        consortium.pledge(
+            member_id=utrecht.id,
+            year=pledged_year,
+            amount=euro("500.00"),
+            reason=None,
+            cause=cause(),
+        )
+    consortium.plan_milestone(
+        title="Opschalen",
+        due_date=date(THIS_YEAR + 1, 6, 1),
+        tranche=euro("20000.00"),
+        cause=cause(),
+    )
+
+    view = budget_of(consortium, today=TODAY)
+
+    assert [(n.year, n.needed, n.gap) for n in view.needs] == [
+        (THIS_YEAR + 1, euro("20000.00"), euro("19500.00"))
+    ]
+    assert view.financing is not None
+    assert (view.financing.horizon, view.financing.next_year_gap) == (
+        THIS_YEAR,
+        euro("19500.00"),
+    )
 
 
 def test_the_watch_is_bounded(consortium: Consortium, cause: Act) -> None:

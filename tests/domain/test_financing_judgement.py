@@ -5,12 +5,13 @@ longer reach far enough."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from consortium.aggregate import Consortium
 from consortium.cause import Cause
 from consortium.figures import NeedCategory
+from consortium.milestones import AnswerValue, Decision, Milestone
 from consortium.money import Money
 from consortium.phases import Phase
 from tests.domain.support import PM, START, admit, advance_to, found, recorded
@@ -171,3 +172,79 @@ def test_an_exploring_consortium_is_never_at_risk() -> None:
 
     assert recorded(consortium) == []
     assert not consortium.financing_at_risk
+
+
+# -- a consortium without a financing plan needs its tranches ------------------------------------
+
+
+def with_tranche_next_year(consortium: Consortium, amount: int) -> Milestone:
+    """A milestone due next summer whose passed gate releases ``amount`` euro."""
+    milestone = consortium.plan_milestone(
+        title="Opschalen",
+        due_date=date(THIS_YEAR + 1, 6, 1),
+        tranche=euro(amount),
+        cause=Cause(actor=PM, request_id="r", at=START),
+    )
+    recorded(consortium)
+    return milestone
+
+
+def test_without_a_plan_next_years_tranche_beyond_its_pledges_puts_it_at_risk() -> None:
+    consortium = in_pilot_pledged_through(THIS_YEAR + 1)
+    with_tranche_next_year(consortium, 20_000)
+
+    consortium.judge_financing(on(THIS_YEAR))
+
+    (event,) = recorded(consortium)
+    assert isinstance(event, Consortium.FinancingAtRisk)
+    assert (event.years_covered, event.horizon) == (1, THIS_YEAR)
+    assert event.next_year_gap == euro(19_000)
+
+
+def test_without_a_plan_a_tranche_its_pledges_cover_keeps_it_secured() -> None:
+    consortium = in_pilot_pledged_through(THIS_YEAR + 1)
+    with_tranche_next_year(consortium, 1_000)
+
+    judged = consortium.judge_financing(on(THIS_YEAR))
+
+    assert judged is not None
+    assert (judged.at_risk, judged.years_covered) == (False, 2)
+    assert recorded(consortium) == []
+
+
+def test_a_tranche_put_off_by_a_redo_is_needed_in_the_year_it_is_due_then() -> None:
+    consortium = in_pilot_pledged_through(THIS_YEAR + 1)
+    milestone = with_tranche_next_year(consortium, 20_000)
+    consortium.evaluate_checkpoint(
+        milestone.id,
+        answers=[(q.key, AnswerValue.PARTLY, "Nog niet") for q in milestone.questions],
+        decision=Decision.REDO,
+        new_due_date=date(THIS_YEAR + 2, 6, 1),
+        cause=Cause(actor=PM, request_id="r", at=START),
+    )
+    recorded(consortium)
+
+    judged = consortium.judge_financing(on(THIS_YEAR))
+
+    assert judged is not None
+    assert (judged.at_risk, judged.years_covered, judged.next_year_gap) == (False, 2, euro(0))
+    assert consortium.financing_on(date(THIS_YEAR + 1, 1, 1)).next_year_gap == euro(20_000)
+
+
+def test_a_financing_plan_replaces_the_tranches_as_the_needs() -> None:
+    consortium = in_pilot_pledged_through(THIS_YEAR + 1)
+    with_tranche_next_year(consortium, 20_000)
+    for year in (THIS_YEAR, THIS_YEAR + 1):
+        consortium.plan_need(
+            year=year,
+            category=NeedCategory.PILOT,
+            amount=euro(1000),
+            reason=None,
+            cause=Cause(actor=PM, request_id="r", at=START),
+        )
+    recorded(consortium)
+
+    judged = consortium.judge_financing(on(THIS_YEAR))
+
+    assert judged is not None
+    assert (judged.at_risk, judged.next_year_gap) == (False, euro(0))

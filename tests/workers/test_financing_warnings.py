@@ -115,6 +115,30 @@ def test_a_programme_manager_gets_one_warning_when_the_horizon_shrinks_below_two
     assert facts(world) == ["FinancingAtRisk"]
 
 
+def test_a_tranche_due_next_year_beyond_its_pledges_warns_without_a_financing_plan(
+    world: World, sink: SmtpSink, mailer: SmtpMailer
+) -> None:
+    in_pilot_pledged_through(world, THIS_YEAR + 1)
+    send_due(world.store, mailer)
+    assert warnings(sink.accepted) == []
+
+    world.store.consortia.plan_milestone(
+        world.consortium_id,
+        title="Opschalen",
+        due_date=date(THIS_YEAR + 1, 6, 1),
+        description=None,
+        questions=None,
+        tranche=euro("30000.00"),
+        closes_phase=None,
+        responsible_member_ids=None,
+        caller=world.caller,
+    )
+    send_due(world.store, mailer)
+
+    assert len(warnings_to(sink, PM)) == 1
+    assert facts(world) == ["FinancingAtRisk"]
+
+
 def test_programme_managers_and_funders_are_warned_and_the_members_contacts_are_not(
     world: World, sink: SmtpSink, mailer: SmtpMailer
 ) -> None:
