@@ -24,7 +24,7 @@ from events.consortia import ConsortiumApplication
 from events.files import open_private
 from events.invitations import InvitationService
 from events.migrations import drop_unbounded_snapshots
-from events.postgres import connect, one_pool
+from events.postgres import connect, one_pool, without_answer_bound
 from events.readmodel.side import ReadSide
 from events.readmodel.tables import ACTIVE, SCHEMA_VERSION, TABLES, generation_prefix
 from events.reminders import ReminderService
@@ -86,8 +86,10 @@ def migrate(settings: StoreSettings) -> None:
     """Make every table of the store that is missing: the event store's and the read model's.
 
     Safe to run while other processes use the store: it only adds what is missing, and the
-    read model's tables are made one statement at a time (see ``PostgresReadModel``)."""
-    with tables_lock(settings):
+    read model's tables are made one statement at a time (see ``PostgresReadModel``). Its
+    statements may take as long as they need (an index on a large table, another process's
+    migration to wait for): PostgreSQL's answers are not bounded here."""
+    with without_answer_bound(), tables_lock(settings):
         store = _build(settings.with_env(CREATE_TABLE="yes"), utc_now, may_lead=False)
         try:
             if store.read.stale:

@@ -9,10 +9,11 @@ above it after ``POSTGRES_POOL_MAX_IDLE`` seconds unused. Every connection carri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Final
+from functools import cache
+from typing import Any, ClassVar, Final
 
 import psycopg
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
@@ -34,6 +35,66 @@ SILENT_SERVER: Final[dict[str, Any]] = {
     "keepalives_count": 3,
     "tcp_user_timeout": 30_000,
 }
+
+# How long one exchange with PostgreSQL (a query sent, its answer read) may take at most, unless
+# POSTGRES_ANSWER_TIMEOUT says otherwise (0: no bound). A server that acknowledges what it is sent
+# but never answers (a proxy or a pooler that lost its peer) is not caught by the keepalives above,
+# and would hold the thread that asked for good: the read model's follower, a pool's worker, a
+# request. No query of the service takes near this long; ``consortium migrate`` may, and is exempt
+# (``without_answer_bound``).
+ANSWER_TIMEOUT: Final = "POSTGRES_ANSWER_TIMEOUT"
+DEFAULT_ANSWER_SECONDS: Final = 60.0
+_unbounded: ContextVar[bool] = ContextVar("unbounded", default=False)
+# psycopg's own error for a wait that ran out of its time (internal to psycopg: it is raised only
+# to callers that gave ``wait`` a timeout, as BoundedConnection does).
+_WAIT_TIMEOUT: Final[type[Exception]] = getattr(psycopg.errors, "_WaitTimeout", TimeoutError)
+
+
+@contextmanager
+def without_answer_bound() -> Iterator[None]:
+    """On this thread, PostgreSQL may take as long as it takes to answer (migrations)."""
+    token = _unbounded.set(True)
+    try:
+        yield
+    finally:
+        _unbounded.reset(token)
+
+
+class BoundedConnection(psycopg.Connection[Any]):
+    """psycopg's connection, whose every exchange has to be answered within ``answer_seconds``
+    (None: no bound): one that takes longer fails with ``psycopg.OperationalError``, and the
+    connection is closed (never reused: what it would read next is the answer to a question
+    nobody asks any more)."""
+
+    answer_seconds: ClassVar[float | None] = DEFAULT_ANSWER_SECONDS
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        bound = None if _unbounded.get() else self.answer_seconds
+        if timeout is not None or bound is None:
+            return super().wait(gen, interval, timeout)
+        try:
+            return super().wait(gen, interval, bound)
+        except _WAIT_TIMEOUT as error:
+            self.pgconn.finish()
+            raise psycopg.OperationalError(
+                f"PostgreSQL did not answer within {bound:g} s; the connection is closed"
+            ) from error
+
+
+@cache
+def bounded_connection(seconds: float | None) -> type[BoundedConnection]:
+    """The connection class whose exchanges are bounded by ``seconds`` (None: no bound)."""
+    if seconds == DEFAULT_ANSWER_SECONDS:
+        return BoundedConnection
+    return type("BoundedConnection", (BoundedConnection,), {"answer_seconds": seconds})
+
+
+def answer_bound(env: Mapping[str, str] | Environment) -> float | None:
+    """The bound the settings give (POSTGRES_ANSWER_TIMEOUT seconds; 0: none)."""
+    given = env.get(ANSWER_TIMEOUT) or ""
+    seconds = float(given) if given.strip() else DEFAULT_ANSWER_SECONDS
+    return seconds if seconds > 0 else None
+
 
 # The datastore the factories made while a store is being opened share (see ``one_pool``).
 _sharing: ContextVar[list[PostgresDatastore] | None] = ContextVar("sharing", default=None)
@@ -65,11 +126,16 @@ class PostgresStoreFactory(PostgresFactory):
             return
         pool = self.datastore.pool
         # The pool connects on first use, so these still apply to every connection it makes.
+        pool.connection_class = bounded_connection(answer_bound(self.env))
         pool.max_idle = float(self.env.get(POOL_MAX_IDLE) or pool.max_idle)
         if isinstance(pool.kwargs, dict):  # as the library makes it
             name = self.env.get(APPLICATION_NAME) or DEFAULT_APPLICATION_NAME
             pool.kwargs["application_name"] = name
             pool.kwargs.update(SILENT_SERVER)
+            # The library hands POSTGRES_CONNECT_TIMEOUT to the pool as its wait for a free
+            # connection only; libpq gets it too, or a pool worker connecting to a server that
+            # accepts but never answers waits for good (and the pool never grows again).
+            pool.kwargs["connect_timeout"] = max(1, round(pool.timeout))
         # Open it now, waiting for the connection it keeps: opened on first use instead, it
         # would open a second one beside it for that use, and keep both until it shrinks.
         pool.open(wait=True, timeout=pool.timeout)
@@ -79,7 +145,7 @@ class PostgresStoreFactory(PostgresFactory):
 
 def connect(settings: StoreSettings) -> psycopg.Connection[Any]:
     env = settings.env
-    return psycopg.connect(
+    return bounded_connection(answer_bound(env)).connect(
         host=env["POSTGRES_HOST"],
         port=int(env["POSTGRES_PORT"]),
         user=env["POSTGRES_USER"],

@@ -119,6 +119,9 @@ class StoreSettings:
             # tries a command ten times: while the server is away a request fails after about
             # 30 s, within gunicorn's 60 s worker timeout (and web/outage.py fails fast after).
             "POSTGRES_CONNECT_TIMEOUT": "3",
+            # Seconds PostgreSQL has to answer one query before the connection is given up
+            # (a server that acknowledges but never answers; see events/postgres.py).
+            "POSTGRES_ANSWER_TIMEOUT": "60",
             # One pool per process (the store's applications and read model share it): one
             # connection kept open, up to six at once (a web worker's four request threads, the
             # read model's follower and its LISTEN connection); a connection above the one is

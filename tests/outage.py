@@ -1,7 +1,8 @@
 """Servers that go away because the test says so, never the machine's shared ones: a TCP proxy
 the test controls, in front of a real server (cutting it drops every open connection and refuses
-new ones, as a database going away does; restoring it lets them in), and a private redis-server
-on a free port that the test stops and starts."""
+new ones, as a database going away does; restoring it lets them in; a hole in it swallows what
+its connections carry while they stay open, as a peer that acknowledges but never answers), and
+a private redis-server on a free port that the test stops and starts."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ class Proxy:
         self._up.set()
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
+        # Sockets whose traffic the hole swallowed: it stays swallowed (what they carried is
+        # lost, so their conversation can never go on); and whether new ones fall in it too.
+        self._swallowed: set[socket.socket] = set()
+        self._holed = False
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -51,6 +56,17 @@ class Proxy:
 
     def restore(self) -> None:
         self._up.set()
+
+    def hole(self) -> None:
+        """From now on, what open and new connections carry is swallowed; they stay open."""
+        with self._lock:
+            self._holed = True
+            self._swallowed.update(self._open)
+
+    def mend(self) -> None:
+        """New connections carry their traffic again (those swallowed stay lost)."""
+        with self._lock:
+            self._holed = False
 
     def close(self) -> None:
         self._closed = True
@@ -74,13 +90,16 @@ class Proxy:
             server.settimeout(None)
             with self._lock:
                 self._open.update((client, server))
+                if self._holed:
+                    self._swallowed.update((client, server))
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while chunk := source.recv(65536):
-                sink.sendall(chunk)
+                if source not in self._swallowed:
+                    sink.sendall(chunk)
         except OSError:
             pass
         finally:
@@ -105,12 +124,20 @@ def proxy_to(host: str, port: int) -> Iterator[Proxy]:
 def postgres_behind_proxy() -> Iterator[tuple[Proxy, StoreSettings]]:
     """A PostgreSQL schema of the test's own, reached through a proxy the test cuts; a new
     connection waits a second at most (the service's three seconds would only slow the test)."""
+    with postgres_beside_and_behind_proxy() as (proxy, behind, _):
+        yield proxy, behind
+
+
+@contextmanager
+def postgres_beside_and_behind_proxy() -> Iterator[tuple[Proxy, StoreSettings, StoreSettings]]:
+    """The same, and the settings that reach the same schema directly, beside the proxy."""
     with postgres_schema() as direct:
         parts = urlsplit(direct.url)
         with proxy_to(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
             netloc = parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}"
             url = urlunsplit(parts._replace(netloc=netloc))
-            yield proxy, StoreSettings.from_url(url).with_env(POSTGRES_CONNECT_TIMEOUT="1")
+            behind = StoreSettings.from_url(url).with_env(POSTGRES_CONNECT_TIMEOUT="1")
+            yield proxy, behind, direct
 
 
 class PrivateRedis:

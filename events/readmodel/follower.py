@@ -33,7 +33,7 @@ from eventsourcing.persistence import (
     Subscription,
     Tracking,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresSubscription
 from psycopg.sql import SQL, Identifier
 
 from events.application import StoreApplication
@@ -51,6 +51,8 @@ LEADER_RETRY_SECONDS: Final = 5.0
 STOP_TIMEOUT: Final = 40.0
 BACKOFF_FIRST: Final = 1.0
 BACKOFF_MAX: Final = 30.0
+# How often the follower reads the log on PostgreSQL when no notification came.
+PULL_SECONDS: Final = 5.0
 
 
 def backoff(failures_in_a_row: int) -> float:
@@ -105,6 +107,25 @@ class PollingSubscription(Subscription[ApplicationRecorder]):
         notification = self._pending.pop(0)
         self._last_notification_id = notification.id
         return notification
+
+
+class PullingSubscription(PostgresSubscription):
+    """The library's LISTEN/NOTIFY subscription, which also reads the log every
+    ``PULL_SECONDS`` when no notification came: a notification lost with a connection that
+    went silent (see ``events.postgres.ANSWER_TIMEOUT``) delays the rows that long, not for
+    good."""
+
+    def _loop_on_pull(self) -> None:
+        # The library's loop, with a bound on the wait for a notification.
+        try:
+            self._pull()
+            while not self._has_been_stopped:
+                self._has_been_notified.wait(PULL_SECONDS)
+                self._pull()
+        except BaseException as error:
+            if self._thread_error is None:
+                self._thread_error = error
+            self.stop()
 
 
 class Lock(Protocol):
@@ -520,7 +541,7 @@ class Follower:
     def _subscribe(self) -> Subscription[Any]:
         recorder = self.app.recorder
         if isinstance(recorder, PostgresApplicationRecorder):
-            return recorder.subscribe(gt=self.position())
+            return PullingSubscription(recorder=recorder, gt=self.position())
         return PollingSubscription(recorder, gt=self.position())
 
     def _follow(self) -> None:

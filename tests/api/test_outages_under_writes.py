@@ -51,7 +51,9 @@ AT_LEAST_SECONDS: Final = float(os.environ.get("CONSORTIUM_TEST_OUTAGE_SECONDS",
 REDIS_OUTAGE_SECONDS: Final = max(3.0, AT_LEAST_SECONDS)
 PROBE_SECONDS: Final = 0.3  # how often /readyz is asked
 LISTS_CATCH_UP_SECONDS: Final = 120.0
-LISTS_RECOVER_SECONDS: Final = 900.0
+# At most a minute for an exchange nobody answers (POSTGRES_ANSWER_TIMEOUT), then the follower's
+# wait before it tries again (at most 30 s), with room to spare.
+LISTS_RECOVER_SECONDS: Final = 180.0
 
 
 class Writer(threading.Thread):
@@ -208,11 +210,10 @@ def references(pm: Api, consortium_id: str) -> list[str]:
 
 def caught_up(pm: Api, url: str) -> TestResponse:
     """The list at ``url`` once it answers: right after the outages it may still be catching up
-    (503, try again). After two minutes every thread's stack goes to stderr, and the wait goes
-    on, to a quarter of an hour. A known defect: in a loaded full run the read model's follower
-    has twice been held that long by the pool's check of a connection made through the test's
-    proxy (psycopg waits for the answer without a bound), and recovered by itself after about
-    eleven minutes."""
+    (503, try again), three minutes at most. In loaded full runs the read model's follower was
+    twice held for minutes by the pool's check of a connection made through the test's proxy,
+    which never answered: every exchange is bounded now (``events.postgres``). Should it come
+    back, every thread's stack and the sessions go to stderr after two minutes."""
     started = time.monotonic()
     dumped = False
     page: TestResponse = pm.get(url)

@@ -144,3 +144,20 @@ def test_a_silent_server_is_given_up_within_a_minute_not_a_quarter_of_an_hour(
 
     wanted = {"keepalives_idle": "30", "keepalives_count": "3", "tcp_user_timeout": "30000"}
     assert [{k: p.get(k) for k in wanted} for p in (of_pool, of_lock)] == [wanted, wanted]
+
+
+def test_a_pool_gives_up_connecting_to_a_server_that_never_answers(
+    settings: StoreSettings,
+) -> None:
+    """libpq is told the store's connect timeout too (the library gives it to the pool as its
+    wait for a free connection only): without it, a pool worker connecting to a server that
+    accepts the connection but never answers waits for good, and the pool never grows again."""
+    store = open_store(settings)
+    try:
+        datastore = store.consortia.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.pool.connection() as pooled:
+            given = pooled.info.get_parameters().get("connect_timeout")
+    finally:
+        store.close()
+
+    assert given == settings.env["POSTGRES_CONNECT_TIMEOUT"]
