@@ -1,7 +1,8 @@
 """A long ledger is exported in bounded memory (both backends): its money events are read and
-written a batch at a time, so the memory an export takes does not grow with the ledger. The
-ledger of 10,000 entries is exported whole and as it stood at its 2,000th event (the same
-store, the same code), as CSV and as XLSX; the whole one may take hardly more memory."""
+written a batch at a time (100 events), so the memory an export takes does not grow with the
+ledger. The ledger of 5,000 entries is exported whole and as it stood at its 1,000th event (the
+same store, the same code; both many batches long), as CSV and as XLSX; the whole one may take
+hardly more memory."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from tests.clock import StepClock
 from tests.conftest import Api, issue_token
 from web.app import create_app
 
-ENTRIES = 10_000
-PART = 2_000
+ENTRIES = 5_000
+PART = 1_000
 # What the whole ledger's export may take beyond the part's: reading, writing and CPython's
 # free lists are the same size for both; only noise differs.
 GROWTH = 1.5
@@ -56,7 +57,7 @@ def _least_of_three(api: Api, path: str) -> tuple[int, int]:
 class LongLedger:
     api: Api
     whole: str  # the path of the whole ledger's export, without its extension
-    then: str  # the instant of its 2,000th event
+    then: str  # the instant of its 1,000th event
 
 
 @pytest.fixture(
