@@ -423,15 +423,18 @@ class DomainTranscoder(JSONTranscoder):
 
     The JSON parser calls the hook for every object it reads (about 250 for a consortium's
     snapshot and the events after it); the library's looks the tag, the data and the
-    transcoding up one guarded step at a time. This one looks them up at once, and hands anything
+    transcoding up one guarded step at a time. This one tries them at once, and hands anything
     that is not a known tagged object to the library's hook, which answers or refuses it as
     before."""
 
     def _decode_obj(self, d: dict[str, Any]) -> Any:
-        # Looked up, not tried: Money's own two fields (no tag) would raise and catch a
-        # KeyError for every amount read.
-        if len(d) == 2 and (transcoding := self.names.get(d.get("_type_", ""))) and "_data_" in d:
-            return transcoding.decode(d["_data_"])
+        # Only a tagged object is tried: Money's own two fields (no tag) would raise and catch
+        # a KeyError for every amount read.
+        if len(d) == 2 and "_type_" in d:
+            try:
+                return self.names[d["_type_"]].decode(d["_data_"])
+            except KeyError:
+                pass
         return super()._decode_obj(d)
 
 
