@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from events.files import FILE_MODE
-from events.postgres import connect
+from events.postgres import connect, without_answer_bound
 from events.settings import StoreSettings
 
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
@@ -48,7 +48,8 @@ def backup(settings: StoreSettings, target: Path) -> Copied:
         raise BackupError(f"{target} exists already; choose a new file name.")
     if settings.is_postgres:
         _pg_dump(settings, target)
-        return Copied(target, _pg_events(settings))
+        with without_answer_bound():  # counting a large store's events takes long
+            return Copied(target, _pg_events(settings))
     source = Path(settings.env["SQLITE_DBNAME"])
     if not source.exists():
         raise BackupError(f"There is no store at {source} to back up.")
@@ -70,10 +71,11 @@ def restore(settings: StoreSettings, source: Path, *, replace: bool = False) -> 
     if settings.is_postgres:
         if not head.startswith(PG_DUMP_MAGIC):
             raise BackupError(f"{source} is not a PostgreSQL backup made by consortium backup.")
-        if not replace and _pg_has_tables(settings):
-            raise BackupError(_NOT_EMPTY)
-        _pg_restore(settings, source, replace=replace)
-        return Copied(source, _pg_events(settings))
+        with without_answer_bound():  # dropping and counting a large store takes long
+            if not replace and _pg_has_tables(settings):
+                raise BackupError(_NOT_EMPTY)
+            _pg_restore(settings, source, replace=replace)
+            return Copied(source, _pg_events(settings))
     if head != SQLITE_MAGIC:
         raise BackupError(f"{source} is not a SQLite backup made by consortium backup.")
     target = Path(settings.env["SQLITE_DBNAME"])

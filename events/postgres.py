@@ -9,8 +9,8 @@ above it after ``POSTGRES_POOL_MAX_IDLE`` seconds unused. Every connection carri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from functools import cache
 from typing import Any, ClassVar, Final
@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Final
 import psycopg
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment, EnvType
+from psycopg_pool import ConnectionPool
 
 from events.audit.postgres_chain import ChainedPostgresRecorder
 from events.settings import DEFAULT_APPLICATION_NAME, StoreSettings
@@ -40,45 +41,68 @@ SILENT_SERVER: Final[dict[str, Any]] = {
 # POSTGRES_ANSWER_TIMEOUT says otherwise (0: no bound). A server that acknowledges what it is sent
 # but never answers (a proxy or a pooler that lost its peer) is not caught by the keepalives above,
 # and would hold the thread that asked for good: the read model's follower, a pool's worker, a
-# request. No query of the service takes near this long; ``consortium migrate`` may, and is exempt
-# (``without_answer_bound``).
+# request. No query of a request or of the follower takes near this long, and it stays well under
+# gunicorn's worker timeout (60 s), so a request answers 503 rather than losing its worker. The
+# pool's check of an idle connection gets the connect timeout instead (it asks for nothing).
+# Work that may take long (migrations, rebuilds, backups) is exempt: ``without_answer_bound``.
 ANSWER_TIMEOUT: Final = "POSTGRES_ANSWER_TIMEOUT"
-DEFAULT_ANSWER_SECONDS: Final = 60.0
-_unbounded: ContextVar[bool] = ContextVar("unbounded", default=False)
-# psycopg's own error for a wait that ran out of its time (internal to psycopg: it is raised only
-# to callers that gave ``wait`` a timeout, as BoundedConnection does).
-_WAIT_TIMEOUT: Final[type[Exception]] = getattr(psycopg.errors, "_WaitTimeout", TimeoutError)
+DEFAULT_ANSWER_SECONDS: Final = 20.0
+_CANCEL_SECONDS: Final = 3.0
+# This thread's bound instead of the connection's (None: no bound), when set.
+_this_thread: ContextVar[tuple[float | None] | None] = ContextVar("answer_bound", default=None)
+# psycopg's own error for a wait that ran out of its time (raised only to callers that gave
+# ``wait`` a timeout, as BoundedConnection does).
+_WAIT_TIMEOUT: Final[type[Exception]] = psycopg.errors._WaitTimeout
 
 
 @contextmanager
-def without_answer_bound() -> Iterator[None]:
-    """On this thread, PostgreSQL may take as long as it takes to answer (migrations)."""
-    token = _unbounded.set(True)
+def answers_within(seconds: float | None) -> Iterator[None]:
+    """On this thread, PostgreSQL has ``seconds`` to answer each exchange (None: no bound)."""
+    token = _this_thread.set((seconds,))
     try:
         yield
     finally:
-        _unbounded.reset(token)
+        _this_thread.reset(token)
+
+
+def without_answer_bound() -> AbstractContextManager[None]:
+    """On this thread, PostgreSQL may take as long as it takes to answer (long work)."""
+    return answers_within(None)
 
 
 class BoundedConnection(psycopg.Connection[Any]):
     """psycopg's connection, whose every exchange has to be answered within ``answer_seconds``
-    (None: no bound): one that takes longer fails with ``psycopg.OperationalError``, and the
-    connection is closed (never reused: what it would read next is the answer to a question
-    nobody asks any more)."""
+    (None: no bound): one that takes longer is cancelled on the server (if it can be reached)
+    and fails with ``psycopg.OperationalError``, and the connection is closed (never reused:
+    what it would read next is the answer to a question nobody asks any more)."""
 
     answer_seconds: ClassVar[float | None] = DEFAULT_ANSWER_SECONDS
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        bound = None if _unbounded.get() else self.answer_seconds
+        given = _this_thread.get()
+        bound = self.answer_seconds if given is None else given[0]
         if timeout is not None or bound is None:
             return super().wait(gen, interval, timeout)
         try:
             return super().wait(gen, interval, bound)
         except _WAIT_TIMEOUT as error:
+            # As psycopg does on an interrupt: the server may still be working on it.
+            with suppress(Exception):
+                self.cancel_safe(timeout=min(_CANCEL_SECONDS, bound))
             self.pgconn.finish()
             raise psycopg.OperationalError(
                 f"PostgreSQL did not answer within {bound:g} s; the connection is closed"
             ) from error
+
+
+def check_briefly(seconds: float) -> Callable[[psycopg.Connection[Any]], None]:
+    """The pool's check of an idle connection (an empty query), answered within ``seconds``."""
+
+    def check(conn: psycopg.Connection[Any]) -> None:
+        with answers_within(seconds):
+            ConnectionPool.check_connection(conn)
+
+    return check
 
 
 @cache
@@ -136,6 +160,10 @@ class PostgresStoreFactory(PostgresFactory):
             # connection only; libpq gets it too, or a pool worker connecting to a server that
             # accepts but never answers waits for good (and the pool never grows again).
             pool.kwargs["connect_timeout"] = max(1, round(pool.timeout))
+        # POSTGRES_PRE_PING: the library gives the pool psycopg's check, whose empty query
+        # gets the connect timeout rather than a query's bound (psycopg_pool keeps it here).
+        if pool._check is not None:
+            pool._check = check_briefly(pool.timeout)
         # Open it now, waiting for the connection it keeps: opened on first use instead, it
         # would open a second one beside it for that use, and keep both until it shrinks.
         pool.open(wait=True, timeout=pool.timeout)

@@ -121,7 +121,7 @@ class StoreSettings:
             "POSTGRES_CONNECT_TIMEOUT": "3",
             # Seconds PostgreSQL has to answer one query before the connection is given up
             # (a server that acknowledges but never answers; see events/postgres.py).
-            "POSTGRES_ANSWER_TIMEOUT": "60",
+            "POSTGRES_ANSWER_TIMEOUT": "20",
             # One pool per process (the store's applications and read model share it): one
             # connection kept open, up to six at once (a web worker's four request threads, the
             # read model's follower and its LISTEN connection); a connection above the one is

@@ -66,7 +66,8 @@ def _prepare(connection: sqlite3.Connection) -> None:
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
-    return error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    # The primary code, without its extended part (SQLITE_BUSY_RECOVERY is busy too).
+    return error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class SQLiteStorage(Storage, MovingWindowSupport):

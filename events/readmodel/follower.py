@@ -37,6 +37,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresSubscrip
 from psycopg.sql import SQL, Identifier
 
 from events.application import StoreApplication
+from events.postgres import without_answer_bound
 from events.readmodel import failures
 from events.readmodel.failures import Failure, blames_the_database
 from events.readmodel.projection import ConsortiumProjection
@@ -114,6 +115,25 @@ class PullingSubscription(PostgresSubscription):
     ``PULL_SECONDS`` when no notification came: a notification lost with a connection that
     went silent (see ``events.postgres.ANSWER_TIMEOUT``) delays the rows that long, not for
     good."""
+
+    def _listen(self) -> None:
+        # The library's, which hands its connection back to the pool still listening: psycopg
+        # would then keep every later notification on it, unread, for as long as it lives.
+        try:
+            with self._recorder.datastore.get_connection() as conn:
+                channel = Identifier(self._recorder.channel_name)
+                conn.execute(SQL("LISTEN {0}").format(channel))
+                try:
+                    while not self._has_been_stopped and not self._thread_error:
+                        for _ in conn.notifies(timeout=0.1, stop_after=1):
+                            self._has_been_notified.set()
+                finally:
+                    with contextlib.suppress(Exception):  # broken: the pool drops it anyway
+                        conn.execute(SQL("UNLISTEN {0}").format(channel))
+        except BaseException as error:
+            if self._thread_error is None:
+                self._thread_error = error
+            self.stop()
 
     def _loop_on_pull(self) -> None:
         # The library's loop, with a bound on the wait for a notification.
@@ -374,7 +394,8 @@ class Follower:
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Build the read model again from the whole log, while it keeps answering; answer how
-        many events were applied.
+        many events were applied. Its statements may wait long (behind a backup, for the
+        switch's lock): PostgreSQL's answers are not bounded here (``events.postgres``).
 
         A new generation of the tables is built beside the live one, by this thread, without
         leading (the leader keeps the live one up to date meanwhile); then, in one transaction
@@ -382,6 +403,10 @@ class Follower:
         applied to it, it becomes the live one, and the old one is dropped. Readers and the
         follower use the new one from their next transaction; nothing failed is kept (the
         events that still fail are noted again)."""
+        with without_answer_bound():
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Callable[[int], None] | None) -> int:
         if self.rebuilding is not None and not self.rebuilding.try_acquire():
             raise RebuildUnderWay("Another rebuild of the read model is under way.")
         try:

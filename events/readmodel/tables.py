@@ -15,9 +15,9 @@ it, such as a member leaving), so a read can show the records as they stood at a
 ``SCHEMA_VERSION`` names the shape of these tables. The tables live in *generations*: the live one
 is named in ``rm_active`` (with the version it was built for), and a rebuild (or ``migrate``
 when the version changed) builds the next generation beside it from the event log, then
-switches ``rm_active`` over and drops the old generation in one transaction. Generation 0 has
-the names of before (``rm_consortia``), generation n the prefix ``gn_`` (``g1_rm_consortia``,
-its indexes too).
+switches ``rm_active`` over in one transaction, and drops the old generation after it.
+Generation 0 has the names of before (``rm_consortia``), generation n the prefix ``gn_``
+(``g1_rm_consortia``, its indexes too).
 """
 
 from __future__ import annotations

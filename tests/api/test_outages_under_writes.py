@@ -51,8 +51,8 @@ AT_LEAST_SECONDS: Final = float(os.environ.get("CONSORTIUM_TEST_OUTAGE_SECONDS",
 REDIS_OUTAGE_SECONDS: Final = max(3.0, AT_LEAST_SECONDS)
 PROBE_SECONDS: Final = 0.3  # how often /readyz is asked
 LISTS_CATCH_UP_SECONDS: Final = 120.0
-# At most a minute for an exchange nobody answers (POSTGRES_ANSWER_TIMEOUT), then the follower's
-# wait before it tries again (at most 30 s), with room to spare.
+# An exchange nobody answers is given up after 20 s (a pool's check of an idle connection after
+# 3 s), then the follower waits up to 30 s before it tries again: with room to spare.
 LISTS_RECOVER_SECONDS: Final = 180.0
 
 

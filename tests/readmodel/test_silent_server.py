@@ -5,7 +5,6 @@ unanswered and catches up once the server answers again. Migrations wait as long
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Iterator
 
@@ -53,31 +52,37 @@ def test_an_exchange_nobody_answers_fails_within_the_bound_and_closes_its_connec
         assert conn.closed
 
 
-def test_a_migration_waits_as_long_as_it_takes(
+def test_a_query_over_the_bound_is_cancelled_on_the_server(
     holed: tuple[Proxy, StoreSettings, StoreSettings],
 ) -> None:
-    proxy, behind, _ = holed
-    conn = connect(behind)
-    proxy.hole()
+    _, behind, direct = holed
+    with connect(behind) as conn:
+        pid = conn.info.backend_pid
+        with pytest.raises(psycopg.OperationalError, match="did not answer"):
+            conn.execute("SELECT pg_sleep(30)")
 
-    def ask() -> None:
-        with without_answer_bound(), contextlib.suppress(psycopg.OperationalError):
-            conn.execute("SELECT 1")  # until the test ends the wait
+    with connect(direct) as watcher:
+        still = watcher.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND state = 'active'", (pid,)
+        ).fetchall()
+    assert still == []  # not sleeping on in the server for the rest of its 30 s
 
-    waiting = threading.Thread(target=ask, daemon=True)
-    waiting.start()
-    waiting.join(timeout=3 * BOUND)
 
-    assert waiting.is_alive()
-    conn.pgconn.finish()
-    waiting.join(timeout=10)
+def test_long_work_waits_as_long_as_it_takes(
+    holed: tuple[Proxy, StoreSettings, StoreSettings],
+) -> None:
+    _, behind, _ = holed
+    with connect(behind) as conn, without_answer_bound():
+        answered = conn.execute("SELECT 'slept' FROM pg_sleep(%s)", (2 * BOUND,)).fetchall()
+
+    assert answered == [("slept",)]
 
 
 @pytest.mark.parametrize(
     ("given", "bound"),
     [("", DEFAULT_ANSWER_SECONDS), ("2.5", 2.5), ("0", None)],
 )
-def test_the_bound_is_a_minute_unless_the_settings_say_otherwise(
+def test_the_bound_is_twenty_seconds_unless_the_settings_say_otherwise(
     given: str, bound: float | None
 ) -> None:
     assert answer_bound({ANSWER_TIMEOUT: given}) == bound
@@ -108,4 +113,34 @@ def test_the_follower_gives_up_unanswered_exchanges_and_catches_up_when_answers_
     finally:
         proxy.mend()
         beside.close()
+        store.close()
+
+
+def test_the_pools_check_of_an_idle_connection_gets_the_connect_timeout_not_a_querys(
+    holed: tuple[Proxy, StoreSettings, StoreSettings],
+) -> None:
+    proxy, behind, _ = holed
+    store = open_store(behind.with_env(**{ANSWER_TIMEOUT: "60"}))  # connect timeout: 1 s
+    try:
+        pool = store.consortia.recorder.datastore.pool  # type: ignore[attr-defined]
+        with pool.connection() as conn:
+            conn.execute("SELECT 1")  # one idle connection to check, the next time it is lent
+        proxy.hole()
+        outcome: list[BaseException] = []
+
+        def borrow() -> None:
+            try:
+                with pool.connection(timeout=1):
+                    pass
+            except Exception as error:  # its check failed and nothing else could be had
+                outcome.append(error)
+
+        borrowing = threading.Thread(target=borrow, daemon=True)
+        borrowing.start()
+        borrowing.join(timeout=15)  # a query's bound would hold it a minute
+
+        assert not borrowing.is_alive()
+        assert outcome, "a connection was lent through the hole"
+    finally:
+        proxy.mend()
         store.close()

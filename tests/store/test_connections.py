@@ -146,7 +146,7 @@ def test_a_silent_server_is_given_up_within_a_minute_not_a_quarter_of_an_hour(
     assert [{k: p.get(k) for k in wanted} for p in (of_pool, of_lock)] == [wanted, wanted]
 
 
-def test_a_pool_gives_up_connecting_to_a_server_that_never_answers(
+def test_the_pools_connections_are_given_the_connect_timeout_too(
     settings: StoreSettings,
 ) -> None:
     """libpq is told the store's connect timeout too (the library gives it to the pool as its
