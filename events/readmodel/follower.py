@@ -52,8 +52,8 @@ LEADER_RETRY_SECONDS: Final = 5.0
 STOP_TIMEOUT: Final = 40.0
 BACKOFF_FIRST: Final = 1.0
 BACKOFF_MAX: Final = 30.0
-# How often the follower reads the log on PostgreSQL when no notification came.
-PULL_SECONDS: Final = 5.0
+# How often the follower's listening connection on PostgreSQL is checked.
+CHECK_SECONDS: Final = 5.0
 
 
 def backoff(failures_in_a_row: int) -> float:
@@ -110,38 +110,30 @@ class PollingSubscription(Subscription[ApplicationRecorder]):
         return notification
 
 
-class PullingSubscription(PostgresSubscription):
-    """The library's LISTEN/NOTIFY subscription, which also reads the log every
-    ``PULL_SECONDS`` when no notification came: a notification lost with a connection that
-    went silent (see ``events.postgres.ANSWER_TIMEOUT``) delays the rows that long, not for
-    good."""
+class CheckedSubscription(PostgresSubscription):
+    """The library's LISTEN/NOTIFY subscription, whose listening connection is asked a question
+    every ``CHECK_SECONDS``: one that went silent (a server or proxy that acknowledges but never
+    answers) fails within its bound (``events.postgres``), and the follower subscribes again,
+    instead of waiting for notifications that never come. The connection stops listening
+    before it goes back to the pool (the library's hands it back listening, and psycopg would
+    keep every later notification on it, unread, for as long as it lives)."""
 
     def _listen(self) -> None:
-        # The library's, which hands its connection back to the pool still listening: psycopg
-        # would then keep every later notification on it, unread, for as long as it lives.
         try:
             with self._recorder.datastore.get_connection() as conn:
                 channel = Identifier(self._recorder.channel_name)
                 conn.execute(SQL("LISTEN {0}").format(channel))
                 try:
+                    checked = time.monotonic()
                     while not self._has_been_stopped and not self._thread_error:
                         for _ in conn.notifies(timeout=0.1, stop_after=1):
                             self._has_been_notified.set()
+                        if time.monotonic() - checked > CHECK_SECONDS:
+                            conn.execute("SELECT 1")
+                            checked = time.monotonic()
                 finally:
                     with contextlib.suppress(Exception):  # broken: the pool drops it anyway
                         conn.execute(SQL("UNLISTEN {0}").format(channel))
-        except BaseException as error:
-            if self._thread_error is None:
-                self._thread_error = error
-            self.stop()
-
-    def _loop_on_pull(self) -> None:
-        # The library's loop, with a bound on the wait for a notification.
-        try:
-            self._pull()
-            while not self._has_been_stopped:
-                self._has_been_notified.wait(PULL_SECONDS)
-                self._pull()
         except BaseException as error:
             if self._thread_error is None:
                 self._thread_error = error
@@ -566,7 +558,7 @@ class Follower:
     def _subscribe(self) -> Subscription[Any]:
         recorder = self.app.recorder
         if isinstance(recorder, PostgresApplicationRecorder):
-            return PullingSubscription(recorder=recorder, gt=self.position())
+            return CheckedSubscription(recorder=recorder, gt=self.position())
         return PollingSubscription(recorder, gt=self.position())
 
     def _follow(self) -> None:

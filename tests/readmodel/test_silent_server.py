@@ -91,7 +91,7 @@ def test_the_bound_is_twenty_seconds_unless_the_settings_say_otherwise(
 def test_the_follower_gives_up_unanswered_exchanges_and_catches_up_when_answers_come_again(
     holed: tuple[Proxy, StoreSettings, StoreSettings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(following, "PULL_SECONDS", BOUND / 2)
+    monkeypatch.setattr(following, "CHECK_SECONDS", BOUND / 2)
     monkeypatch.setattr(following, "BACKOFF_MAX", 2 * BOUND)  # the test waits less for it
     proxy, behind, direct = holed
     store: Store = open_store(behind)  # leads, and follows the log through the proxy
@@ -105,7 +105,7 @@ def test_the_follower_gives_up_unanswered_exchanges_and_catches_up_when_answers_
         proxy.hole()  # every open connection: the follower's, its pool's, its LISTEN
         beside.consortia.found(name="Tijdens", challenge="Stilte", description=None, caller=CALLER)
         head = beside.read.follower.head()
-        # The follower meets the hole (notified or not: it reads the log at intervals too).
+        # The follower meets the hole (its listening connection is checked at intervals too).
         assert not wait_until(lambda: beside.read.follower.position() >= head, timeout=3 * BOUND)
         proxy.mend()  # new connections are answered; those in the hole stay lost
 
