@@ -3,6 +3,7 @@ after the last year fully pledged, and the same figures in a table."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from consortium.figures import NeedCategory
@@ -44,3 +45,20 @@ def test_the_horizons_line_falls_between_its_year_and_the_next() -> None:
     assert horizon_line_x(chart, 2026) == (80 + 160) / 2
     assert horizon_line_x(chart, 2027) == (180 + 300) / 2
     assert horizon_line_x(chart, None) == 50
+
+
+def test_without_a_plan_the_horizon_shows_the_tranches_as_the_needs_it_judges(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    store.consortia.plan_milestone(
+        world.consortium_id, title="Opschalen", due_date=date(2027, 6, 1), description=None,
+        questions=None, tranche=Money(Decimal("20000.00")), closes_phase=None,
+        responsible_member_ids=None, caller=MANAGER_CALLER,
+    )  # fmt: skip
+    visitor.log_in(FUNDER)
+    page = text_of(visitor.get(f"/consortia/{world.consortium_id}/budget"))
+
+    horizon = page.split("Financieringshorizon")[1]
+    row_2027 = horizon.split('scope="row">2027</th>')[1].split("</tr>")[0]
+    assert row_2027.count("€\xa020.000,00") == 2  # needed, and all of it the gap
+    assert "Nee" in row_2027

@@ -10,9 +10,11 @@ from decimal import Decimal
 from typing import Final
 
 from consortium.budget_view import BudgetView
+from consortium.money import Money
 from web.pages.chart import Chart, YearRow, year_chart
 
 HORIZON_SERIES: Final = ("needed", "pledged")
+_ZERO: Final = Money.zero()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,33 +40,36 @@ def horizon_of(
     view: BudgetView, from_year: int, amount_label: Callable[[Decimal], str]
 ) -> Horizon | None:
     """The years from ``from_year`` on that have a need or a pledge, up to the last of them;
-    None when the budget has no financing judgement or nothing lies ahead."""
+    None when the budget has no financing judgement or nothing lies ahead. A year's need is
+    the view's (the plan's, or without a plan the tranches due that year), as judged."""
     status = view.financing
     if status is None:
         return None
+    needs = {n.year: n.needed for n in view.needs if n.year >= from_year}
     figures = {line.year: line.figures for line in view.years if line.year >= from_year}
-    ahead = [y for y, f in figures.items() if f.has_need or f.has_pledge]
+    ahead = [y for y in {*needs, *figures} if y in needs or figures[y].has_pledge]
     if not ahead:
         return None
-    years = tuple(
-        HorizonYear(
-            year,
-            f.needed.amount,
-            f.committed.amount,
-            f.gap.amount,
-            (f.has_need or f.has_pledge) and not f.gap.is_positive,
+    years = []
+    for year in range(from_year, max(ahead) + 1):
+        if year not in needs and year not in figures:
+            continue
+        needed = needs.get(year, _ZERO)
+        pledged = figures[year].committed if year in figures else _ZERO
+        gap = needed - pledged if needed > pledged else _ZERO
+        counts = year in needs or figures[year].has_pledge
+        years.append(
+            HorizonYear(
+                year, needed.amount, pledged.amount, gap.amount, counts and not gap.is_positive
+            )
         )
-        for year in range(from_year, max(ahead) + 1)
-        for f in [figures.get(year)]
-        if f is not None
-    )
     chart = year_chart(
         [YearRow(y.year, y.needed, y.pledged, Decimal(0), Decimal(0)) for y in years],
         amount_label,
         HORIZON_SERIES,
     )
     return Horizon(
-        years,
+        tuple(years),
         chart,
         horizon_line_x(chart, status.horizon),
         status.horizon,
