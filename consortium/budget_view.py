@@ -194,9 +194,18 @@ def budget_of(
     for (by default its current members: the store also shows those who left); ``today`` the
     day its financing is judged on (by default the day of its last change)."""
     day = today or about_day(consortium.modified_on)
+    members = consortium.members if members is None else members
+    return consortium_budget(consortium, consortium.ledger, members, day)
+
+
+def consortium_budget(
+    consortium: Consortium, ledger: Ledger, members: Iterable[Member], day: date
+) -> BudgetView:
+    """The budget of ``ledger`` and ``members`` with the consortium's tranches, its watch and
+    its phase (as they stand in ``consortium``), its financing judged on ``day``."""
     return budget_view(
-        consortium.ledger,
-        consortium.members if members is None else members,
+        ledger,
+        members,
         needs_per_year=consortium.tranches_due_per_year(),
         tranches=tranche_lines(
             consortium.milestones, consortium_finished=consortium.phase.is_finished

@@ -13,13 +13,7 @@ from consortium import figures
 from consortium.access import Principal
 from consortium.aggregate import Consortium
 from consortium.budget import contribution_of
-from consortium.budget_view import (
-    BudgetView,
-    budget_of,
-    budget_view,
-    tranche_lines,
-    with_key_versions,
-)
+from consortium.budget_view import BudgetView, budget_of, consortium_budget, with_key_versions
 from consortium.cause import Cause, about_day
 from consortium.cost_sharing import KeyKind, Share
 from consortium.errors import (
@@ -29,7 +23,6 @@ from consortium.errors import (
     NotFound,
     RuleViolation,
 )
-from consortium.financing import financing_status
 from consortium.ledger import (
     Commitment,
     Contribution,
@@ -348,21 +341,7 @@ class BudgetUseCases(ConsortiumBase):
             for m in everyone
             if m.joined_on is None or m.joined_on <= on
         ]
-        view = budget_view(
-            Ledger().changed(changes),
-            shown,
-            needs_per_year=consortium.tranches_due_per_year(),
-            tranches=tranche_lines(
-                consortium.milestones, consortium_finished=consortium.phase.is_finished
-            ),
-            status=lambda years, tranches: financing_status(
-                years,
-                today=on,
-                watch=consortium.financing_watch,
-                phase=consortium.phase,
-                tranches=tranches,
-            ),
-        )
+        view = consortium_budget(consortium, Ledger().changed(changes), shown, on)
         shared = {
             (c.member_id, c.year): c.key_version
             for c in in_force

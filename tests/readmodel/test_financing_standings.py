@@ -61,14 +61,20 @@ def decide(
     )
 
 
-def test_the_standings_tranches_are_the_consortiums_own_needs_without_a_plan(
-    store: Store, caller: Caller, clock: StepClock
-) -> None:
-    this_year = clock.peek().year
+def in_pilot(store: Store, caller: Caller) -> UUID:
+    """A consortium founded and moved on to its pilot: running, so the scan judges it."""
     consortium_id = store.consortia.found(
         name="Langer thuis", challenge="Zorg", description=None, caller=caller
     ).id
     store.consortia.move_to_phase(consortium_id, Phase.PILOT, reason=None, caller=caller)
+    return consortium_id
+
+
+def test_the_standings_tranches_are_the_consortiums_own_needs_without_a_plan(
+    store: Store, caller: Caller, clock: StepClock
+) -> None:
+    this_year = clock.peek().year
+    consortium_id = in_pilot(store, caller)
     passed = plan(store, caller, consortium_id, date(this_year + 1, 3, 1), "1000.00")
     plan(store, caller, consortium_id, date(this_year + 1, 9, 1), "2000.00")
     redone = plan(store, caller, consortium_id, date(this_year + 1, 10, 1), "4000.00")
@@ -95,10 +101,7 @@ def test_a_consortium_with_a_financing_plan_has_no_tranches_in_its_standing(
     store: Store, caller: Caller, clock: StepClock
 ) -> None:
     this_year = clock.peek().year
-    consortium_id = store.consortia.found(
-        name="Langer thuis", challenge="Zorg", description=None, caller=caller
-    ).id
-    store.consortia.move_to_phase(consortium_id, Phase.PILOT, reason=None, caller=caller)
+    consortium_id = in_pilot(store, caller)
     plan(store, caller, consortium_id, date(this_year + 1, 3, 1), "1000.00")
     store.consortia.plan_need(
         consortium_id,
