@@ -88,6 +88,40 @@ def needs_by_year(
     return planned or dict(tranches or {})
 
 
+@dataclass(frozen=True, slots=True)
+class YearCover:
+    """One year's need beside its pledges: the gap, and whether the year counts as covered
+    (it has a need or a pledge, and its need is pledged)."""
+
+    year: int
+    needed: Money
+    pledged: Money
+    has_need_or_pledge: bool
+
+    @property
+    def gap(self) -> Money:
+        shortfall = self.needed - self.pledged
+        return shortfall if shortfall.is_positive else _ZERO
+
+    @property
+    def covered(self) -> bool:
+        return self.has_need_or_pledge and not self.gap.is_positive
+
+
+def year_covers(years: Mapping[int, Figures], needs: Mapping[int, Money]) -> dict[int, YearCover]:
+    """Each year that has figures or a need (``needs``: see :func:`needs_by_year`), covered
+    or not."""
+    return {
+        year: YearCover(
+            year,
+            needs.get(year, _ZERO),
+            years[year].committed if year in years else _ZERO,
+            year in needs or (year in years and years[year].has_pledge),
+        )
+        for year in sorted({*years, *needs})
+    }
+
+
 def financing_status(
     years: Mapping[int, Figures],
     *,
@@ -100,26 +134,17 @@ def financing_status(
 
     A year's need is the plan's, or without a plan the tranches due that year
     (:func:`needs_by_year`). A year counts as covered when it has a need or a pledge and its
-    need is pledged. A consortium still exploring, or finished, is never at risk: there is
-    nothing to carry on."""
-    needs = needs_by_year(years, tranches)
-
-    def gap(year: int) -> Money:
-        pledged = years[year].committed if year in years else _ZERO
-        shortfall = needs.get(year, _ZERO) - pledged
-        return shortfall if shortfall.is_positive else _ZERO
-
-    def has_need_or_pledge(year: int) -> bool:
-        return year in needs or (year in years and years[year].has_pledge)
-
+    need is pledged (:class:`YearCover`). A consortium still exploring, or finished, is never
+    at risk: there is nothing to carry on."""
+    covers = year_covers(years, needs_by_year(years, tranches))
     this_year = today.year
     horizon = None
     year = this_year
-    while has_need_or_pledge(year) and not gap(year).is_positive:
+    while (cover := covers.get(year)) is not None and cover.covered:
         horizon = year
         year += 1
     covered = 0 if horizon is None else horizon - this_year + 1
-    next_gap = gap(this_year + 1)
+    next_gap = covers[this_year + 1].gap if this_year + 1 in covers else _ZERO
     reasons: list[str] = []
     if phase not in (Phase.EXPLORATION, Phase.CLOSED, Phase.STOPPED):
         if covered < watch.years_ahead:

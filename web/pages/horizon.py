@@ -10,11 +10,10 @@ from decimal import Decimal
 from typing import Final
 
 from consortium.budget_view import BudgetView
-from consortium.money import Money
+from consortium.financing import year_covers
 from web.pages.chart import Chart, YearRow, year_chart
 
 HORIZON_SERIES: Final = ("needed", "pledged")
-_ZERO: Final = Money.zero()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,24 +44,17 @@ def horizon_of(
     status = view.financing
     if status is None:
         return None
-    needs = {n.year: n.needed for n in view.needs if n.year >= from_year}
-    figures = {line.year: line.figures for line in view.years if line.year >= from_year}
-    ahead = [y for y in {*needs, *figures} if y in needs or figures[y].has_pledge]
+    covers = year_covers(
+        {line.year: line.figures for line in view.years}, {n.year: n.needed for n in view.needs}
+    )
+    ahead = [c for c in covers.values() if c.year >= from_year and c.has_need_or_pledge]
     if not ahead:
         return None
-    years = []
-    for year in range(from_year, max(ahead) + 1):
-        if year not in needs and year not in figures:
-            continue
-        needed = needs.get(year, _ZERO)
-        pledged = figures[year].committed if year in figures else _ZERO
-        gap = needed - pledged if needed > pledged else _ZERO
-        counts = year in needs or figures[year].has_pledge
-        years.append(
-            HorizonYear(
-                year, needed.amount, pledged.amount, gap.amount, counts and not gap.is_positive
-            )
-        )
+    years = [
+        HorizonYear(c.year, c.needed.amount, c.pledged.amount, c.gap.amount, c.covered)
+        for c in covers.values()
+        if from_year <= c.year <= ahead[-1].year
+    ]
     chart = year_chart(
         [YearRow(y.year, y.needed, y.pledged, Decimal(0), Decimal(0)) for y in years],
         amount_label,
