@@ -406,18 +406,33 @@ class Service:
     port: int
     process: subprocess.Popen[bytes]
     log_path: Path
+    # With the read model external: ``consortium projections run`` beside the web, as
+    # docker-compose.yml deploys it (None: the follower runs in a web worker).
+    projections: subprocess.Popen[bytes] | None = None
 
     def check_still_up(self) -> None:
         if self.process.poll() is not None:
             raise ServiceFailedToStart(failure_reason(self.log_path))
+        if self.projections is not None and self.projections.poll() is not None:
+            raise ServiceFailedToStart("the projection process stopped")
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by the web and, if it runs, the projection process."""
+        used = [cpu_seconds(p.pid) for p in (self.process, self.projections) if p is not None]
+        return None if None in used else sum(u for u in used if u is not None)
 
 
 @contextmanager
 def running_service(
-    backend: Backend, workers: int, workdir: Path, profiled: bool = False
+    backend: Backend,
+    workers: int,
+    workdir: Path,
+    profiled: bool = False,
+    read_model: str = "embedded",
 ) -> Iterator[Service]:
     """``consortium serve`` on a free port, once it answers and all its workers have booted
-    (``profiled``: the same service with its request threads profiled, see profiled_service)."""
+    (``profiled``: the same service with its request threads profiled, see profiled_service;
+    ``read_model="external"``: with ``consortium projections run`` beside it)."""
     port = free_port()
     log_path = workdir / f"serve-{port}.log"
     bind = f"127.0.0.1:{port}"
@@ -426,12 +441,13 @@ def running_service(
     else:
         command = [consortium_command(), "serve", "--bind", bind, "--workers", str(workers)]
     env = service_environment(backend)
+    env["CONSORTIUM_READ_MODEL"] = read_model
     if profiled:
         env[PROFILE_DIR] = str(workdir)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")]
         )
-    with log_path.open("wb") as log:
+    with log_path.open("wb") as log, ExitStack() as started:
         process = subprocess.Popen(
             command,
             env=env,
@@ -439,8 +455,19 @@ def running_service(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        started.callback(stop, process)
+        projections = None
+        if read_model == "external":
+            projections = subprocess.Popen(
+                [consortium_command(), "projections", "run"],
+                env=env,
+                cwd=workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            started.callback(stop, projections)
         try:
-            service = Service(f"http://127.0.0.1:{port}", port, process, log_path)
+            service = Service(f"http://127.0.0.1:{port}", port, process, log_path, projections)
             wait_until_ready(service, workers)
             yield service
         except ServiceFailedToStart:
@@ -448,8 +475,6 @@ def running_service(
         except Exception:
             print(f"  consortium serve's log ends with:\n{log_tail(log_path)}")
             raise
-        finally:
-            stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -483,8 +508,8 @@ def wait_until_ready(service: Service, workers: int) -> None:
     while time.monotonic() < deadline:
         service.check_still_up()
         if not answered:
-            with suppress(requests.ConnectionError):
-                answered = requests.get(f"{service.base}/api/v1/openapi.json", timeout=2).ok
+            with suppress(requests.ConnectionError, requests.Timeout):
+                answered = requests.get(f"{service.base}/healthz", timeout=2).ok
         booted = service.log_path.read_text(errors="replace").count("Booting worker with pid")
         if answered and booted >= workers:
             time.sleep(SETTLE_SECONDS)
@@ -620,7 +645,7 @@ class Turns:
         service = "unknown" if self.service_cpu is None else ms(self.service_cpu)
         return (
             f"CPU time per admission: raw loop {ms(self.raw_cpu)} · service {service} "
-            f"(gunicorn workers, the read model's follower, all its processes) + clients "
+            f"(gunicorn workers, the read model's follower or projection process) + clients "
             f"{ms(self.client_cpu)}"
         )
 
@@ -633,7 +658,13 @@ def total(rates: Sequence[Rate]) -> Rate:
 
 
 def take_turns(
-    backend: Backend, raw: RawLoop, token: str, admissions: int, workers: int, threads: int
+    backend: Backend,
+    raw: RawLoop,
+    token: str,
+    admissions: int,
+    workers: int,
+    threads: int,
+    read_model: str,
 ) -> Turns:
     """Rounds of raw admissions and admissions through a freshly started service; a start that
     fails, or a service that goes down during the run, is reported with the reason from its
@@ -645,7 +676,7 @@ def take_turns(
             try:
                 with ExitStack() as stack:
                     service = stack.enter_context(
-                        running_service(backend, workers, Path(directory))
+                        running_service(backend, workers, Path(directory), read_model=read_model)
                     )
                     api = HttpLoop(service, token, threads)
                     stack.callback(api.close)
@@ -657,9 +688,9 @@ def take_turns(
                         raws.append(raw.rate(block))
                         raw_cpu += time.process_time() - started
                         started = time.process_time()
-                        before = cpu_seconds(service.process.pid)
+                        before = service.cpu_seconds()
                         apis.append(api.rate(block))
-                        after = cpu_seconds(service.process.pid)
+                        after = service.cpu_seconds()
                         client_cpu += time.process_time() - started
                         if service_cpu is not None and before is not None and after is not None:
                             service_cpu += after - before
@@ -716,6 +747,7 @@ def measure(
     admissions: int,
     configurations: Sequence[tuple[int, int]],
     profile: bool,
+    read_model: str,
 ) -> list[ApiResult]:
     """The in-process app once, then for each configuration the raw loop and the API taking
     turns."""
@@ -734,8 +766,10 @@ def measure(
         )
         for workers, threads in configurations:
             label = f"--workers {workers} (gthread ×4), {threads} client thread(s)"
+            if read_model == "external":
+                label += ", read model external (a projection process beside)"
             try:
-                turns = take_turns(backend, raw, token, admissions, workers, threads)
+                turns = take_turns(backend, raw, token, admissions, workers, threads, read_model)
             except ServiceFailedToStart as failure:
                 print(f"  HTTP API, {label}: NOT MEASURED, the service did not stay up ({failure})")
                 continue
@@ -751,7 +785,7 @@ def measure(
             )
             results.append(result)
         if profile:
-            profile_service(backend, token, admissions, workers=2)
+            profile_service(backend, token, admissions, workers=configurations[-1][0])
     return results
 
 
@@ -773,15 +807,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="cProfile the in-process Flask admissions, and the service's request threads",
     )
+    parser.add_argument(
+        "--read-model",
+        choices=("embedded", "external"),
+        default="embedded",
+        help="the read model's follower in a web worker (embedded, the default service), or "
+        "a projection process beside the web (external, as docker-compose.yml deploys it)",
+    )
     args = parser.parse_args(argv)
     admissions = args.admissions or (QUICK_ADMISSIONS if args.quick else ADMISSIONS)
     configurations = parse_configurations(args.workers, args.threads, args.quick)
     print(f"api_writes ({machine()}){'  --quick: smoke run' if args.quick else ''}")
     print(f"  {admissions} admissions to one consortium on each side")
+    print(f"  the read model: {args.read_model}")
     results: list[ApiResult] = []
     for open_backend in backends():
         with open_backend() as backend:
-            results += measure(backend, admissions, configurations, args.profile)
+            results += measure(backend, admissions, configurations, args.profile, args.read_model)
     heading("api_writes summary (admissions per second, HTTP API ÷ raw)")
     for r in results:
         print(

@@ -64,6 +64,8 @@ from events.replay import project_consortium
 
 LARGE_EVENTS: Final = 10_000
 QUICK_LARGE_EVENTS: Final = 1_000
+# The same present as the large one's after a short past (see young_contrast).
+YOUNG_EVENTS: Final = 200
 TARGET_RATIO: Final = 2.0
 TARGET_SNAPSHOT_BYTES: Final = 50_000
 # The operator: may read every consortium, so the access check passes as it does for a reader.
@@ -213,6 +215,7 @@ def measure(
         )
 
         lean_contrast(app, large_events, small_load, quick)
+        young_contrast(app, large_events, result.typical, quick)
 
         # No snapshots at all: every event replayed.
         replaying: Repository[UUID] = Repository(event_store=app.events)
@@ -273,6 +276,30 @@ def lean_contrast(
         f"  the same story where no partner who left booked money: snapshot {len(state):,} "
         f"bytes at version {version:,}; cold load typical {ms(typical)}, worst {ms(worst)} ÷ "
         f"10 events {ms(small)} → {typical / small:.2f} (worst {worst / small:.2f})"
+    )
+
+
+def young_contrast(
+    app: ConsortiumApplication, large_events: int, typical: float, quick: bool
+) -> None:
+    """The same story told in YOUNG_EVENTS events: the same present (its 20 members and their
+    representatives, five milestones, four years of money) after a short past. The large one's
+    load ÷ this one's is what the long past still costs; the rest of the ratio above is what
+    a present of 20 members costs against one of three."""
+    interval = snapshot_interval(app)
+    young = build_large(app, YOUNG_EVENTS)
+    version, state = latest_snapshot(app, young.consortium_id)
+    offsets = [
+        cold_load(app, young.consortium_id, v)
+        for v in range(YOUNG_EVENTS - interval + 1, YOUNG_EVENTS + 1)
+    ]
+    times = [t for call in offsets for t in time_calls(call, 2 if quick else 10)]
+    young_typical = median(times)
+    print(
+        f"  the same present after {YOUNG_EVENTS} events ({young.memberships} memberships, "
+        f"{len(young.events)} kinds of event): snapshot {len(state):,} bytes at version "
+        f"{version}; cold load typical {ms(young_typical)} → the long past's share: "
+        f"{typical / young_typical:.2f} ({large_events:,} events ÷ {YOUNG_EVENTS}, one present)"
     )
 
 

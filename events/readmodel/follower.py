@@ -41,7 +41,13 @@ from events.postgres import without_answer_bound
 from events.readmodel import failures
 from events.readmodel.failures import Failure, blames_the_database
 from events.readmodel.projection import ConsortiumProjection
-from events.readmodel.recorders import GenerationMoved, ReadModel, Tx, raised_while_tracking
+from events.readmodel.recorders import (
+    GenerationMoved,
+    OtherRelease,
+    ReadModel,
+    Tx,
+    raised_while_tracking,
+)
 from events.readmodel.tables import TABLES
 
 log = logging.getLogger(__name__)
@@ -282,7 +288,7 @@ class Follower:
             self.projection.process_events(
                 [(self.app.mapper.to_domain_event(n), self._tracking(n)) for n in fresh]
             )
-        except GenerationMoved:
+        except (GenerationMoved, OtherRelease):
             raise
         except Exception as error:
             if blames_the_database(error) or raised_while_tracking(error):
@@ -335,7 +341,7 @@ class Follower:
         try:
             event = self.app.mapper.to_domain_event(notification)
             self.projection.process_events([(event, self._tracking(notification))])
-        except GenerationMoved:
+        except (GenerationMoved, OtherRelease):
             raise
         except Exception as error:
             if blames_the_database(error):

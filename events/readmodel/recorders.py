@@ -61,6 +61,20 @@ class GenerationMoved(Exception):
     """The live generation changed since this thread read its position: start again from it."""
 
 
+class OtherRelease(Exception):
+    """The live tables were built for another ``SCHEMA_VERSION`` than this process's (a newer
+    release migrated them while this one still runs, or this one runs before its ``migrate``):
+    it must not write rows of its shape into them, so it writes nothing."""
+
+    def __init__(self, live: int) -> None:
+        super().__init__(
+            f"the read model's live tables are of version {live} and this release writes "
+            f"version {SCHEMA_VERSION}: nothing is written to them. Run `consortium migrate` "
+            "of the newest release, and restart every process with that release."
+        )
+        self.live = live
+
+
 class Tx:
     """A cursor in one read-model transaction, speaking the portable SQL dialect."""
 
@@ -73,6 +87,7 @@ class Tx:
         *,
         untracked: bool = False,
         generation: int | None = None,
+        writes: bool = False,
     ) -> None:
         self.cursor = cursor
         self.prefix = prefix
@@ -82,6 +97,7 @@ class Tx:
         # A savepoint in a shared transaction: whoever opened that one tracks (or not).
         self.untracked = untracked
         self._generation = generation  # resolved when a table is first touched
+        self.writes = writes  # a writing transaction: only of this release's SCHEMA_VERSION
 
     @property
     def generation(self) -> int:
@@ -138,6 +154,7 @@ def _savepoint(shared: Tx) -> Iterator[Tx]:
             shared.recorder,
             untracked=True,
             generation=generation,
+            writes=True,
         )
     except Exception:
         shared.cursor.execute("ROLLBACK TO SAVEPOINT rm_part")
@@ -186,14 +203,17 @@ class ReadModel(TrackingRecorder):
 
     def resolve(self, tx: Tx) -> int:
         """The generation a transaction works on: the one this thread builds, if any, else the
-        live one; within :meth:`kept_generation`, the one it first saw, or GenerationMoved."""
+        live one; within :meth:`kept_generation`, the one it first saw, or GenerationMoved.
+        A writing transaction on live tables of another SCHEMA_VERSION raises OtherRelease."""
         local = self._generations()
         target: int | None = getattr(local, "target", None)
         if target is not None:
             return target
         self._share_generation(tx)
-        found = tx.rows("SELECT generation FROM {s}rm_active")
+        found = tx.rows("SELECT generation, version FROM {s}rm_active")
         generation = int(found[0]["generation"]) if found else 0
+        if tx.writes and found and int(found[0]["version"]) != SCHEMA_VERSION:
+            raise OtherRelease(int(found[0]["version"]))
         kept: list[int] | None = getattr(local, "kept", None)
         if kept is not None:
             if not kept:
@@ -398,7 +418,7 @@ class SQLiteReadModel(SQLiteTrackingRecorder, ReadModel):
             try:
                 cursor.execute(_RELAXED_SQLITE)
                 cursor.execute("BEGIN IMMEDIATE")
-                yield Tx(cursor, "", postgres=False, recorder=self)
+                yield Tx(cursor, "", postgres=False, recorder=self, writes=True)
             except sqlite3.IntegrityError as error:
                 connection.rollback()
                 raise IntegrityError(error) from error
@@ -469,4 +489,4 @@ class PostgresReadModel(PostgresTrackingRecorder, ReadModel):
         with self.datastore.transaction(commit=commit) as cursor:
             if commit:
                 cursor.execute(_RELAXED_POSTGRES)
-            yield Tx(cursor, self.prefix, postgres=True, recorder=self)
+            yield Tx(cursor, self.prefix, postgres=True, recorder=self, writes=commit)

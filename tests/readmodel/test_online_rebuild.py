@@ -275,3 +275,30 @@ def test_a_rebuild_drops_what_earlier_ones_left_behind(
 
     assert read_model_tables(store) == live_tables(store)
     assert dump(store) == rows
+
+
+def test_a_process_of_an_older_release_writes_nothing_into_tables_a_newer_one_migrated(
+    store: Store, follower: Follower, small_history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newer release's ``migrate`` builds tables of its shape while this process (the older
+    release) still runs: rows of the older shape written into them would be wrong until the
+    next rebuild. The older follower leaves them alone; the newer one applies what it left."""
+    monkeypatch.setattr(recorders, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(bootstrap, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    migrate(store.settings)
+    monkeypatch.undo()  # this process is of the older release again
+    rows, position = dump(store), follower.position()
+
+    found(store, "Na de migratie")
+
+    with pytest.raises(recorders.OtherRelease, match=f"version {SCHEMA_VERSION + 1}"):
+        follower.catch_up()
+    assert (dump(store), follower.position()) == (rows, position)
+    monkeypatch.setattr(recorders, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(bootstrap, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    newer = open_store(store.settings, StepClock(), may_lead=False)
+    try:
+        newer.read.follower.catch_up()
+    finally:
+        newer.close()
+    assert "Na de migratie" in {c.name for c in portfolio_all(store)}
