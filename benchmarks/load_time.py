@@ -64,7 +64,7 @@ from events.replay import project_consortium
 
 LARGE_EVENTS: Final = 10_000
 QUICK_LARGE_EVENTS: Final = 1_000
-# The same present as the large one's after a short past (see young_contrast).
+# The large one's story told short: its cast after a short past (see young_contrast).
 YOUNG_EVENTS: Final = 200
 TARGET_RATIO: Final = 2.0
 TARGET_SNAPSHOT_BYTES: Final = 50_000
@@ -282,10 +282,12 @@ def lean_contrast(
 def young_contrast(
     app: ConsortiumApplication, large_events: int, typical: float, quick: bool
 ) -> None:
-    """The same story told in YOUNG_EVENTS events: the same present (its 20 members and their
-    representatives, five milestones, four years of money) after a short past. The large one's
-    load ÷ this one's is what the long past still costs; the rest of the ratio above is what
-    a present of 20 members costs against one of three."""
+    """The same story told in YOUNG_EVENTS events: the same cast at the end (its 20 members
+    with their representatives, five milestones, four years of money) after a short past, but
+    a smaller ledger (fewer years and kinds booked per member, few partners who left with
+    money), so not quite the same present. The large one's load ÷ this one's is about what
+    the long past still costs; the 10-event ratio above also counts a cast of 20 members
+    against one of three."""
     interval = snapshot_interval(app)
     young = build_large(app, YOUNG_EVENTS)
     version, state = latest_snapshot(app, young.consortium_id)
@@ -296,10 +298,10 @@ def young_contrast(
     times = [t for call in offsets for t in time_calls(call, 2 if quick else 10)]
     young_typical = median(times)
     print(
-        f"  the same present after {YOUNG_EVENTS} events ({young.memberships} memberships, "
+        f"  the same cast after {YOUNG_EVENTS} events ({young.memberships} memberships, "
         f"{len(young.events)} kinds of event): snapshot {len(state):,} bytes at version "
         f"{version}; cold load typical {ms(young_typical)} → the long past's share: "
-        f"{typical / young_typical:.2f} ({large_events:,} events ÷ {YOUNG_EVENTS}, one present)"
+        f"{typical / young_typical:.2f} ({large_events:,} events ÷ {YOUNG_EVENTS}, one cast)"
     )
 
 

@@ -29,6 +29,13 @@ POSTGRES_URL = os.environ.get(
     "CONSORTIUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 
+# The tests' connections (and those of the servers and workers they start, which inherit the
+# environment) do not wait for the server's disk at each commit: what a commit makes visible
+# and what it refuses are the same, only a crash of the server itself could lose the last
+# commits, and no test crashes it. PostgreSQL tests take about 15 % less time. PGOPTIONS=""
+# runs them with every commit flushed, as the service runs.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
+
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
