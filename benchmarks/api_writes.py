@@ -713,10 +713,14 @@ def take_turns(
     raise ServiceFailedToStart(f"it failed {START_ATTEMPTS} times in a row")
 
 
-def profile_service(backend: Backend, token: str, admissions: int, workers: int) -> None:
+def profile_service(
+    backend: Backend, token: str, admissions: int, workers: int, read_model: str
+) -> None:
     """The admissions through the service with its request threads profiled (CPU time)."""
     with tempfile.TemporaryDirectory(prefix="consortium-bench-profile-") as directory:
-        with running_service(backend, workers, Path(directory), profiled=True) as service:
+        with running_service(
+            backend, workers, Path(directory), profiled=True, read_model=read_model
+        ) as service:
             api = HttpLoop(service, token, workers)
             try:
                 # Counted from here: the profiles written so far hold the warm-up only.
@@ -785,7 +789,7 @@ def measure(
             )
             results.append(result)
         if profile:
-            profile_service(backend, token, admissions, workers=configurations[-1][0])
+            profile_service(backend, token, admissions, configurations[-1][0], read_model)
     return results
 
 

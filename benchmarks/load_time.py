@@ -160,15 +160,8 @@ def measure(
 
         app.repository.cache = None
 
-        def load(consortium_id: UUID, version: int) -> Callable[[], object]:
-            return cold_load(app, consortium_id, version)
-
-        # Each of the large one's last `interval` versions: the latest snapshot + 0 … 19 events.
-        offsets = {
-            v % interval: load(large.consortium_id, v)
-            for v in range(large_events - interval + 1, large_events + 1)
-        }
-        small_load = load(small.consortium_id, small.total)
+        offsets = loads_by_offset(app, large.consortium_id, large_events)
+        small_load = cold_load(app, small.consortium_id, small.total)
         for call in (small_load, *offsets.values()):
             call()
         rounds = 3 if quick else 5
@@ -256,21 +249,29 @@ def cold_load(
     return call
 
 
+def loads_by_offset(
+    app: ConsortiumApplication, consortium_id: UUID, latest: int
+) -> dict[int, Callable[[], object]]:
+    """Cold loads at each of the last snapshot interval's versions up to ``latest`` (a
+    snapshot), by how many events each lies after the snapshot before it (0: at a snapshot)."""
+    interval = snapshot_interval(app)
+    return {
+        v % interval: cold_load(app, consortium_id, v)
+        for v in range(latest - interval + 1, latest + 1)
+    }
+
+
 def lean_contrast(
     app: ConsortiumApplication, large_events: int, small_load: Callable[[], object], quick: bool
 ) -> None:
     """The same story, but no partner who left had booked money, so the ledger's totals hold
     the current members (and the pool) only: what the snapshot and the load would be if the
     consortium kept no figures of members who left."""
-    interval = snapshot_interval(app)
     lean = build_large(app, large_events, money_every=0)
     version, state = latest_snapshot(app, lean.consortium_id)
-    offsets = [
-        cold_load(app, lean.consortium_id, v)
-        for v in range(large_events - interval + 1, large_events + 1)
-    ]
-    typical = median([t for call in offsets for t in time_calls(call, 2 if quick else 10)])
-    worst = median(time_calls(offsets[-2], 10 if quick else 50))
+    offsets = loads_by_offset(app, lean.consortium_id, large_events)
+    typical = median([t for call in offsets.values() for t in time_calls(call, 2 if quick else 10)])
+    worst = median(time_calls(offsets[max(offsets)], 10 if quick else 50))
     small = median(time_calls(small_load, 10 if quick else 50))
     print(
         f"  the same story where no partner who left booked money: snapshot {len(state):,} "
@@ -288,14 +289,10 @@ def young_contrast(
     money), so not quite the same present. The large one's load ÷ this one's is about what
     the long past still costs; the 10-event ratio above also counts a cast of 20 members
     against one of three."""
-    interval = snapshot_interval(app)
     young = build_large(app, YOUNG_EVENTS)
     version, state = latest_snapshot(app, young.consortium_id)
-    offsets = [
-        cold_load(app, young.consortium_id, v)
-        for v in range(YOUNG_EVENTS - interval + 1, YOUNG_EVENTS + 1)
-    ]
-    times = [t for call in offsets for t in time_calls(call, 2 if quick else 10)]
+    offsets = loads_by_offset(app, young.consortium_id, YOUNG_EVENTS)
+    times = [t for call in offsets.values() for t in time_calls(call, 2 if quick else 10)]
     young_typical = median(times)
     print(
         f"  the same cast after {YOUNG_EVENTS} events ({young.memberships} memberships, "
