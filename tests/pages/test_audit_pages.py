@@ -131,3 +131,62 @@ def test_the_portfolio_offers_the_books_of_every_consortium_one_may_see(
     }
     budgets = csv.DictReader(io.StringIO(visitor.get("/budget.csv").get_data(as_text=True)))
     assert {row["Id consortium"] for row in budgets} == {str(world.consortium_id)}  # funds one
+
+
+def test_the_portfolio_downloads_the_books_as_booked_up_to_the_day_chosen(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+    page = text_of(visitor.get("/?as_of=01-03-2026&reading=booked"))
+
+    (budget,) = links_of(page, "/budget.csv")
+    assert "as_of=01-03-2026" in budget
+    assert "reading=booked" in budget
+    answer = visitor.get(budget)
+    assert "budget-booked-2026-03-01.csv" in answer.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    totals = next(r for r in rows if r["Deelnemer"] == "" and r["Jaar"] == "")
+    assert totals["Ontvangen"] == "0.00"  # the contribution is booked on 2 March
+
+
+def test_the_portfolio_downloads_as_recorded_by_a_day_hold_only_the_consortia_of_then(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+    page = text_of(visitor.get("/?as_of=01-03-2026"))
+
+    (ledger,) = links_of(page, "/ledger.csv")
+    rows = list(csv.DictReader(io.StringIO(visitor.get(ledger).get_data(as_text=True))))
+    assert "Zoals vastgelegd tot en met 1 maart 2026" in page
+    assert rows == []  # the consortium was entered on 2 March
+
+
+def test_a_portfolio_day_that_is_no_day_is_refused_with_the_list_still_shown(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+    answer = visitor.get("/?as_of=31-02-2026")
+    page = text_of(answer)
+
+    assert answer.status_code == 422
+    assert 'href="#as_of"' in page  # the error summary leads to the field
+    assert "Langer thuis in de wijk" in page
+    assert [link for link in links_of(page, "/budget.csv") if "as_of" in link] == []
+
+
+def test_a_portfolio_download_of_a_day_to_come_is_refused(visitor: Visitor, world: World) -> None:
+    visitor.log_in(FUNDER)
+
+    answer = visitor.get("/budget.csv?as_of=01-01-2027")
+
+    assert answer.status_code == 422
+    assert "Kies vandaag of een dag in het verleden." in text_of(answer)
+
+
+def test_choosing_the_books_keeps_the_portfolios_filters(visitor: Visitor, world: World) -> None:
+    visitor.log_in(FUNDER)
+
+    hidden = visitor.hidden("/?party=Utrecht&sort=name")
+
+    assert hidden["party"] == "Utrecht"
+    assert hidden["sort"] == "name"

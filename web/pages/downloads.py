@@ -14,7 +14,7 @@ from events.exports.tables import Table
 from web.auth import current_caller, store
 from web.exports import exported
 from web.pages.blueprint import bp
-from web.pages.reading import reading_asked
+from web.pages.reading import Reading, reading_asked, reading_typed
 
 BOOKS: Final = ("budget", "ledger")
 FORMATS: Final = ("csv", "xlsx")
@@ -32,18 +32,30 @@ def _consortium_books(consortium_id: UUID, what: str, extension: str) -> Respons
         table = consortia.budget_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
     else:
         table = consortia.ledger_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
-    day = "" if reading.day is None else f"-{reading.day.isoformat()}"
-    return exported(table, extension, f"{what}-{consortium_id}{day}")
+    return exported(table, extension, f"{what}-{consortium_id}{_books_of(reading)}")
 
 
 def _portfolio_books(what: str, extension: str) -> Response:
+    """Every consortium one may see, as the portfolio's day and reading ask (today's books
+    when none is asked; as of a day, those that existed then)."""
     caller = current_caller()
     consortia = store().consortia
+    reading = reading_typed(consortia.today())
+    if reading.error is not None:
+        raise InvalidValue(reading.error, field="as_of")
     if what == "budget":
-        table = consortia.portfolio_budget_table(caller)
+        table = consortia.portfolio_budget_table(caller, as_of=reading.as_of, on=reading.on)
     else:
-        table = consortia.portfolio_ledger_table(caller)
-    return exported(table, extension, f"{what}-{consortia.today().isoformat()}")
+        table = consortia.portfolio_ledger_table(caller, as_of=reading.as_of, on=reading.on)
+    books = _books_of(reading) or f"-{consortia.today().isoformat()}"
+    return exported(table, extension, f"{what}{books}")
+
+
+def _books_of(reading: Reading) -> str:
+    """How a file's name says which books it holds (nothing for today's)."""
+    if reading.day is None:
+        return ""
+    return f"-{'booked-' if reading.booked else ''}{reading.day.isoformat()}"
 
 
 def _register() -> None:

@@ -1,4 +1,5 @@
-"""The portfolio: the consortia one may see, with the API's filters, sorting and paging."""
+"""The portfolio: the consortia one may see, with the API's filters, sorting and paging, and
+the books of all of them to download, as they stood on a day one may choose."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from events.readmodel.queries import SORTS, PortfolioFilter
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
 from web.pages.dutch import day_field_text, parse_day
+from web.pages.reading import reading_typed
 
 PAGE_SIZE: Final = 20
 _TEXT_LIMIT: Final = 200
@@ -74,6 +76,8 @@ def portfolio() -> ResponseReturnValue:
         if next_cursor is not None:
             query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor" and v}
             next_url = url_for("pages.portfolio", **{**query, "cursor": next_cursor})
+    # The downloads' books: today's, or as of the day asked (a form of their own below the list).
+    books = reading_typed(store().consortia.today())
     shown = {k: request.args.get(k, "") for k in ("phase", "sector", "party", "q", "sort")}
     shown["checkpoint_before"] = (
         day_field_text(where.checkpoint_before)
@@ -89,4 +93,6 @@ def portfolio() -> ResponseReturnValue:
         phases=list(Phase),
         sectors=list(Sector),
         sorts=sorted(SORTS),
-    ), (422 if errors else 200)
+        books=books,
+        downloads=books.query,
+    ), (422 if errors or books.error else 200)

@@ -5,7 +5,7 @@ so that they show the same books."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -44,27 +44,37 @@ class Reading:
         return {"as_of": self.typed or None, "reading": "booked" if self.booked else None}
 
 
-def reading_asked(consortium: Consortium, today: date) -> Reading:
+def reading_typed(today: date) -> Reading:
+    """The day and reading asked, checked on their own: a day-month-year, not after today
+    (the portfolio's books: every consortium as it stood then, those that existed)."""
     typed = request.args.get("as_of", "").strip()
     booked = request.args.get("reading") == "booked"
     day = parse_day(typed) if typed else None
     error = None
-    error_field = "as_of"
     if typed and day is None:
         error = _("Enter a date as day-month-year, such as 31-12-2026.")
     elif day is not None and day > today:
         error = _("Choose today or a day in the past.")
-    elif day is not None and not _existed(consortium, day, booked):
-        error = _("The consortium did not exist yet on that day.")
-        if not booked and _existed(consortium, day, booked=True):
-            # Entered later with its past back-dated (as the demo is): say where that past is.
-            error = _(
-                "The consortium was entered on %(day)s, its earlier years back-dated: choose "
-                "“As booked for the days up to that day” to read them.",
-                day=day_text(about_day(consortium.created_on), language()),
-            )
-            error_field = "reading-booked"
-    return Reading(typed, booked, day if error is None else None, error, error_field)
+    return Reading(typed, booked, day if error is None else None, error)
+
+
+def reading_asked(consortium: Consortium, today: date) -> Reading:
+    """The day and reading asked of one consortium's books: also a day it existed."""
+    reading = reading_typed(today)
+    day = reading.day
+    if day is None or _existed(consortium, day, reading.booked):
+        return reading
+    error = _("The consortium did not exist yet on that day.")
+    error_field = "as_of"
+    if not reading.booked and _existed(consortium, day, booked=True):
+        # Entered later with its past back-dated (as the demo is): say where that past is.
+        error = _(
+            "The consortium was entered on %(day)s, its earlier years back-dated: choose "
+            "“As booked for the days up to that day” to read them.",
+            day=day_text(about_day(consortium.created_on), language()),
+        )
+        error_field = "reading-booked"
+    return replace(reading, day=None, error=error, error_field=error_field)
 
 
 def _existed(consortium: Consortium, day: date, booked: bool) -> bool:
