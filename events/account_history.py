@@ -1,9 +1,10 @@
-"""What happened to an account, from its own events and its tokens' (for administrators).
+"""What happened to an account, from its own events and its tokens', and the roles it was
+granted and revoked in consortia (for administrators).
 
 Only what an administrator needs to see is shown, field by field: never a password hash, a
-token's digest or the nonce of a calendar feed's address. Roles in consortia are granted and
-revoked in each consortium (its history shows them); an account's own capabilities
-(administrator, may found consortia) are here.
+token's digest or the nonce of a calendar feed's address. Roles are granted and revoked in each
+consortium's own stream: the read model says which consortia and versions concern the account,
+and each change is read from that consortium's event (its time, who, which request).
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Final
+from typing import Any, Final, cast
 from uuid import UUID
 
 from consortium.accounts import Account, ApiToken
+from consortium.recording import ConsortiumEvent
 from events.accounts import AccountsApplication
+from events.consortia import ConsortiumApplication
+from events.readmodel.roles import GrantRecord
+from events.readmodel.side import ReadSide
 
 # Per event class: what it is called in the history, and the fields shown.
 SHOWN: Final[Mapping[type[Any], tuple[str, tuple[str, ...]]]] = {
@@ -44,12 +49,43 @@ class AccountChange:
     details: dict[str, Any]
 
 
-def account_history(accounts: AccountsApplication, account_id: UUID) -> list[AccountChange]:
-    """The account's changes and its tokens', oldest first."""
+def account_history(
+    accounts: AccountsApplication,
+    account_id: UUID,
+    *,
+    read: ReadSide,
+    consortia: ConsortiumApplication,
+) -> list[AccountChange]:
+    """The account's changes, its tokens' and its roles', oldest first."""
     account = accounts.account(account_id)
     streams = [account_id, *account.token_ids]
     changes = [change for stream in streams for change in _changes(accounts.events.get(stream))]
+    for grant in read.grants_of(account.email):
+        changes.append(_role_change(consortia, grant, "role_granted", grant.granted_version))
+        if grant.revoked_version is not None:
+            changes.append(_role_change(consortia, grant, "role_revoked", grant.revoked_version))
     return sorted(changes, key=lambda c: (c.recorded_at, c.originator_version))
+
+
+def _role_change(
+    consortia: ConsortiumApplication, grant: GrantRecord, change: str, version: int
+) -> AccountChange:
+    (stored,) = consortia.events.get(grant.consortium_id, gt=version - 1, lte=version)
+    event = cast(ConsortiumEvent, stored)
+    return AccountChange(
+        change=change,
+        recorded_at=event.timestamp,
+        actor=event.actor,
+        request_id=event.request_id,
+        originator_id=grant.consortium_id,
+        originator_version=version,
+        details={
+            "consortium": grant.consortium_name,
+            "role": grant.role.value,
+            "member_id": None if grant.member_id is None else str(grant.member_id),
+            "party": grant.party,
+        },
+    )
 
 
 def _changes(events: Iterable[Any]) -> Iterable[AccountChange]:

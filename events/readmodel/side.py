@@ -153,6 +153,10 @@ class ReadSide:
         """The roles in force of an account (by email) across consortia, with their names."""
         return self._read(lambda tx: roles.held_roles(tx, account), position)
 
+    def grants_of(self, account: str, position: int | None = None) -> list[roles.GrantRecord]:
+        """Every role an account (by email) was granted, in force or revoked since."""
+        return self._read(lambda tx: roles.grants_of(tx, account), position)
+
     def read(self, query: Callable[[Tx], T], position: int | None = None) -> T:
         """Run a query of :mod:`events.readmodel.queries` on fresh rows."""
         return self._read(query, position)

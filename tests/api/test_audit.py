@@ -202,6 +202,47 @@ def test_an_account_history_is_for_administrators(
     assert response.status_code == 403
 
 
+def test_an_account_history_shows_the_roles_granted_and_revoked_in_consortia(
+    api: Api, consortium: dict[str, Any], consortium_id: str
+) -> None:
+    opened = api.post("/api/v1/accounts", json={"email": FUNDER, "name": "Provincie"}).json
+    grant(api, consortium_id, FUNDER, "funder")
+    (granted,) = [
+        g for g in api.get(f"{CONSORTIA}/{consortium_id}/roles").json["items"]
+        if g["account"] == FUNDER
+    ]  # fmt: skip
+    revoked = api.post(f"{CONSORTIA}/{consortium_id}/roles/{granted['id']}/revoke")
+    assert revoked.status_code == 200, revoked.get_data(as_text=True)
+
+    history = api.get(f"/api/v1/accounts/{opened['id']}/history").json["items"]
+
+    roles = [item for item in history if item["change"].startswith("role_")]
+    assert [item["change"] for item in roles] == ["role_granted", "role_revoked"]
+    assert roles[0]["details"] == {
+        "consortium": consortium["name"],
+        "role": "funder",
+        "member_id": None,
+        "party": None,
+    }
+    assert {item["originator_id"] for item in roles} == {consortium_id}
+    assert roles[0]["actor"] == "admin@consortium.example"
+    assert roles[0]["request_id"] != roles[1]["request_id"]
+
+
+def test_an_account_history_names_the_member_a_representative_acts_for(
+    api: Api, consortium_id: str
+) -> None:
+    opened = api.post("/api/v1/accounts", json={"email": FUNDER, "name": "Gemeente"}).json
+    member = admit(api, consortium_id, party="Gemeente Zeist")
+    grant(api, consortium_id, FUNDER, "member_representative", member["id"])
+
+    history = api.get(f"/api/v1/accounts/{opened['id']}/history").json["items"]
+
+    (granted,) = [item for item in history if item["change"] == "role_granted"]
+    assert granted["details"]["party"] == "Gemeente Zeist"
+    assert granted["details"]["member_id"] == member["id"]
+
+
 def test_account_changes_are_in_the_chain(api: Api, store: Store) -> None:
     api.post("/api/v1/accounts", json={"email": FUNDER, "name": "Provincie"})
 

@@ -1,4 +1,5 @@
-"""An account's history for administrators: opened, capabilities, tokens, password changes."""
+"""An account's history for administrators: opened, capabilities, tokens, password changes,
+roles granted and revoked."""
 
 from __future__ import annotations
 
@@ -29,8 +30,13 @@ class AccountHistory(MethodView):
     @blp.alt_response(403, schema=Problem, content_type=PROBLEM)
     @blp.alt_response(404, schema=Problem, content_type=PROBLEM)
     def get(self, account_id: UUID) -> dict[str, Any]:
-        """Every change to the account and its tokens, oldest first, with who made it and in
-        which request (administrators); never a secret, hash or feed address."""
+        """Every change to the account and its tokens, and every role granted to it or revoked
+        in a consortium, oldest first, with who made it and in which request (administrators);
+        never a secret, hash or feed address."""
         if not current_account().is_admin:
             raise NotAllowed("Only administrators read an account's history.")
-        return {"items": account_history(store().accounts, account_id)}
+        found = store()
+        history = account_history(
+            found.accounts, account_id, read=found.read, consortia=found.consortia
+        )
+        return {"items": history}

@@ -54,16 +54,21 @@ class AccountChangeOut(ma.Schema):
         metadata={
             "description": "account_opened, profile_changed, capabilities_changed, "
             "deactivated, reactivated, password_changed, calendar_feed_renewed, "
-            "calendar_feed_closed, token_issued or token_revoked."
+            "calendar_feed_closed, token_issued, token_revoked, role_granted or role_revoked."
         }
     )
     recorded_at = Instant()
     actor = ma.fields.String(metadata={"description": "Who caused it."})
     request_id = ma.fields.String()
-    originator_id = ma.fields.UUID(metadata={"description": "The account's or the token's id."})
+    originator_id = ma.fields.UUID(
+        metadata={"description": "The account's or the token's id; a role's consortium's."}
+    )
     originator_version = ma.fields.Integer()
     details = ma.fields.Dict(
-        metadata={"description": "What changed (never a secret, hash or feed nonce)."}
+        metadata={
+            "description": "What changed (never a secret, hash or feed nonce); for a role: "
+            "consortium (its name), role, member_id and party (a representative's member)."
+        }
     )
 
 
