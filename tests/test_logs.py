@@ -7,9 +7,11 @@ import logging
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from events.configuration import Settings, load_settings
-from events.logs import JsonFormatter, loggable_path, scrub
+from events.logs import JsonFormatter, loggable_path, scrub, scrub_every
 from events.settings import SettingsError
 
 TOKEN = "cst_Zx81Q0wVbq3nYl0sA9d2f4k5"
@@ -31,6 +33,23 @@ TOKEN = "cst_Zx81Q0wVbq3nYl0sA9d2f4k5"
 )
 def test_a_secret_in_a_line_is_written_as_stars(said: str, written: str) -> None:
     assert scrub(said) == written
+
+
+# Pieces of what log lines say: each scrubber's trigger in several cases, and what may follow.
+_PIECES = st.sampled_from(
+    [
+        "/invitations/", "/calendar/", "cst_", "inv_", "cal_", "Bearer ", "BASIC ", "bearer",
+        "Password", "TOKEN", "secret", "=", ": ", '"', "'", " ", "/", "?", "&", ".ics",
+        "abcdef123", "Zx81Q0wVbq3n", "<token>", "é", "\n",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=12).map("".join))
+def test_a_line_skipped_by_the_quick_check_holds_nothing_a_scrubber_would_take(
+    said: str,
+) -> None:
+    assert scrub(said) == scrub_every(said)
 
 
 @pytest.mark.parametrize("route", ["/api/v1/invitations/<token>/accept", "/calendar/<secret>.ics"])
