@@ -193,11 +193,23 @@ def test_no_raw_query_string_makes_the_portfolio_fail(api: Api, raw: str) -> Non
 # -- edge values that once made the service fail ------------------------------------------------
 
 
-def test_as_of_at_the_ends_of_the_calendar_is_answered(api: Api, consortium_id: str) -> None:
-    moments = ["9999-12-31", "0001-01-01", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+@pytest.mark.parametrize("read", ["", "/budget", "/financing", "/budget.csv"])
+def test_as_of_at_the_ends_of_the_calendar_is_answered(
+    api: Api, consortium_id: str, read: str
+) -> None:
+    moments = [
+        "9999-12-31",
+        "0001-01-01",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        # A moment in UTC, but past the calendar's end in Amsterdam (where answers write it).
+        "9999-12-31T23:59:59+00:00",
+    ]
 
     statuses = {
-        moment: api.get(f"{CONSORTIA}/{consortium_id}", query_string={"as_of": moment}).status_code
+        moment: api.get(
+            f"{CONSORTIA}/{consortium_id}{read}", query_string={"as_of": moment}
+        ).status_code
         for moment in moments
     }
 

@@ -86,9 +86,11 @@ class AsOf(ma.fields.Field[datetime]):
             moment = datetime.fromisoformat(_restore_plus(text))
             if moment.tzinfo is None:
                 raise self.make_error("naive")
+            moment.astimezone(AMSTERDAM)  # as answers write it (Instant): must be a moment too
             return moment.astimezone(UTC)
         except (ValueError, OverflowError):
-            # The very ends of the calendar (year 1, 9999) cannot be moved to UTC or a day on.
+            # The very ends of the calendar (year 1, 9999) cannot be moved to UTC, to
+            # Amsterdam's time or a day on.
             raise self.make_error("invalid") from None
 
 
