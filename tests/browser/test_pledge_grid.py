@@ -46,5 +46,8 @@ def test_an_officer_pledges_for_two_years_with_the_keyboard_alone(
     with page.expect_navigation(url=re.compile(rf"/consortia/{world.consortium_id}(#.*)?$")):
         page.keyboard.press("Enter")
 
-    assert "2 toezeggingen vastgelegd, samen €\xa042.500,00" in page.inner_text("main")
+    assert (
+        "2 toezeggingen van Gemeente Utrecht vastgelegd, samen €\xa042.500,00"
+        in page.inner_text("main")
+    )
     screenshot(page, "pledge-grid-recorded-nl")

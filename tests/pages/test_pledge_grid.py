@@ -4,6 +4,7 @@ or, when any is refused, none, with each refusal at its cell and linked from the
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from consortium.ledger import ContributionKind
@@ -134,3 +135,58 @@ def test_a_programme_manager_chooses_the_member_to_pledge_for(
 
     assert answer.status_code == 302
     assert pledged(store, world, "university") == {(2027, "in_kind"): Decimal("7500.00")}
+
+
+def test_a_grid_recorded_after_choosing_another_member_records_nothing_yet(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(MANAGER)  # the grid shows the municipality's pledges first
+    chosen = {"chosen_member_id": str(world.university_id), "pledge_2028_cash": "5.000"}
+
+    answer = visitor.send(grid(world), chosen)
+
+    page = text_of(answer)
+    assert answer.status_code == 422
+    assert pledged(store, world, "university") == {}
+    assert pledged(store, world)[2026, "cash"] == Decimal("50000.00")  # and nothing of its own
+    assert "Toezeggingen van Universiteit Utrecht per jaar" in page
+    # What was typed, now in the chosen member's grid.
+    assert re.search(r'<input[^>]*id="pledge_2028_cash"[^>]*value="5\.000"', page)
+    assert "Gemeente Utrecht, maar Universiteit Utrecht is gekozen" in page
+
+
+def test_the_amounts_carried_to_the_member_chosen_are_recorded_for_it(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(MANAGER)
+    visitor.send(
+        grid(world), {"chosen_member_id": str(world.university_id), "pledge_2028_cash": "5.000"}
+    )
+
+    answer = visitor.send(
+        grid(world),
+        {"chosen_member_id": str(world.university_id), "pledge_2028_cash": "5.000"},
+        form_on=f"{grid(world)}?member_id={world.university_id}",
+    )
+
+    assert answer.status_code == 302
+    assert pledged(store, world, "university") == {(2028, "cash"): Decimal("5000.00")}
+    page = text_of(visitor.get(answer.headers["Location"]))
+    assert "Toezegging van €\xa05.000,00 van Universiteit Utrecht vastgelegd voor 2028" in page
+
+
+def test_showing_another_members_pledges_records_nothing_and_drops_what_was_typed(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(MANAGER)
+
+    answer = visitor.send(
+        grid(world),
+        {"chosen_member_id": str(world.university_id), "show": "1", "pledge_2028_cash": "5.000"},
+    )
+
+    page = text_of(answer)
+    assert answer.status_code == 200
+    assert "Toezeggingen van Universiteit Utrecht per jaar" in page
+    assert 'value="5.000"' not in page
+    assert pledged(store, world, "university") == {}

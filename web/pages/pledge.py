@@ -51,10 +51,11 @@ class Cell:
         return f"pledge_{self.year}_{self.kind.value}"
 
 
-def grid_years(consortium: Consortium, member_id: UUID, this_year: int) -> range:
+def grid_years(consortium: Consortium, member_id: UUID, this_year: int, at_least: int = 0) -> range:
     """From the consortium's first year to the furthest of: a few years ahead, the plan's last
-    year, the member's last pledge; never past the last year the domain accepts."""
-    last = this_year + YEARS_AHEAD
+    year, the member's last pledge, ``at_least``; never past the last year the domain
+    accepts."""
+    last = max(this_year + YEARS_AHEAD, at_least)
     for member, year, figure, _amount in consortium.ledger.rows():
         if member == member_id or (member is None and is_need(figure)):
             last = max(last, year)
@@ -97,26 +98,44 @@ def pledge(consortium_id: UUID) -> ResponseReturnValue:
     choices = members_to_act_for(consortium)
     if not choices:
         return render_template("pages/pledge.html", consortium=consortium, no_members=True)
-    values = [c.value for c in choices]
+    values: list[str] = [str(c.value) for c in choices]
+    this_year = consortia.today().year
+    # The member whose grid the page showed, and the one chosen in its list (a programme
+    # manager's): the grid's cells are that member's pledges, so a grid is recorded only for
+    # the member it showed.
     asked = request.form.get("member_id") or request.args.get("member_id")
-    member = asked if asked in values else values[0]
-    member_id = UUID(member)
-    cells = [
-        Cell(year, kind, None if current is None else current.amount)
-        for year in grid_years(consortium, member_id, consortia.today().year)
-        for kind in ContributionKind
-        for current in [consortium.ledger.pledge(member_id, year, kind)]
-    ]
+    member: str = asked if asked in values else values[0]
+    chosen: str = request.form.get("chosen_member_id") or member
+    cells = _cells(consortium, UUID(member), this_year)
     form = grid_form(cells)
     status = 200
-    if not form.is_submitted():
-        form.member_id.data = member
-        for cell, field in form.cell_fields():
-            field.raw = "" if cell.current is None else amount_typed(cell.current)
+    if form.is_submitted() and chosen != member and chosen in values:
+        # Another member chosen: show its grid. Pressed "record", the amounts typed go along
+        # into its cells, and nothing is recorded before the grid is seen.
+        typed = {} if "show" in request.form else _typed(form)
+        years_typed = (int(name.split("_")[1]) for name in typed)
+        member = chosen
+        cells = _cells(consortium, UUID(chosen), this_year, max(years_typed, default=0))
+        form = _shown(grid_form(cells), member, typed)
+        if typed:
+            form.form_errors.append(
+                _(
+                    "These amounts were typed in the pledges of %(shown)s, but %(chosen)s is "
+                    "chosen. They are now in the pledges of %(chosen)s below: check them and "
+                    "record again.",
+                    shown=_party(choices, asked or ""),
+                    chosen=_party(choices, chosen),
+                )
+            )
+            status = 422
+    elif not form.is_submitted() or "show" in request.form:
+        form = _shown(form, member, {})
     elif asked != member:
         form.form_errors.append(_("Choose the member who pledges."))
         status = 422
-    elif form.validate_on_submit() and _record(consortium_id, member_id, form):
+    elif form.validate_on_submit() and _record(
+        consortium_id, UUID(member), _party(choices, member), form
+    ):
         return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
     else:
         status = 422
@@ -127,13 +146,48 @@ def pledge(consortium_id: UUID) -> ResponseReturnValue:
         form=form,
         choices=choices,
         member=member,
-        party=next(c.label for c in choices if c.value == member),
+        party=_party(choices, member),
         years=sorted({cell.year for cell in cells}),
         kinds=list(ContributionKind),
     ), status
 
 
-def _record(consortium_id: UUID, member_id: UUID, form: PledgeGridForm) -> bool:
+def _cells(
+    consortium: Consortium, member_id: UUID, this_year: int, at_least: int = 0
+) -> list[Cell]:
+    return [
+        Cell(year, kind, None if current is None else current.amount)
+        for year in grid_years(consortium, member_id, this_year, at_least)
+        for kind in ContributionKind
+        for current in [consortium.ledger.pledge(member_id, year, kind)]
+    ]
+
+
+def _typed(form: PledgeGridForm) -> dict[str, str]:
+    """The cells whose text was changed from the pledge shown, with what was typed."""
+    return {
+        cell.name: field.raw
+        for cell, field in form.cell_fields()
+        if field.raw != ("" if cell.current is None else amount_typed(cell.current))
+    }
+
+
+def _shown(form: PledgeGridForm, member: str, typed: dict[str, str]) -> PledgeGridForm:
+    """The grid as the page first shows it: each cell the pledge in force, or what was typed."""
+    form.member_id.data = member
+    for cell, field in form.cell_fields():
+        field.errors = []
+        field.raw = typed.get(cell.name) or (
+            "" if cell.current is None else amount_typed(cell.current)
+        )
+    return form
+
+
+def _party(choices: list[Any], member: str) -> str:
+    return next((c.label for c in choices if c.value == member), "")
+
+
+def _record(consortium_id: UUID, member_id: UUID, party: str, form: PledgeGridForm) -> bool:
     """Record the changed cells (all or none); False with the refusals shown when refused."""
     changed: list[PledgeCell] = [
         (cell.year, cell.kind, Money(field.data))
@@ -163,14 +217,16 @@ def _record(consortium_id: UUID, member_id: UUID, form: PledgeGridForm) -> bool:
     total = sum((p.amount.amount for p in made), Decimal(0))
     flash(
         _(
-            "%(count)s pledges recorded, together %(amount)s.",
+            "%(count)s pledges of %(party)s recorded, together %(amount)s.",
             count=len(made),
+            party=party,
             amount=amount_text(total, language()),
         )
         if len(made) > 1
         else _(
-            "Pledge of %(amount)s recorded for %(year)s.",
+            "Pledge of %(amount)s of %(party)s recorded for %(year)s.",
             amount=amount_text(made[0].amount, language()),
+            party=party,
             year=made[0].year,
         ),
         "ok",
