@@ -11,7 +11,12 @@ from uuid import UUID
 
 from consortium.errors import InvalidValue
 from consortium.provinces import Province
-from consortium.text import check_printable, control_character
+from consortium.text import (
+    check_printable,
+    control_character,
+    shows_something,
+    without_format_characters,
+)
 
 MAX_PARTY_LENGTH: Final = 200
 # The largest Dutch municipality has about a million inhabitants; the cap catches typing errors.
@@ -60,8 +65,10 @@ class Member:
 
 
 def check_party(party: str) -> str:
-    party = party.strip() if isinstance(party, str) else ""
-    if not party:
+    """The organisation's name as written, without invisible characters and with its spaces
+    as one (what people see: two names that look the same are the same)."""
+    party = " ".join(without_format_characters(party).split()) if isinstance(party, str) else ""
+    if not party or not shows_something(party):
         raise InvalidValue("A member needs the name of its organisation.", field="party")
     if len(party) > MAX_PARTY_LENGTH:
         raise InvalidValue(

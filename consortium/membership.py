@@ -21,6 +21,7 @@ from consortium.members import (
     check_party,
     check_population,
 )
+from consortium.party_names import party_key
 from consortium.phases import Phase, check_finished
 from consortium.provinces import Province, check_province
 from consortium.recording import ConsortiumEvent
@@ -81,9 +82,9 @@ class Membership:
         check_finished(self._phase)
         party = check_party(party)
         day = check_about(joined_on, cause, start_year=self.start_year, field="joined_on")
-        wanted = party.casefold()
+        wanted = party_key(party)  # the same party however its case, accents and spaces
         for m in self._members:
-            if m.party.casefold() == wanted:
+            if party_key(m.party) == wanted:
                 raise AlreadyMember(
                     f"{m.party} is already a member of this consortium.", member_id=m.id
                 )

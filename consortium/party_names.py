@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 from consortium.errors import NotFound
@@ -16,6 +17,7 @@ SUGGESTIONS: Final = 5
 _CUTOFF: Final = 0.6
 
 
+@lru_cache(maxsize=4096)  # admitting a member compares its key with every member's
 def party_key(name: str) -> str:
     """The form two names of one party share: accents dropped (NFKD without its combining
     marks), case folded, inner whitespace collapsed to one space, none around it."""

@@ -8,6 +8,7 @@ note. Tab and line breaks are the exception: long text (a description, a reason)
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final
 
 from consortium.errors import InvalidValue
@@ -60,10 +61,28 @@ def check_printable(text: str, field: str, name: str | None = None) -> str:
     return text
 
 
+# Characters that show nothing of their own: format characters (zero-width space and joiners,
+# soft hyphen, byte order mark) and marks that only combine with the character before them.
+_SHOWS_NOTHING: Final = frozenset({"Cf", "Mn", "Me"})
+
+
+def shows_something(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not only spaces and invisible ones)."""
+    return any(not c.isspace() and unicodedata.category(c) not in _SHOWS_NOTHING for c in text)
+
+
+def without_format_characters(text: str) -> str:
+    """``text`` without its format characters (zero-width space, joiners, soft hyphen, byte
+    order mark): invisible, they only make two equal-looking names differ."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def required_text(value: str | None, field: str, limit: int) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidValue(f"The {field} may not be empty.", field=field)
+    if not shows_something(text):
+        raise InvalidValue(f"The {field} holds no visible character.", field=field)
     return _bounded(text, field, limit)
 
 

@@ -25,6 +25,7 @@ from consortium.cause import Cause
 from consortium.errors import AlreadyMember, ConsortiumNotFound, NotAllowed, NotFound
 from consortium.key_versions import CostSharingRule
 from consortium.members import Member, MemberRole, Sector, check_party
+from consortium.party_names import same_party
 from consortium.phases import check_finished
 from consortium.provinces import Province
 from events.application import MAX_ATTEMPTS, StoreBusy
@@ -254,7 +255,7 @@ def _check_may_ask(consortium: Consortium, party: str, caller: Caller) -> None:
             "of its own."
         )
     for m in consortium.members:
-        if m.party.casefold() == party.casefold():
+        if same_party(m.party, party):
             raise AlreadyMember(
                 f"{m.party} is already a member of this consortium.", member_id=m.id
             )

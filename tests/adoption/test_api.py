@@ -109,6 +109,21 @@ def test_a_second_request_while_one_is_pending_is_a_conflict(officer: Api, solut
     assert (again.status_code, again.content_type) == (409, PROBLEM)
 
 
+def test_a_second_request_in_a_name_that_looks_the_same_is_a_conflict(
+    officer: Api, solution: Pilot
+) -> None:
+    assert ask(officer, solution).status_code == 201
+    again = ask(officer, solution, party="Gemeente\u00a0 houten\u200b")
+    assert (again.status_code, again.content_type) == (409, PROBLEM)
+
+
+def test_a_member_cannot_ask_to_adopt_in_a_name_that_looks_like_its_own(
+    officer: Api, solution: Pilot
+) -> None:
+    response = ask(officer, solution, party="Gemeente  UTRECHT")
+    assert (response.status_code, response.content_type) == (409, PROBLEM)
+
+
 @pytest.mark.parametrize("population", [0, 1_000_000_001, -5])
 def test_an_impossible_population_is_refused_field_by_field(
     officer: Api, solution: Pilot, population: int

@@ -81,6 +81,41 @@ def test_an_active_party_cannot_be_admitted_twice_whatever_its_case(
         admit(consortium, party)
 
 
+@pytest.mark.parametrize(
+    "party",
+    [
+        "Hogeschool  Utrecht",  # two spaces
+        "Hogeschool\u00a0Utrecht",  # a no-break space
+        "Hogeschool Utrecht\u200b",  # a zero-width space
+        "Hoge\u00adschool Utrecht",  # a soft hyphen
+        "Hogeschool Útrecht",  # an accent
+    ],
+)
+def test_an_active_party_cannot_be_admitted_twice_in_a_name_that_looks_the_same(
+    consortium: Consortium, partner: Member, party: str
+) -> None:
+    with pytest.raises(AlreadyMember):
+        admit(consortium, party)
+
+
+def test_a_name_is_kept_with_one_space_between_words_and_nothing_invisible(
+    consortium: Consortium,
+) -> None:
+    member = admit(consortium, "Gemeente\u00a0 Zeist\u200b")
+
+    assert member.party == "Gemeente Zeist"
+
+
+@pytest.mark.parametrize("party", ["\u200b", "\ufeff", "\u00ad", "\u0301", " \u200b "])
+def test_a_name_of_invisible_characters_only_is_refused(
+    consortium: Consortium, party: str
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        admit(consortium, party)
+
+    assert refused.value.field == "party"
+
+
 def test_parties_are_compared_by_unicode_case_folding(consortium: Consortium) -> None:
     admit(consortium, "Gemeente Straße")
     with pytest.raises(AlreadyMember):

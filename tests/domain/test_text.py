@@ -32,6 +32,18 @@ def test_required_text_refuses_a_control_character_naming_the_field(character: s
     assert f"U+{ord(character):04X}" in refused.value.message
 
 
+@pytest.mark.parametrize("text", ["\u200b", "\ufeff\u00ad", "\u0301", " \u200d "])
+def test_required_text_refuses_text_with_nothing_to_see(text: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        required_text(text, "name", 200)
+
+    assert refused.value.message == "The name holds no visible character."
+
+
+def test_required_text_keeps_invisible_characters_between_visible_ones() -> None:
+    assert required_text("Slimme\u00adwijk", "name", 200) == "Slimme\u00adwijk"
+
+
 @pytest.mark.parametrize("character", UNPRINTABLE)
 def test_optional_text_refuses_a_control_character(character: str) -> None:
     with pytest.raises(InvalidValue):
