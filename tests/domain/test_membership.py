@@ -107,9 +107,7 @@ def test_a_name_is_kept_with_one_space_between_words_and_nothing_invisible(
 
 
 @pytest.mark.parametrize("party", ["\u200b", "\ufeff", "\u00ad", "\u0301", " \u200b "])
-def test_a_name_of_invisible_characters_only_is_refused(
-    consortium: Consortium, party: str
-) -> None:
+def test_a_name_of_invisible_characters_only_is_refused(consortium: Consortium, party: str) -> None:
     with pytest.raises(InvalidValue) as refused:
         admit(consortium, party)
 
