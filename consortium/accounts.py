@@ -15,7 +15,7 @@ from uuid import UUID, uuid5
 
 from consortium.cause import Cause
 from consortium.errors import InvalidValue, RuleViolation
-from consortium.members import check_contact_email
+from consortium.members import folded_email
 from consortium.recording import ConsortiumEvent, RecordingAggregate
 from consortium.text import MAX_NAME, optional_text
 
@@ -30,13 +30,7 @@ class Language(Enum):
 
 
 def normalise_email(email: str) -> str:
-    try:
-        checked = check_contact_email(email.strip() if isinstance(email, str) else email)
-    except InvalidValue as error:
-        raise InvalidValue(error.message, field="email") from None
-    if checked is None:  # pragma: no cover - check_contact_email only passes None through
-        raise InvalidValue("An account needs an email address.", field="email")
-    return checked.casefold()
+    return folded_email(email, "email")
 
 
 class LastAdministrator(RuleViolation):

@@ -91,6 +91,26 @@ def check_contact_email(email: str | None) -> str | None:
     return email
 
 
+def folded_email(email: str, field: str) -> str:
+    """An account's address as the service compares it: checked, without case. Refused when
+    folding changes more than the case (ß → ss): that would name another mailbox, where an
+    invitation's secret would go, or another account, that a role would be granted to."""
+    try:
+        checked = check_contact_email(email.strip() if isinstance(email, str) else email)
+    except InvalidValue as error:
+        raise InvalidValue(error.message, field=field) from None
+    if checked is None:  # pragma: no cover - check_contact_email only passes None through
+        raise InvalidValue("An account needs an email address.", field=field)
+    folded = checked.casefold()
+    if folded != checked.lower():
+        raise InvalidValue(
+            f"{checked!r} cannot be told apart from {folded!r} here: use an address without "
+            "letters such as ß.",
+            field=field,
+        )
+    return folded
+
+
 def check_population(sector: Sector, population: int | None) -> int | None:
     if population is None:
         return None

@@ -118,3 +118,11 @@ def test_the_last_administrator_keeps_changing_their_profile(api: Api) -> None:
     response = patch(api, me(api)["id"], name="Beheerder")
 
     assert (response.status_code, json_of(response)["name"]) == (200, "Beheerder")
+
+
+def test_an_address_that_case_folding_changes_beyond_its_case_is_refused(api: Api) -> None:
+    response = api.post("/api/v1/accounts", json={"email": "straße@x.example", "name": "Straße"})
+
+    assert "strasse@x.example" in field_errors(response)["email"]["detail"]
+    emails = {item["email"] for item in api.get("/api/v1/accounts").json["items"]}
+    assert "strasse@x.example" not in emails

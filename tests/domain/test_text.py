@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from consortium.access import Role
 from consortium.accounts import normalise_email
 from consortium.errors import InvalidValue
 from consortium.members import Sector, check_contact_email, check_party
@@ -125,3 +126,29 @@ def test_a_leaving_reason_with_a_nul_is_refused() -> None:
         )
 
     assert refused.value.field == "reason"
+
+
+@pytest.mark.parametrize("email", ["straße@utrecht.example", "ß@x.nl"])
+def test_an_account_email_that_folding_would_change_beyond_its_case_is_refused(
+    email: str,
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        normalise_email(email)
+
+    assert refused.value.field == "email"
+    assert "ss" in refused.value.message  # it says what the address would become
+
+
+def test_an_account_email_is_compared_without_case() -> None:
+    assert normalise_email(" PM@Utrecht.Example ") == "pm@utrecht.example"
+
+
+def test_a_role_is_not_granted_to_an_address_folding_would_change() -> None:
+    consortium = found()
+
+    with pytest.raises(InvalidValue) as refused:
+        consortium.grant_role(
+            account="straße@utrecht.example", role=Role.FUNDER, member_id=None, cause=cause(2)
+        )
+
+    assert refused.value.field == "account"
