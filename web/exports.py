@@ -46,7 +46,7 @@ def exported(table: Table, extension: str, filename: str, lang: str | None = Non
     headers = labels(table, lang)
     return Response(
         chunks(table, headers),
-        mimetype=media_type,
+        content_type=media_type,  # as is: mimetype= would add a second charset to text/csv
         headers={
             "Content-Disposition": f'attachment; filename="{filename}.{extension}"',
             "Content-Language": lang or language(),

@@ -37,6 +37,12 @@ def total_row(rows: list[dict[str, str]], member: str = "", year: str = "") -> d
     return row
 
 
+def test_a_csv_file_says_its_charset_once(api: Api, books: dict[str, Any]) -> None:
+    response = api.get(of(books["id"], "ledger.csv"))
+
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
 def test_the_budget_csv_holds_every_figure_as_the_budget_shows_it(
     api: Api, books: dict[str, Any]
 ) -> None:
