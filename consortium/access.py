@@ -24,7 +24,7 @@ from consortium.errors import (
     NotAllowed,
     RuleViolation,
 )
-from consortium.members import Member, folded_email
+from consortium.members import Member, folded_account
 from consortium.phases import Phase, check_finished
 from consortium.recording import ConsortiumEvent
 
@@ -93,7 +93,7 @@ class Access:
         self, *, account: str, role: Role, member_id: UUID | None, cause: Cause
     ) -> Grant:
         check_finished(self._phase)
-        account = folded_email(account, "account")
+        account = folded_account(account, "account")
         if role is Role.MEMBER_REPRESENTATIVE:
             if member_id is None:
                 raise InvalidValue(

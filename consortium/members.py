@@ -101,10 +101,17 @@ def folded_email(email: str, field: str) -> str:
         raise InvalidValue(error.message, field=field) from None
     if checked is None:  # pragma: no cover - check_contact_email only passes None through
         raise InvalidValue("An account needs an email address.", field=field)
-    folded = checked.casefold()
-    if folded != checked.lower():
+    return folded_account(checked, field)
+
+
+def folded_account(account: str, field: str) -> str:
+    """An account (its address, or a system's name such as ``cli:root``) without case; refused
+    when folding changes more than the case (see ``folded_email``)."""
+    account = account.strip()
+    folded = account.casefold()
+    if folded != account.lower():
         raise InvalidValue(
-            f"{checked!r} cannot be told apart from {folded!r} here: use an address without "
+            f"{account!r} cannot be told apart from {folded!r} here: use an address without "
             "letters such as ß.",
             field=field,
         )
