@@ -210,7 +210,8 @@ class Budget:
             not_before=in_force_since if current is not None else None,
         )
         reason = optional_text(reason, "reason", MAX_REASON)
-        what = "" if kind is ContributionKind.CASH else f" in {kind.value}"
+        # Cash goes unsaid; another kind by its words (in_kind: "in kind").
+        what = "" if kind is ContributionKind.CASH else f" {kind.value.replace('_', ' ')}"
         if current is None:
             require_positive(amount)
         else:

@@ -190,3 +190,15 @@ def test_showing_another_members_pledges_records_nothing_and_drops_what_was_type
     assert "Toezeggingen van Universiteit Utrecht per jaar" in page
     assert 'value="5.000"' not in page
     assert pledged(store, world, "university") == {}
+
+
+def test_revising_a_pledge_in_kind_without_a_reason_is_refused_in_dutch(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(OFFICER)
+    assert visitor.send(grid(world), {"pledge_2027_in_kind": "5.000"}).status_code == 302
+
+    answer = visitor.send(grid(world), {"pledge_2027_in_kind": "6.000"})
+
+    assert answer.status_code == 422
+    assert "heeft voor 2027 5000.00 euro in natura toegezegd" in text_of(answer)
