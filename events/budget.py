@@ -334,12 +334,15 @@ class BudgetUseCases(ConsortiumBase):
         everyone = self.records(
             lambda tx: records.memberships(tx, consortium.id, consortium.version)
         )
+        # The members of that day, and any whose money is booked by then (dated before it
+        # joined): every figure in the totals has its member's line.
+        with_money = {change.member_id for change in changes if change.member_id is not None}
         shown = [
             m
             if m.left_on is None or m.left_on <= on
             else replace(m, left_at=None, left_on=None, leave_reason=None)
             for m in everyone
-            if m.joined_on is None or m.joined_on <= on
+            if m.joined_on is None or m.joined_on <= on or m.id in with_money
         ]
         view = consortium_budget(consortium, Ledger().changed(changes), shown, on)
         shared = {

@@ -7,6 +7,7 @@ missing."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import pytest
@@ -138,6 +139,29 @@ def test_on_reads_the_books_as_booked_for_the_days_up_to_a_date(
         "160000.00",
         "100000.00",
     )
+
+
+def test_money_booked_before_its_member_joined_has_its_line_beside_the_totals(
+    api: Api, entered: dict[str, Any]
+) -> None:
+    late = post(
+        api,
+        entered["id"],
+        "members",
+        {"party": "Hogeschool Utrecht", "sector": "academia", "role": "partner"},
+    )["id"]  # joins today, in 2026
+    post(
+        api,
+        entered["id"],
+        "contributions",
+        {"member_id": late, "kind": "cash", "amount": "500.00", "date": "2024-05-01"},
+    )
+
+    booked = json_of(api.get(of(entered["id"], "budget"), query_string={"on": "2024-06-01"}))
+
+    lines = {m["party"]: m["received"] for m in booked["members"]}
+    assert lines["Hogeschool Utrecht"] == "500.00"
+    assert sum(Decimal(v) for v in lines.values()) == Decimal(booked["totals"]["received"])
 
 
 def test_as_of_reads_the_books_as_recorded_by_an_instant(api: Api, entered: dict[str, Any]) -> None:
