@@ -9,6 +9,7 @@ date; the checkpoint stays open) or stop (the consortium stops; nothing more can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
@@ -38,6 +39,8 @@ WORKS: Final = Question("works", "Does the solution really work?")
 NEXT_STEP: Final = Question("next_step", "Can we take the next step?")
 INFRASTRUCTURE: Final = Question("infrastructure", "Is the shared infrastructure in order?")
 THREE_QUESTIONS: Final = (WORKS, NEXT_STEP, INFRASTRUCTURE)
+# The keys the questions added to the three get (q1, q2, …).
+_KEY_LIKE: Final = re.compile(r"q[0-9]+")
 
 
 class AnswerValue(Enum):
@@ -514,8 +517,16 @@ def _questions(extra: list[str] | None) -> tuple[Question, ...]:
     questions = list(THREE_QUESTIONS)
     for number, given in enumerate(extra or (), start=1):
         text = required_text(given, "questions", MAX_QUESTION)
-        if any(q.text.casefold() == text.casefold() for q in questions):
-            continue  # one of the three, or given twice
+        # An answer names its question by key or text: a text that is one of the three's
+        # keys or texts, or given twice, is that question; one like a key of its own is
+        # refused (which question would "q2" be?).
+        if any(text.casefold() in (q.text.casefold(), q.key) for q in questions):
+            continue
+        if _KEY_LIKE.fullmatch(text.casefold()):
+            raise InvalidValue(
+                f"{text!r} reads like a question's key (q1, q2, …): write the question out.",
+                field="questions",
+            )
         questions.append(Question(f"q{number}", text))
     if len(questions) > MAX_QUESTIONS:
         raise InvalidValue(f"At most {MAX_QUESTIONS} questions.", field="questions")

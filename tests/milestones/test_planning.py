@@ -60,6 +60,25 @@ def test_one_of_the_three_questions_given_again_is_asked_once(
     assert milestone.questions == THREE_QUESTIONS
 
 
+@pytest.mark.parametrize("given", ["works", "Next_Step", "infrastructure"])
+def test_a_question_named_by_one_of_the_threes_keys_is_that_one(
+    consortium: Consortium, cause: Act, given: str
+) -> None:
+    milestone = planned(consortium, cause, questions=[given])
+
+    assert milestone.questions == THREE_QUESTIONS
+
+
+@pytest.mark.parametrize("given", ["q5", "Q2", "q10"])
+def test_a_question_that_reads_like_a_key_is_refused(
+    consortium: Consortium, cause: Act, given: str
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        planned(consortium, cause, questions=["Zijn de bewoners tevreden?", given])
+
+    assert refused.value.field == "questions"
+
+
 def test_a_milestone_keeps_what_was_planned(consortium: Consortium, cause: Act) -> None:
     lead = consortium.members[0]
 
