@@ -9,8 +9,9 @@ and extension members stay as they are.
 The catalogue (``translations/nl/LC_MESSAGES/messages.po``, compiled to the ``.mo`` beside it)
 holds each English message as its msgid. A fixed message is looked up as it is. A message with
 values in it is a template whose ``{name}`` stands for any text ("The amount may not exceed
-{maximum} euro."): the message is matched against it and the values go into the Dutch as they
-are; a value that is itself a message ("a control character (U+0000)") is translated too.
+{maximum} euro."): the message is matched against it and the values go into the Dutch, an
+amount or a day written the Dutch way (1.250,00; 31 december 2026), anything else as it is; a
+value that is itself a message ("a control character (U+0000)") is translated too.
 A message the catalogue lacks is answered in English.
 """
 
@@ -18,11 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Final
 
+from babel.dates import format_date
 from babel.messages.mofile import read_mo
+from babel.numbers import format_decimal
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale, gettext
 
@@ -57,7 +62,7 @@ def translate(message: str) -> str:
     chosen = language()
     if chosen == WRITTEN_IN or not message:
         return message  # (gettext of "" is the catalogue's header)
-    return _translated(message, _templates(chosen), nested=True)
+    return _translated(message, _templates(chosen), nested=True, locale=chosen)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,9 @@ class _Template:
     pattern: re.Pattern[str]
 
 
-def _translated(message: str, templates: tuple[_Template, ...], *, nested: bool) -> str:
+def _translated(
+    message: str, templates: tuple[_Template, ...], *, nested: bool, locale: str
+) -> str:
     fixed = str(gettext(message))
     if fixed != message:
         return fixed
@@ -76,9 +83,34 @@ def _translated(message: str, templates: tuple[_Template, ...], *, nested: bool)
             continue
         values = found.groupdict()
         if nested:
-            values = {k: _translated(v, templates, nested=False) for k, v in values.items()}
+            values = {
+                k: _written_for(_translated(v, templates, nested=False, locale=locale), locale)
+                for k, v in values.items()
+            }
         return str(gettext(template.msgid)).format(**values)
     return message
+
+
+# Values as the service writes them in its (English) messages: amounts (1250.00, 1,000.00),
+# large whole numbers (1,000,000) and days (2026-12-31).
+_AMOUNT: Final = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{2}")
+_GROUPED: Final = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+")
+_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_for(value: str, locale: str) -> str:
+    """A value of a message as the language writes it: an amount 1.250,00 and a day
+    31 december 2026 in Dutch; anything else as it is (names, years, ids)."""
+    try:
+        if _AMOUNT.fullmatch(value):
+            return str(format_decimal(Decimal(value.replace(",", "")), "#,##0.00", locale=locale))
+        if _GROUPED.fullmatch(value):
+            return str(format_decimal(Decimal(value.replace(",", "")), "#,##0", locale=locale))
+        if _DAY.fullmatch(value):
+            return str(format_date(date.fromisoformat(value), "long", locale=locale))
+    except ValueError:  # such as 2026-02-30: not a day after all
+        pass
+    return value
 
 
 @cache

@@ -133,7 +133,7 @@ def test_what_does_not_exist_is_said_in_the_accounts_language(
 @pytest.mark.parametrize(
     ("language", "detail"),
     [
-        ("nl", "Het bedrag moet uren × tarief = 3400.00 euro zijn, niet 3000.00."),
+        ("nl", "Het bedrag moet uren × tarief = 3.400,00 euro zijn, niet 3.000,00."),
         ("en", "The amount must be hours × rate = 3400.00 euro, not 3000.00."),
     ],
 )
@@ -225,6 +225,34 @@ def words() -> Flask:
     app = Flask("web.app")
     init_i18n(app)
     return app
+
+
+@pytest.mark.parametrize(
+    ("english", "dutch"),
+    [
+        (
+            "A contribution cannot be dated after today (2026-12-03).",
+            "Een bijdrage kan niet na vandaag (3 december 2026) gedateerd zijn.",
+        ),
+        (
+            "The amount may not exceed 1,000,000,000,000.00 euro.",
+            "Het bedrag mag niet hoger zijn dan 1.000.000.000.000,00 euro.",
+        ),
+    ],
+)
+def test_amounts_and_days_in_a_message_are_written_the_dutch_way(
+    words: Flask, english: str, dutch: str
+) -> None:
+    with words.test_request_context(headers={"Accept-Language": "nl"}):
+        assert translate(english) == dutch
+
+
+def test_years_names_and_other_values_stay_as_they_are(words: Flask) -> None:
+    with words.test_request_context(headers={"Accept-Language": "nl"}):
+        translated = translate("2031 is outside this consortium's budget years (2026 to 2030).")
+
+    assert "2031" in translated
+    assert "(2026" in translated
 
 
 def test_a_message_the_catalogue_lacks_is_answered_as_written(words: Flask) -> None:

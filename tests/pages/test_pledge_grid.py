@@ -201,4 +201,4 @@ def test_revising_a_pledge_in_kind_without_a_reason_is_refused_in_dutch(
     answer = visitor.send(grid(world), {"pledge_2027_in_kind": "6.000"})
 
     assert answer.status_code == 422
-    assert "heeft voor 2027 5000.00 euro in natura toegezegd" in text_of(answer)
+    assert "heeft voor 2027 5.000,00 euro in natura toegezegd" in text_of(answer)
