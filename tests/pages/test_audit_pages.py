@@ -190,3 +190,17 @@ def test_choosing_the_books_keeps_the_portfolios_filters(visitor: Visitor, world
 
     assert hidden["party"] == "Utrecht"
     assert hidden["sort"] == "name"
+
+
+def test_the_pages_ledger_says_its_entries_and_kinds_in_the_pages_words(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+
+    answer = visitor.get(f"/consortia/{world.consortium_id}/ledger.csv")
+
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert {(r["Boeking"], r["Soort"]) for r in rows} >= {
+        ("Toezegging", "Geld"),
+        ("Bijdrage", "Geld"),
+    }

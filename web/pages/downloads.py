@@ -1,20 +1,24 @@
 """Downloads for funders: the budget and the ledger of a consortium, as CSV or XLSX, for the day
 and reading the budget page shows; and those of every consortium one may see (linked from the
-portfolio). Column headers in the page's language; the files are streamed."""
+portfolio). Column headers in the page's language, and the codes of a ledger's entries and
+kinds in its words (the API's files keep the codes); the files are streamed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Final
 from uuid import UUID
 
 from flask import Response
 
 from consortium.errors import InvalidValue
-from events.exports.tables import Table
+from events.exports.tables import Row, Table
 from web.auth import current_caller, store
 from web.exports import exported
 from web.pages.blueprint import bp
 from web.pages.reading import Reading, reading_asked, reading_typed
+from web.pages.words import LABELS, word
 
 BOOKS: Final = ("budget", "ledger")
 FORMATS: Final = ("csv", "xlsx")
@@ -32,7 +36,7 @@ def _consortium_books(consortium_id: UUID, what: str, extension: str) -> Respons
         table = consortia.budget_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
     else:
         table = consortia.ledger_table(consortium_id, caller, as_of=reading.as_of, on=reading.on)
-    return exported(table, extension, f"{what}-{consortium_id}{_books_of(reading)}")
+    return exported(_worded(table), extension, f"{what}-{consortium_id}{_books_of(reading)}")
 
 
 def _portfolio_books(what: str, extension: str) -> Response:
@@ -48,7 +52,32 @@ def _portfolio_books(what: str, extension: str) -> Response:
     else:
         table = consortia.portfolio_ledger_table(caller, as_of=reading.as_of, on=reading.on)
     books = _books_of(reading) or f"-{consortia.today().isoformat()}"
-    return exported(table, extension, f"{what}{books}")
+    return exported(_worded(table), extension, f"{what}{books}")
+
+
+# The columns whose cells are codes (a ledger's entry, a kind of money): the page's files
+# give them in the page's words, the API's keep the codes.
+_CODED: Final = ("entry", "kind")
+
+
+def _worded(table: Table) -> Table:
+    """The table with its coded cells in the page's words (looked up now, in the request: the
+    rows are read while the file is sent)."""
+    coded = [i for i, column in enumerate(table.columns) if column.key in _CODED]
+    if not coded:
+        return table
+    words = {code: word(code) for code in LABELS}
+
+    def rows() -> Iterator[Row]:
+        for row in table.rows:
+            cells = list(row)
+            for i in coded:
+                cell = cells[i]
+                if isinstance(cell, str):
+                    cells[i] = words.get(cell, cell)
+            yield cells
+
+    return replace(table, rows=rows())
 
 
 def _books_of(reading: Reading) -> str:

@@ -41,6 +41,19 @@ LABELS: Final = {
     # contribution kinds
     "cash": "Cash",
     "in_kind": "In kind",
+    # what the financing plan needs money for (beside the phases above)
+    "running_costs": "Running costs",
+    "licences": "Licences",
+    "maintenance": "Maintenance",
+    "support": "Support",
+    # the ledger's entries
+    "pledge": "Commitment",
+    "contribution": "Contribution",
+    "reversal": "Reversal",
+    "expenditure": "Expenditure",
+    "need": "Need",
+    "tranche_planned": "Tranche planned",
+    "tranche_released": "Tranche released",
     # sorts of the portfolio
     "founded": "Founded first",
     "-founded": "Founded last",
