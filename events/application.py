@@ -145,6 +145,11 @@ class StoreApplication(Application[UUID]):
             # e.g. "database is locked": the next interval takes a snapshot again.
             log.warning("no snapshot of %s at version %s", aggregate_id, version, exc_info=True)
 
+    def check_not_done(self, claim: IdempotencyClaim) -> None:
+        """Raise AlreadyDone if the claimed request was done before (a form sent again that
+        changes nothing now: its first sending did)."""
+        self._check_not_done(claim)
+
     def _check_not_done(self, claim: IdempotencyClaim) -> None:
         done = self._find(claim.record_id, IdempotentRequest)
         if done is None:

@@ -102,10 +102,12 @@ class BudgetUseCases(ConsortiumBase):
         cells: Sequence[PledgeCell],
         reason: str | None,
         caller: Caller,
+        claim: IdempotencyClaim | None = None,
     ) -> list[Commitment]:
         """A member pledges for several years (and kinds) at once, or revises those pledges
         (one reason for every revision): all are recorded in one transaction, or, when any is
-        refused, none is and :class:`PledgesRefused` says why for each cell refused."""
+        refused, none is and :class:`PledgesRefused` says why for each cell refused; once per
+        ``claim``."""
 
         def pledge_all(c: Consortium, cause: Cause) -> list[Commitment]:
             made: list[Commitment] = []
@@ -130,7 +132,7 @@ class BudgetUseCases(ConsortiumBase):
                 raise PledgesRefused(refused)
             return made
 
-        return self.act_on(consortium_id, caller, _acts_for(member_id), pledge_all)
+        return self.act_on(consortium_id, caller, _acts_for(member_id), pledge_all, claim)
 
     def _in_force_since(
         self, c: Consortium, member_id: UUID, year: int, kind: ContributionKind

@@ -112,7 +112,11 @@ CASES = [
         "/consortia/<uuid:consortium_id>/commitments/new",
         lambda w: f"{c(w)}/commitments/new",
         for_own_member(302),
-        form=lambda w: {"member_id": str(w.member), "pledge_2027_cash": "2.500,00"},
+        form=lambda w: {
+            "member_id": str(w.member),
+            "pledge_2027_cash": "2.500,00",
+            "once": uuid.uuid4().hex,
+        },
     ),
     Case(
         "GET",
@@ -233,7 +237,11 @@ RULE_CASES = [
         "/consortia/<uuid:consortium_id>/commitments/new",
         lambda w: f"{c(w)}/commitments/new",
         {**for_own_member(302), "rep": 422},
-        form=lambda w: {"member_id": str(w.other_member), "pledge_2027_cash": "2.500,00"},
+        form=lambda w: {
+            "member_id": str(w.other_member),
+            "pledge_2027_cash": "2.500,00",
+            "once": uuid.uuid4().hex,
+        },
     ),
     Case(
         "POST",

@@ -202,3 +202,18 @@ def test_revising_a_pledge_in_kind_without_a_reason_is_refused_in_dutch(
 
     assert answer.status_code == 422
     assert "heeft voor 2027 5.000,00 euro in natura toegezegd" in text_of(answer)
+
+
+def test_a_grid_sent_twice_is_recorded_once_and_says_so(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    visitor.log_in(OFFICER)
+    form = {**visitor.hidden(grid(world)), "pledge_2027_cash": "25.000,00"}
+    form.pop("next", None)  # the language form's
+
+    first = visitor.client.post(grid(world), data=form)
+    again = visitor.client.post(grid(world), data=form)
+
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert pledged(store, world)[2027, "cash"] == Decimal("25000.00")
+    assert "één keer geboekt" in text_of(visitor.get(again.headers["Location"]))

@@ -28,12 +28,14 @@ from consortium.figures import is_need
 from consortium.ledger import ContributionKind
 from consortium.money import Money
 from events.budget import PledgeCell, PledgesRefused
+from events.idempotency import AlreadyDone
 from web.auth import current_caller, store
 from web.i18n import language, translate
 from web.pages.blueprint import bp
 from web.pages.contribution import members_to_act_for
 from web.pages.dutch import amount_text
 from web.pages.fields import AmountField
+from web.pages.once import SENT_BEFORE, claim, once_field
 from web.pages.words import LABELS
 
 # Years shown ahead of this one at least (more when the plan or the pledges reach further).
@@ -66,6 +68,7 @@ class PledgeGridForm(FlaskForm):  # type: ignore[misc]
     """The member and the reason; the cells are added per member (``grid_form``)."""
 
     member_id = HiddenField()
+    once = once_field()
     cells: list[Cell]
 
     def cell_fields(self) -> Iterator[tuple[Cell, Field]]:
@@ -133,10 +136,15 @@ def pledge(consortium_id: UUID) -> ResponseReturnValue:
     elif asked != member:
         form.form_errors.append(_("Choose the member who pledges."))
         status = 422
-    elif form.validate_on_submit() and _record(
-        consortium_id, UUID(member), _party(choices, member), form
-    ):
-        return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
+    elif form.validate_on_submit():
+        try:
+            recorded = _record(consortium_id, UUID(member), _party(choices, member), form)
+        except AlreadyDone:  # sent again (a double click, a reload): its first sending did
+            flash(_(SENT_BEFORE), "info")
+            recorded = True
+        if recorded:
+            return redirect(url_for("pages.consortium_page", consortium_id=consortium_id))
+        status = 422
     else:
         status = 422
     _name_cells_in_errors(form)
@@ -194,7 +202,9 @@ def _record(consortium_id: UUID, member_id: UUID, party: str, form: PledgeGridFo
         for cell, field in form.cell_fields()
         if field.data is not None and field.data != cell.current
     ]
+    once = claim(form.once.data)
     if not changed:
+        store().consortia.check_not_done(once)  # the same grid recorded a moment ago?
         form.form_errors.append(_("Nothing to record: change or fill in at least one amount."))
         return False
     try:
@@ -204,6 +214,7 @@ def _record(consortium_id: UUID, member_id: UUID, party: str, form: PledgeGridFo
             cells=changed,
             reason=form.reason.data or None,
             caller=current_caller(),
+            claim=once,
         )
     except PledgesRefused as refused:
         for (year, kind), refusal in refused.refusals.items():
