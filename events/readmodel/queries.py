@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Final
 from uuid import UUID
@@ -119,6 +119,17 @@ def _comparable(value: Any, kind: type) -> bool:
     if kind is int:
         return type(value) is int and -(2**63) <= value < 2**63
     return isinstance(value, str) and control_character(value) is None
+
+
+def entered_by(tx: Tx, who: Principal, instant: datetime) -> int:
+    """How many of the consortia one may see had been entered (founded in the service) by
+    that instant."""
+    rows = tx.rows(
+        f"SELECT COUNT(*) AS n FROM {{t}}rm_consortia c WHERE {_VISIBLE} "  # noqa: S608
+        "AND c.founded_at <= :at",
+        {**_access(who), "at": instant.astimezone(UTC).isoformat()},
+    )
+    return int(rows[0]["n"])
 
 
 def portfolio(

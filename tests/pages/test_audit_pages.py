@@ -204,3 +204,15 @@ def test_the_pages_ledger_says_its_entries_and_kinds_in_the_pages_words(
         ("Toezegging", "Geld"),
         ("Bijdrage", "Geld"),
     }
+
+
+def test_the_portfolio_says_when_no_consortium_had_been_entered_by_the_day_chosen(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(FUNDER)
+
+    before = text_of(visitor.get("/?as_of=01-03-2026"))
+    after = text_of(visitor.get("/?as_of=02-03-2026"))
+
+    assert 'id="downloads-none"' in before  # entered on 2 March
+    assert 'id="downloads-none"' not in after

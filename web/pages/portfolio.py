@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from consortium.members import Sector
 from consortium.phases import Phase
+from events.readmodel import queries
 from events.readmodel.queries import SORTS, PortfolioFilter
 from web.auth import current_caller, store
 from web.pages.blueprint import bp
@@ -78,6 +79,10 @@ def portfolio() -> ResponseReturnValue:
             next_url = url_for("pages.portfolio", **{**query, "cursor": next_cursor})
     # The downloads' books: today's, or as of the day asked (a form of their own below the list).
     books = reading_typed(store().consortia.today())
+    as_of = books.as_of
+    none_then = as_of is not None and (
+        store().read.read(lambda tx: queries.entered_by(tx, current_caller().principal, as_of)) == 0
+    )
     shown = {k: request.args.get(k, "") for k in ("phase", "sector", "party", "q", "sort")}
     shown["checkpoint_before"] = (
         day_field_text(where.checkpoint_before)
@@ -94,5 +99,6 @@ def portfolio() -> ResponseReturnValue:
         sectors=list(Sector),
         sorts=sorted(SORTS),
         books=books,
+        none_then=none_then,
         downloads=books.query,
     ), (422 if errors or books.error else 200)
