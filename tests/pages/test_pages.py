@@ -174,3 +174,11 @@ def test_a_form_without_its_csrf_token_is_refused(visitor: Visitor, world: World
 def test_the_api_sets_no_cookie(visitor: Visitor, world: World) -> None:
     answer = visitor.get("/api/v1/openapi.json")
     assert "Set-Cookie" not in answer.headers
+
+
+def test_every_page_names_an_icon_that_is_served(visitor: Visitor, world: World) -> None:
+    page = text_of(visitor.get("/login"))
+
+    (icon,) = re.findall(r'<link rel="icon"[^>]*href="([^"]+)"', page)
+    answer = visitor.get(icon)
+    assert (answer.status_code, answer.mimetype) == (200, "image/svg+xml")
