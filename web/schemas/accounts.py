@@ -81,7 +81,14 @@ class PasswordIn(StrictSchema):
 class TokenIn(StrictSchema):
     name = ma.fields.String(load_default="api", validate=ma.validate.Length(min=1, max=MAX_NAME))
     expires_in_days = ma.fields.Integer(
-        load_default=None, strict=True, validate=ma.validate.Range(min=1, max=3650)
+        load_default=None,
+        strict=True,
+        validate=ma.validate.Range(min=1, max=3650),
+        metadata={
+            "description": "Days until the token expires (1 to 3650). Without it, the token "
+            "never expires until revoked; `consortium token create` gives 90 days unless told "
+            "otherwise."
+        },
     )
 
 
