@@ -64,6 +64,33 @@ def test_the_summary_lists_the_errors_in_the_order_of_the_page(
     assert links == ["answer_0-0", "answer_1-0", "answer_2-0", "decision-0"]
 
 
+def test_a_missing_answer_and_missing_conditions_are_shown_at_once(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(MANAGER)
+
+    page = text_of(
+        visitor.send(
+            _path(world), {"answer_0": "yes", "answer_1": "yes", "decision": "go_with_conditions"}
+        )
+    )
+
+    links = re.findall(r'<li><a class="utrecht-link" href="#([\w-]+)"', page)
+    assert links == ["answer_2-0", "conditions"]
+    assert "Geef de voorwaarden bij deze beslissing." in page
+
+
+def test_a_new_date_with_a_go_is_refused_at_that_field(visitor: Visitor, world: World) -> None:
+    visitor.log_in(MANAGER)
+
+    answer = visitor.send(
+        _path(world), {**_answers(), "decision": "go", "new_due_date": "01-06-2026"}
+    )
+
+    assert answer.status_code == 422
+    assert "Overdoen\u2019 hoort een nieuwe datum" in text_of(answer)
+
+
 def test_a_representative_may_not_evaluate(visitor: Visitor, world: World) -> None:
     visitor.log_in(OFFICER)
     assert visitor.get(_path(world)).status_code == 403

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
+from wtforms import Field, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -33,6 +33,33 @@ class EvaluationForm(FlaskForm):  # type: ignore[misc]
     )
     conditions = StringField(_l("Conditions"), validators=[Optional(), Length(max=2000)])
     new_due_date = DayField(_l("New date of the checkpoint"), validators=[Optional()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, and what the decision asks of those below it, checked together so that
+        one sending shows every mistake (the domain checks the same again)."""
+        valid: bool = super().validate(extra_validators)
+        decision = self.decision.data
+        conditions = (self.conditions.data or "").strip()
+        wrong: list[tuple[Field, str]] = []
+        if decision == Decision.GO_WITH_CONDITIONS.value and not conditions:
+            wrong.append((self.conditions, _("Give the conditions of this go.")))
+        elif decision != Decision.GO_WITH_CONDITIONS.value and conditions:
+            wrong.append(
+                (
+                    self.conditions,
+                    _("Only a go with conditions has conditions: empty this field or choose it."),
+                )
+            )
+        dated = self.new_due_date.data is not None or bool(self.new_due_date.errors)
+        if decision == Decision.REDO.value and not dated:
+            wrong.append((self.new_due_date, _("Give the new date of the checkpoint.")))
+        elif decision != Decision.REDO.value and self.new_due_date.data is not None:
+            wrong.append(
+                (self.new_due_date, _("Only a redo has a new date: empty this field or choose it."))
+            )
+        for field, message in wrong:
+            field.errors = [*field.errors, message]
+        return valid and not wrong
 
 
 def evaluation_form(questions: tuple[Question, ...]) -> Any:
