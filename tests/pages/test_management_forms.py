@@ -25,6 +25,24 @@ def test_a_programme_manager_admits_a_municipality_with_its_population_typed_the
     assert zeist.population == 66000
 
 
+def test_a_bad_date_and_a_bad_address_of_a_new_member_are_shown_at_once(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(MANAGER)
+
+    answer = visitor.send(
+        f"/consortia/{world.consortium_id}/members/new",
+        {"party": "Gemeente Zeist", "sector": "municipality", "role": "partner",
+         "contact_email": "zeist.nl", "joined_on": "31-02-2026"},
+    )  # fmt: skip
+
+    page = text_of(answer)
+    assert answer.status_code == 422
+    assert 'href="#contact_email"' in page
+    assert 'href="#joined_on"' in page
+    assert "is geen e-mailadres" in page
+
+
 def test_a_programme_manager_plans_a_milestone_due_on_a_dutch_date(
     visitor: Visitor, world: World, store: Store
 ) -> None:

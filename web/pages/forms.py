@@ -9,8 +9,8 @@ from wtforms import Field, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
-from consortium.errors import DomainError
-from consortium.members import MAX_POPULATION, MemberRole, Sector
+from consortium.errors import DomainError, InvalidValue
+from consortium.members import MAX_POPULATION, MemberRole, Sector, check_contact_email
 from consortium.phases import Phase
 from consortium.provinces import NAMES, Province
 from web.i18n import translate
@@ -34,6 +34,14 @@ def read_as_number(form: FlaskForm, field: Field) -> None:
     """Stops the checks of a number that could not be read: its error says it all."""
     if field.process_errors:
         raise StopValidation()
+
+
+def an_email_address(form: FlaskForm, field: Field) -> None:
+    """The address as the domain checks it, so that its mistake shows with the others."""
+    try:
+        check_contact_email(field.data)
+    except InvalidValue as refusal:
+        raise StopValidation(translate(refusal.message)) from None
 
 
 def province_field() -> SelectField:
@@ -131,7 +139,7 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         validators=[InputRequired(_l("Choose the role."))],
     )
     contact_email = StringField(
-        _l("Contact e-mail address"), validators=[Optional(), Length(max=320)]
+        _l("Contact e-mail address"), validators=[Optional(), Length(max=320), an_email_address]
     )
     population = WholeNumberField(
         _l("Population (municipalities)"),
