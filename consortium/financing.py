@@ -149,7 +149,8 @@ def financing_status(
     if phase not in (Phase.EXPLORATION, Phase.CLOSED, Phase.STOPPED):
         if covered < watch.years_ahead:
             reasons.append(
-                f"The pledges cover {covered} year(s) from {this_year}; "
+                f"The pledges cover {covered} {'year' if covered == 1 else 'years'} from "
+                f"{this_year}; "
                 f"{watch.years_ahead} are needed."
             )
         if next_gap > watch.gap_threshold:

@@ -34,7 +34,7 @@ TEXT: Final = {
     "en": {
         "subject": "Financing at risk: {consortium}",
         "intro": "The financing of {consortium} is at risk (judged on {judged_on}).",
-        "years": "The pledges cover {covered} year(s) from {year}; {ahead} are needed.",
+        "years": "The pledges cover {covered} {years} from {year}; {ahead} are needed.",
         "gap": "{next_year} lacks {gap} of what it needs (the threshold is {threshold}).",
         "link": "View the financing plan:",
         "footer": "You receive this message as programme manager or funder of this "
@@ -58,7 +58,12 @@ def reasons(fact: Financing.FinancingAtRisk, language: str) -> list[str]:
     found = []
     if fact.years_covered < fact.years_ahead:
         found.append(
-            words["years"].format(covered=fact.years_covered, year=year, ahead=fact.years_ahead)
+            words["years"].format(
+                covered=fact.years_covered,
+                years="year" if fact.years_covered == 1 else "years",  # (Dutch says "jaar")
+                year=year,
+                ahead=fact.years_ahead,
+            )
         )
     if fact.next_year_gap > fact.gap_threshold:
         found.append(

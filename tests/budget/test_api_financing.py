@@ -92,7 +92,7 @@ def test_the_horizon_is_the_last_year_fully_pledged_and_a_short_one_is_at_risk(
         False,
     )
     assert three_years["at_risk"] is True
-    assert three_years["reasons"] == [f"The pledges cover 2 year(s) from {YEAR}; 3 are needed."]
+    assert three_years["reasons"] == [f"The pledges cover 2 years from {YEAR}; 3 are needed."]
     assert budget(pm, consortium_id)["horizon"]["year"] == YEAR + 1
 
 

@@ -66,7 +66,7 @@ def test_a_consortium_whose_pledges_cover_fewer_years_than_its_watch_is_at_risk(
     judged = status(years, FinancingWatch(years_ahead=2, gap_threshold=Money(Decimal(500))))
 
     assert judged.at_risk
-    assert judged.reasons == (f"The pledges cover 1 year(s) from {THIS_YEAR}; 2 are needed.",)
+    assert judged.reasons == (f"The pledges cover 1 year from {THIS_YEAR}; 2 are needed.",)
 
 
 def test_next_years_gap_above_the_threshold_puts_a_consortium_at_risk() -> None:

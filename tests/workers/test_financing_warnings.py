@@ -164,7 +164,7 @@ def test_the_warning_says_why_in_the_readers_language(
     assert english["Subject"] == "Financing at risk: Langer thuis in de wijk"
     assert dutch["Subject"] == "Financiering in gevaar: Langer thuis in de wijk"
     assert (
-        f"The pledges cover 1 year(s) from {THIS_YEAR}; 2 are needed."
+        f"The pledges cover 1 year from {THIS_YEAR}; 2 are needed."
         in (text_parts(english)["text/plain"])
     )
     assert (
