@@ -150,11 +150,15 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         assert page.locator("html").get_attribute("lang") == language
         found[name] = axe_violations(page)
         screenshot(page, f"{name}-{language}")
-    # On a phone's width the tables scroll sideways: each must be reachable by keyboard.
+    # On a phone's width the tables scroll sideways, and only they: each must be reachable by
+    # keyboard, and the page itself no wider than the screen.
     page.set_viewport_size({"width": 375, "height": 800})
+    widths = {}
     for name in ("consortium", "budget", "trace", "contributions"):
         page.goto(pages[name])
         found[f"{name}-narrow"] = axe_violations(page)
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    assert widths == dict.fromkeys(widths, 375)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(pages["contribution"])
     page.fill("#amount", "veel")
