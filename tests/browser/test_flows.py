@@ -112,6 +112,21 @@ def test_a_funder_is_led_to_the_booked_books_of_a_month_ago(
     screenshot(page, "budget-funder-month-ago-nl")
 
 
+def on_a_phone(
+    page: Any, pages: dict[str, str], found: dict[str, list[dict[str, Any]]]
+) -> dict[str, int]:
+    """On a phone's width the tables scroll sideways, and only they: each must be reachable by
+    keyboard (axe, into ``found``), and the page no wider than the screen (the widths)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    widths = {}
+    for name, path in pages.items():
+        page.goto(path)
+        found[f"{name}-narrow"] = axe_violations(page)
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    return widths
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
     page: Any, page_as: Callable[..., Any], site: Site, language: str
@@ -150,16 +165,10 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
         assert page.locator("html").get_attribute("lang") == language
         found[name] = axe_violations(page)
         screenshot(page, f"{name}-{language}")
-    # On a phone's width the tables scroll sideways, and only they: each must be reachable by
-    # keyboard, and the page itself no wider than the screen.
-    page.set_viewport_size({"width": 375, "height": 800})
-    widths = {}
-    for name in ("consortium", "budget", "trace", "contributions"):
-        page.goto(pages[name])
-        found[f"{name}-narrow"] = axe_violations(page)
-        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    widths = on_a_phone(
+        page, {n: pages[n] for n in ("consortium", "budget", "trace", "contributions")}, found
+    )
     assert widths == dict.fromkeys(widths, 375)
-    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(pages["contribution"])
     page.fill("#amount", "veel")
     page.press("#amount", "Enter")
