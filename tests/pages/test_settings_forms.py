@@ -94,6 +94,20 @@ def test_a_representative_without_a_member_is_refused_at_the_member_field(
 
     assert answer.status_code == 422
     assert 'href="#member_id"' in text_of(answer)
+    assert "Kies de deelnemer voor wie deze vertegenwoordiger optreedt." in text_of(answer)
+
+
+def test_a_funder_bound_to_a_member_is_refused_in_words_at_the_member_field(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(MANAGER)
+    answer = visitor.send(
+        roles(world),
+        {"account": OUTSIDER, "role": "funder", "member_id": str(world.municipality_id)},
+    )
+
+    assert answer.status_code == 422
+    assert "kies geen deelnemer" in text_of(answer)
 
 
 def test_a_role_for_an_address_without_an_account_is_refused_at_the_address(

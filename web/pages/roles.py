@@ -4,6 +4,7 @@ listed beside the form, each with a link to revoke it (after a confirmation)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import flash, redirect, render_template, url_for
@@ -35,6 +36,25 @@ class GrantForm(FlaskForm):  # type: ignore[misc]
         validators=[InputRequired(_l("Choose the role."))],
     )
     member_id = SelectField(_l("For member"), validators=[Optional()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, and whether the role needs a member: checked together so that one
+        sending shows every mistake, in words (the domain checks the same again)."""
+        valid: bool = super().validate(extra_validators)
+        representative = self.role.data == Role.MEMBER_REPRESENTATIVE.value
+        if representative and not self.member_id.data:
+            self.member_id.errors = [
+                *self.member_id.errors,
+                _("Choose the member this representative acts for."),
+            ]
+            return False
+        if not representative and self.member_id.data:
+            self.member_id.errors = [
+                *self.member_id.errors,
+                _("Only a member representative acts for a member: choose no member."),
+            ]
+            return False
+        return valid
 
 
 @bp.route("/consortia/<uuid:consortium_id>/roles/new", methods=["GET", "POST"])
