@@ -8,6 +8,9 @@ import re
 
 import pytest
 
+from consortium.members import MemberRole, Sector
+from events.bootstrap import Store
+from events.caller import Caller
 from tests.pages.conftest import Visitor, text_of
 from tests.pages.world import FUNDER, MANAGER, OFFICER, OUTSIDER, World
 from web.pages import portfolio
@@ -182,3 +185,19 @@ def test_every_page_names_an_icon_that_is_served(visitor: Visitor, world: World)
     (icon,) = re.findall(r'<link rel="icon"[^>]*href="([^"]+)"', page)
     answer = visitor.get(icon)
     assert (answer.status_code, answer.mimetype) == (200, "image/svg+xml")
+
+
+def test_the_history_says_a_command_on_the_server_did_it_in_words(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    root = Caller.system(actor="cli:root", request_id="cli-check")
+    store.consortia.admit_member(
+        world.consortium_id, party="Gemeente Zeist", sector=Sector.MARKET,
+        role=MemberRole.PARTNER, contact_email=None, population=None, caller=root,
+    )  # fmt: skip
+    visitor.log_in(MANAGER)
+
+    page = text_of(visitor.get(f"/consortia/{world.consortium_id}"))
+
+    assert "(root via de opdrachtregel)" in page
+    assert "cli:root" not in page

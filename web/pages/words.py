@@ -76,7 +76,20 @@ def option(value: Any) -> tuple[str, str]:
     return str(getattr(value, "value", value)), word(value)
 
 
+# Who acted, as the service records it: an account's address, or a command run on the server
+# (``cli:<user>``, e.g. ``consortium demo`` run as root).
+_COMMAND_LINE: Final = "cli:"
+
+
+def actor(recorded: str) -> str:
+    """Who acted, in the page's words: a command on the server says so."""
+    if recorded.startswith(_COMMAND_LINE):
+        return str(gettext("%(user)s at the command line", user=recorded[len(_COMMAND_LINE) :]))
+    return recorded
+
+
 def register_words(bp: Blueprint) -> None:
+    bp.add_app_template_filter(actor, "actor")
     for name in ("phase_name", "sector_name", "role_name", "word"):
         bp.add_app_template_filter(word, name)
     for name in ("phase_option", "sector_option", "sort_option"):
