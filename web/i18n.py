@@ -9,9 +9,10 @@ and extension members stay as they are.
 The catalogue (``translations/nl/LC_MESSAGES/messages.po``, compiled to the ``.mo`` beside it)
 holds each English message as its msgid. A fixed message is looked up as it is. A message with
 values in it is a template whose ``{name}`` stands for any text ("The amount may not exceed
-{maximum} euro."): the message is matched against it and the values go into the Dutch, an
-amount or a day written the Dutch way (1.250,00; 31 december 2026), anything else as it is; a
-value that is itself a message ("a control character (U+0000)") is translated too.
+{maximum} euro."): the message is matched against it and the values go into the Dutch, a
+figure the service wrote (an amount, a limit, a day) the Dutch way (1.250,00; 31 december
+2026), anything else (titles, names, text sent) as it is; a value that is itself a message
+("a control character (U+0000)") is translated too.
 A message the catalogue lacks is answered in English.
 """
 
@@ -84,14 +85,21 @@ def _translated(
         values = found.groupdict()
         if nested:
             values = {
-                k: _written_for(_translated(v, templates, nested=False, locale=locale), locale)
-                for k, v in values.items()
+                k: _translated(v, templates, nested=False, locale=locale) for k, v in values.items()
             }
+            values |= {k: _written_for(v, locale) for k, v in values.items() if k in _FIGURES}
         return str(gettext(template.msgid)).format(**values)
     return message
 
 
-# Values as the service writes them in its (English) messages: amounts (1250.00, 1,000.00),
+# The placeholders whose values are figures the service wrote (amounts, limits, days): only
+# these are written the language's way. Any other value (a title, a party, text sent, an id)
+# stays as it is, however much it looks like a number or a day.
+_FIGURES: Final = frozenset(
+    {"amount", "available", "current", "date", "expected", "left", "maximum", "minimum",
+     "max", "min", "today"}
+)  # fmt: skip
+# Figures as the service writes them in its (English) messages: amounts (1250.00, 1,000.00),
 # large whole numbers (1,000,000) and days (2026-12-31).
 _AMOUNT: Final = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{2}")
 _GROUPED: Final = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+")

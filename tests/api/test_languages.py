@@ -247,6 +247,25 @@ def test_amounts_and_days_in_a_message_are_written_the_dutch_way(
         assert translate(english) == dutch
 
 
+@pytest.mark.parametrize(
+    ("english", "written"),
+    [
+        # a title, as people wrote it
+        ("Milestone 2026-06-30 has no open conditions to clear.", "Mijlpaal 2026-06-30 "),
+        # text sent, quoted back
+        ('"1,000.00" cannot be formatted as a date.', '"1,000.00"'),
+    ],
+)
+def test_text_people_wrote_stays_as_written_however_it_looks(
+    words: Flask, english: str, written: str
+) -> None:
+    with words.test_request_context(headers={"Accept-Language": "nl"}):
+        translated = translate(english)
+
+    assert translated.startswith(written)
+    assert translated != english  # in Dutch
+
+
 def test_years_names_and_other_values_stay_as_they_are(words: Flask) -> None:
     with words.test_request_context(headers={"Accept-Language": "nl"}):
         translated = translate("2031 is outside this consortium's budget years (2026 to 2030).")

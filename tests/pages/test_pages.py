@@ -201,3 +201,18 @@ def test_the_history_says_a_command_on_the_server_did_it_in_words(
 
     assert "(root via de opdrachtregel)" in page
     assert "cli:root" not in page
+
+
+def test_an_account_whose_address_begins_like_a_command_is_shown_as_its_address(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    account = Caller.system(actor="cli:root@example.nl", request_id="check")
+    store.consortia.admit_member(
+        world.consortium_id, party="Gemeente Zeist", sector=Sector.MARKET,
+        role=MemberRole.PARTNER, contact_email=None, population=None, caller=account,
+    )  # fmt: skip
+    visitor.log_in(MANAGER)
+
+    page = text_of(visitor.get(f"/consortia/{world.consortium_id}"))
+
+    assert "(cli:root@example.nl)" in page

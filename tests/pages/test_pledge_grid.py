@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 from consortium.ledger import ContributionKind
+from consortium.money import Money
 from events.bootstrap import Store
 from events.caller import Caller
 from tests.pages.conftest import Visitor, text_of
@@ -26,7 +27,7 @@ def pledged(
     member_id = world.municipality_id if member == "municipality" else world.university_id
     consortium = store.consortia.consortium(world.consortium_id, MANAGER_CALLER)
     found = {}
-    for year in range(2026, 2031):
+    for year in range(2026, 2034):
         for kind in ContributionKind:
             amount = consortium.ledger.pledge(member_id, year, kind)
             if amount is not None:
@@ -217,3 +218,45 @@ def test_a_grid_sent_twice_is_recorded_once_and_says_so(
     assert (first.status_code, again.status_code) == (302, 302)
     assert pledged(store, world)[2027, "cash"] == Decimal("25000.00")
     assert "één keer geboekt" in text_of(visitor.get(again.headers["Location"]))
+
+
+def test_an_amount_carried_past_the_chosen_members_years_is_recorded_too(
+    visitor: Visitor, world: World, store: Store
+) -> None:
+    store.consortia.pledge(
+        world.consortium_id,
+        member_id=world.municipality_id,
+        year=2031,
+        amount=Money(Decimal("1000.00")),
+        reason=None,
+        caller=MANAGER_CALLER,
+    )  # fmt: skip  (the municipality's grid now reaches 2031; the university's 2029)
+    visitor.log_in(MANAGER)
+    typed = {"pledge_2031_cash": "7.000", "pledge_2028_cash": "5.000"}
+    carried = visitor.send(grid(world), {"chosen_member_id": str(world.university_id), **typed})
+    assert carried.status_code == 422
+
+    answer = visitor.send(
+        grid(world),
+        {"chosen_member_id": str(world.university_id), **typed},
+        form_on=f"{grid(world)}?member_id={world.university_id}",
+    )
+
+    assert answer.status_code == 302
+    assert pledged(store, world, "university") == {
+        (2028, "cash"): Decimal("5000.00"),
+        (2031, "cash"): Decimal("7000.00"),
+    }
+
+
+def test_a_cell_emptied_before_choosing_another_member_carries_nothing(
+    visitor: Visitor, world: World
+) -> None:
+    visitor.log_in(MANAGER)  # the municipality pledged 50.000,00 for 2026
+
+    answer = visitor.send(
+        grid(world), {"chosen_member_id": str(world.university_id), "pledge_2026_cash": ""}
+    )
+
+    assert answer.status_code == 200
+    assert "Toezeggingen van Universiteit Utrecht per jaar" in text_of(answer)

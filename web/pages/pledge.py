@@ -6,10 +6,11 @@ one transaction or none: a refusal is shown at its cell and summarised at the to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Final, cast
 from uuid import UUID
 
 from babel.numbers import format_decimal
@@ -40,6 +41,7 @@ from web.pages.words import LABELS
 
 # Years shown ahead of this one at least (more when the plan or the pledges reach further).
 YEARS_AHEAD = 3
+_CELL: Final = re.compile(r"pledge_([0-9]{4})_[a-z_]+")
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,9 @@ def pledge(consortium_id: UUID) -> ResponseReturnValue:
     asked = request.form.get("member_id") or request.args.get("member_id")
     member: str = asked if asked in values else values[0]
     chosen: str = request.form.get("chosen_member_id") or member
-    cells = _cells(consortium, UUID(member), this_year)
+    # A grid sent may reach further than the member's own years (amounts carried over from
+    # another member's grid): its cells are the ones sent, none dropped.
+    cells = _cells(consortium, UUID(member), this_year, _furthest_year_sent())
     form = grid_form(cells)
     status = 200
     if form.is_submitted() and chosen != member and chosen in values:
@@ -171,12 +175,19 @@ def _cells(
     ]
 
 
+def _furthest_year_sent() -> int:
+    """The last year of the grid's cells in the form sent (0 for none)."""
+    years = (_CELL.fullmatch(name) for name in request.form)
+    return max((int(found.group(1)) for found in years if found), default=0)
+
+
 def _typed(form: PledgeGridForm) -> dict[str, str]:
-    """The cells whose text was changed from the pledge shown, with what was typed."""
+    """The cells whose text was changed from the pledge shown, with what was typed (a cell
+    emptied carries nothing: it records nothing)."""
     return {
         cell.name: field.raw
         for cell, field in form.cell_fields()
-        if field.raw != ("" if cell.current is None else amount_typed(cell.current))
+        if field.raw and field.raw != ("" if cell.current is None else amount_typed(cell.current))
     }
 
 

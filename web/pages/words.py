@@ -83,7 +83,7 @@ _COMMAND_LINE: Final = "cli:"
 
 def actor(recorded: str) -> str:
     """Who acted, in the page's words: a command on the server says so."""
-    if recorded.startswith(_COMMAND_LINE):
+    if recorded.startswith(_COMMAND_LINE) and "@" not in recorded:  # (an address may start so)
         return str(gettext("%(user)s at the command line", user=recorded[len(_COMMAND_LINE) :]))
     return recorded
 
