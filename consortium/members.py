@@ -68,7 +68,7 @@ def check_party(party: str) -> str:
     """The organisation's name as written, without invisible characters and with its spaces
     as one (what people see: two names that look the same are the same)."""
     party = " ".join(without_format_characters(party).split()) if isinstance(party, str) else ""
-    if not party or not shows_something(party):
+    if not shows_something(party):  # (nor empty)
         raise InvalidValue("A member needs the name of its organisation.", field="party")
     if len(party) > MAX_PARTY_LENGTH:
         raise InvalidValue(

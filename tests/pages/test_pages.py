@@ -187,17 +187,21 @@ def test_every_page_names_an_icon_that_is_served(visitor: Visitor, world: World)
     assert (answer.status_code, answer.mimetype) == (200, "image/svg+xml")
 
 
+def history_after_an_admission_by(visitor: Visitor, world: World, store: Store, actor: str) -> str:
+    """The consortium's page, as its manager reads it, after ``actor`` admitted a member."""
+    store.consortia.admit_member(
+        world.consortium_id, party="Gemeente Zeist", sector=Sector.MARKET,
+        role=MemberRole.PARTNER, contact_email=None, population=None,
+        caller=Caller.system(actor=actor, request_id="check"),
+    )  # fmt: skip
+    visitor.log_in(MANAGER)
+    return text_of(visitor.get(f"/consortia/{world.consortium_id}"))
+
+
 def test_the_history_says_a_command_on_the_server_did_it_in_words(
     visitor: Visitor, world: World, store: Store
 ) -> None:
-    root = Caller.system(actor="cli:root", request_id="cli-check")
-    store.consortia.admit_member(
-        world.consortium_id, party="Gemeente Zeist", sector=Sector.MARKET,
-        role=MemberRole.PARTNER, contact_email=None, population=None, caller=root,
-    )  # fmt: skip
-    visitor.log_in(MANAGER)
-
-    page = text_of(visitor.get(f"/consortia/{world.consortium_id}"))
+    page = history_after_an_admission_by(visitor, world, store, "cli:root")
 
     assert "(root via de opdrachtregel)" in page
     assert "cli:root" not in page
@@ -206,13 +210,6 @@ def test_the_history_says_a_command_on_the_server_did_it_in_words(
 def test_an_account_whose_address_begins_like_a_command_is_shown_as_its_address(
     visitor: Visitor, world: World, store: Store
 ) -> None:
-    account = Caller.system(actor="cli:root@example.nl", request_id="check")
-    store.consortia.admit_member(
-        world.consortium_id, party="Gemeente Zeist", sector=Sector.MARKET,
-        role=MemberRole.PARTNER, contact_email=None, population=None, caller=account,
-    )  # fmt: skip
-    visitor.log_in(MANAGER)
-
-    page = text_of(visitor.get(f"/consortia/{world.consortium_id}"))
+    page = history_after_an_admission_by(visitor, world, store, "cli:root@example.nl")
 
     assert "(cli:root@example.nl)" in page

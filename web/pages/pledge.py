@@ -54,6 +54,11 @@ class Cell:
     def name(self) -> str:
         return f"pledge_{self.year}_{self.kind.value}"
 
+    @property
+    def shown(self) -> str:
+        """The cell's text as the grid first shows it: the pledge in force, or nothing."""
+        return "" if self.current is None else amount_typed(self.current)
+
 
 def grid_years(consortium: Consortium, member_id: UUID, this_year: int, at_least: int = 0) -> range:
     """From the consortium's first year to the furthest of: a few years ahead, the plan's last
@@ -120,9 +125,9 @@ def pledge(consortium_id: UUID) -> ResponseReturnValue:
         # Another member chosen: show its grid. Pressed "record", the amounts typed go along
         # into its cells, and nothing is recorded before the grid is seen.
         typed = {} if "show" in request.form else _typed(form)
-        years_typed = (int(name.split("_")[1]) for name in typed)
+        furthest_typed = max((cell.year for cell in cells if cell.name in typed), default=0)
         member = chosen
-        cells = _cells(consortium, UUID(chosen), this_year, max(years_typed, default=0))
+        cells = _cells(consortium, UUID(chosen), this_year, furthest_typed)
         form = _shown(grid_form(cells), member, typed)
         if typed:
             form.form_errors.append(
@@ -187,7 +192,7 @@ def _typed(form: PledgeGridForm) -> dict[str, str]:
     return {
         cell.name: field.raw
         for cell, field in form.cell_fields()
-        if field.raw and field.raw != ("" if cell.current is None else amount_typed(cell.current))
+        if field.raw and field.raw != cell.shown
     }
 
 
@@ -196,9 +201,7 @@ def _shown(form: PledgeGridForm, member: str, typed: dict[str, str]) -> PledgeGr
     form.member_id.data = member
     for cell, field in form.cell_fields():
         field.errors = []
-        field.raw = typed.get(cell.name) or (
-            "" if cell.current is None else amount_typed(cell.current)
-        )
+        field.raw = typed.get(cell.name) or cell.shown
     return form
 
 
